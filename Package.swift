@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "DomainFlow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DomainFlowClient", targets: ["DomainFlowClient"]),
+        .executable(name: "domainflow-server", targets: ["domainflow-server"]),
+        .executable(name: "domainflow", targets: ["domainflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c",
+                       providers: [.apt(["libprotobuf-c-dev"])]),
+        .target(name: "DomainFlowProtoC", dependencies: ["CProtobufC"],
+                cSettings: [.headerSearchPath("include")]),
+        .target(name: "DomainFlowWire", dependencies: [
+            "DomainFlowProtoC", "CProtobufC",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "DomainFlowServer", dependencies: [
+            "DomainFlowWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "DomainFlowClient", dependencies: [
+            "DomainFlowWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "domainflow-server", dependencies: [
+            "DomainFlowServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "domainflow", dependencies: [
+            "DomainFlowClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire"], swiftSettings: strict),
+        .testTarget(name: "DomainFlowServerTests", dependencies: [
+            "DomainFlowServer", "DomainFlowClient", "DomainFlowWire",
+        ], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,110 @@
+import DomainFlowWire
+import NIOConcurrencyHelpers
+
+/// The messages of one server stream, between the event loop (producer) and the
+/// consuming task. When `highWater` messages are waiting, the producer side is told to
+/// stop reading the socket until the consumer has drained to `lowWater`.
+final class StreamBuffer: Sendable {
+    private struct State {
+        var queue: [ProtoFields] = []
+        var head = 0
+        var end: Result<Void, any Error>?
+        var waiter: CheckedContinuation<ProtoFields?, any Error>?
+        var congested = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    let highWater: Int
+    let lowWater: Int
+    /// Called with true when this stream becomes congested, false when it drains.
+    let onCongestion: @Sendable (Bool) -> Void
+
+    init(highWater: Int = 256, lowWater: Int = 64, onCongestion: @escaping @Sendable (Bool) -> Void) {
+        self.highWater = highWater
+        self.lowWater = lowWater
+        self.onCongestion = onCongestion
+    }
+
+    /// Producer: a message arrived.
+    func push(_ message: ProtoFields) {
+        let (waiter, congestedNow): (CheckedContinuation<ProtoFields?, any Error>?, Bool) = state.withLockedValue { s in
+            if let waiter = s.waiter {
+                s.waiter = nil
+                return (waiter, false)
+            }
+            s.queue.append(message)
+            if !s.congested, s.queue.count - s.head >= highWater {
+                s.congested = true
+                return (nil, true)
+            }
+            return (nil, false)
+        }
+        waiter?.resume(returning: message)
+        if congestedNow { onCongestion(true) }
+    }
+
+    /// Producer: the stream ended (OK is `.success`).
+    func finish(_ end: Result<Void, any Error>) {
+        let (waiter, wasCongested) = state.withLockedValue { s -> (CheckedContinuation<ProtoFields?, any Error>?, Bool) in
+            guard s.end == nil else { return (nil, false) }
+            s.end = end
+            let waiter = s.waiter
+            s.waiter = nil
+            let wasCongested = s.congested
+            if waiter != nil { s.congested = false }
+            return (waiter, wasCongested && waiter != nil)
+        }
+        if let waiter {
+            switch end {
+            case .success: waiter.resume(returning: nil)
+            case .failure(let error): waiter.resume(throwing: error)
+            }
+        }
+        if wasCongested { onCongestion(false) }
+    }
+
+    var isFinished: Bool { state.withLockedValue { $0.end != nil } }
+
+    /// Consumer: the next message, nil at a clean end; throws the stream's error.
+    func next() async throws -> ProtoFields? {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProtoFields?, any Error>) in
+            enum Outcome { case message(ProtoFields, relieved: Bool), end(Result<Void, any Error>, relieved: Bool), wait }
+            let outcome: Outcome = state.withLockedValue { s in
+                if s.head < s.queue.count {
+                    let message = s.queue[s.head]
+                    s.head += 1
+                    if s.head > 1024, s.head * 2 > s.queue.count {
+                        s.queue.removeFirst(s.head)
+                        s.head = 0
+                    }
+                    var relieved = false
+                    if s.congested, s.queue.count - s.head <= lowWater {
+                        s.congested = false
+                        relieved = true
+                    }
+                    return .message(message, relieved: relieved)
+                }
+                if let end = s.end {
+                    let relieved = s.congested
+                    s.congested = false
+                    return .end(end, relieved: relieved)
+                }
+                s.waiter = continuation
+                return .wait
+            }
+            switch outcome {
+            case .message(let message, let relieved):
+                if relieved { onCongestion(false) }
+                continuation.resume(returning: message)
+            case .end(let end, let relieved):
+                if relieved { onCongestion(false) }
+                switch end {
+                case .success: continuation.resume(returning: nil)
+                case .failure(let error): continuation.resume(throwing: error)
+                }
+            case .wait:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,322 @@
+import DomainFlowWire
+import Logging
+import NIOCore
+
+/// The channel handler of one client connection: decodes frames, drives the
+/// `ConnectionStateMachine`, runs calls through the `Router` and writes their frames.
+/// All its state is confined to the channel's event loop.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer  // one frame's payload, from FrameDecoder
+    typealias OutboundOut = ByteBuffer
+
+    /// Bookkeeping of one open call.
+    private struct OpenCall {
+        var task: Task<Void, Never>?
+        var deadlineTimer: Scheduled<Void>?
+        /// A stream write waiting for the socket to become writable.
+        var writeWaiter: CheckedContinuation<Void, any Error>?
+    }
+
+    private let shared: ServerShared
+    private var machine: ConnectionStateMachine
+    private var calls: [UInt64: OpenCall] = [:]
+    private var context: ChannelHandlerContext?
+    private var logger: Logger
+    private var peer: PeerCredentials?
+    private var clientName = ""
+    private var pendingFlush = false
+
+    init(shared: ServerShared, connectionID: UInt64) {
+        self.shared = shared
+        self.machine = ConnectionStateMachine(maxConcurrentCalls: shared.configuration.maxConcurrentCallsPerConnection)
+        var logger = shared.configuration.logger
+        logger[metadataKey: "connection"] = "\(connectionID)"
+        self.logger = logger
+    }
+
+    // MARK: channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        shared.counters.openConnections.add(1, ordering: .relaxed)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        PeerCredentials.read(from: context.channel).whenSuccess { peer in
+            bound.value.peer = peer
+            if let peer { bound.value.logger[metadataKey: "peer"] = "\(peer)" }
+            bound.value.logger.debug("connection opened")
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        shared.counters.openConnections.subtract(1, ordering: .relaxed)
+        for callID in Array(calls.keys) {
+            // The client is gone: cancel its work; there is no one to send a status to.
+            endCall(callID, status: nil, cancelWork: true)
+        }
+        machine.closed()
+        logger.debug("connection closed")
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let payload = unwrapInboundIn(data)
+        let frame: ClientFrame
+        do {
+            frame = try FrameCodec.decodeClientFrame(payload)
+        } catch {
+            logger.notice("undecodable frame", metadata: ["error": "\(error)"])
+            sendStatus(Status(callID: 0, code: .invalidArgument, message: "\(error)"))
+            return
+        }
+        switch frame {
+        case .hello(let hello): receivedHello(hello)
+        case .request(let request): receivedRequest(request, context: context)
+        case .cancel(let callID): receivedCancel(callID)
+        case .unknown:
+            sendStatus(Status(callID: 0, code: .invalidArgument, message: "frame sets no known kind (hello, request, cancel)"))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfNeeded()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            for callID in Array(calls.keys) {
+                if let waiter = calls[callID]?.writeWaiter {
+                    calls[callID]?.writeWaiter = nil
+                    waiter.resume()
+                }
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let wireError = error as? WireError, case .frameTooLarge = wireError {
+            logger.notice("oversized frame, closing connection", metadata: ["error": "\(wireError)"])
+            sendStatus(Status(callID: 0, code: .resourceExhausted, message: "\(wireError)"))
+        } else {
+            logger.debug("connection error", metadata: ["error": "\(error)"])
+        }
+        flushIfNeeded()
+        context.close(promise: nil)
+    }
+
+    // MARK: frames
+
+    private func receivedHello(_ hello: Hello) {
+        switch machine.receivedHello(version: hello.protocolVersion) {
+        case .reply:
+            clientName = hello.clientName
+            logger[metadataKey: "client"] = "\(hello.clientName)"
+            let reply = HelloReply(protocolVersion: protocolVersion, serverVersion: serverVersion, limits: shared.limits)
+            write(.helloReply(reply))
+        case .rejectAndClose(let error):
+            sendStatus(Status(callID: 0, error: error))
+            closeAfterFlush()
+        }
+    }
+
+    private func receivedRequest(_ request: Request, context: ChannelHandlerContext) {
+        switch machine.receivedRequest(callID: request.callID) {
+        case .open:
+            break
+        case .rejectCall(let error):
+            sendStatus(Status(callID: request.callID, error: error))
+            return
+        case .rejectOnConnection(let error):
+            sendStatus(Status(callID: 0, error: error))
+            return
+        case .rejectAndClose(let error):
+            sendStatus(Status(callID: 0, error: error))
+            closeAfterFlush()
+            return
+        }
+        calls[request.callID] = OpenCall()
+        shared.counters.callsInFlight.add(1, ordering: .relaxed)
+
+        guard let entry = shared.router.entry(for: request.method) else {
+            let name = request.method == 0 ? "request names no method" : "method \(request.method) is not implemented by this server"
+            endCall(request.callID, status: Status(callID: request.callID, code: .unimplemented, message: name), cancelWork: false)
+            return
+        }
+        var callLogger = logger
+        callLogger[metadataKey: "call"] = "\(request.callID)"
+        callLogger[metadataKey: "method"] = "\(entry.name)"
+        let deadline = request.timeoutMillis > 0 ? NIODeadline.now() + .milliseconds(Int64(request.timeoutMillis)) : nil
+        let callContext = CallContext(callID: request.callID, methodName: entry.name, deadline: deadline, peer: peer,
+                                      clientName: clientName, authToken: request.authToken, logger: callLogger)
+        if let deadline {
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let callID = request.callID
+            calls[callID]?.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+                bound.value.endCall(callID, status: Status(callID: callID, code: .deadlineExceeded,
+                    message: "deadline of \(request.timeoutMillis) ms exceeded"), cancelWork: true)
+            }
+        }
+        dispatch(entry.handler, request: request, context: callContext, loop: context.eventLoop)
+    }
+
+    private func dispatch(_ handler: Router.Handler, request: Request, context callContext: CallContext, loop: EventLoop) {
+        let callID = request.callID
+        let method = request.method
+        switch handler {
+        case .inline(let body):
+            completeUnary(callID, method: method, result: Result { try body(request.message, callContext) })
+        case .unary(let body):
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            let message = request.message
+            calls[callID]?.task = Task {
+                let result: Result<ProtoFields, any Error>
+                do { result = .success(try await body(message, callContext)) } catch { result = .failure(error) }
+                loop.execute {
+                    bound.value.completeUnary(callID, method: method, result: result)
+                    bound.value.flushIfNeeded()
+                }
+            }
+        case .serverStream(let body):
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            let sink = ConnectionResponseSink(handler: bound, loop: loop, callID: callID, method: method)
+            let message = request.message
+            calls[callID]?.task = Task {
+                let status: Status
+                do {
+                    try await body(message, callContext, sink)
+                    status = Status(callID: callID, code: .ok)
+                } catch {
+                    status = ConnectionHandler.statusFor(error, callID: callID, logger: callContext.logger)
+                }
+                loop.execute {
+                    bound.value.endCall(callID, status: status, cancelWork: false)
+                    bound.value.flushIfNeeded()
+                }
+            }
+        }
+    }
+
+    private func receivedCancel(_ callID: UInt64) {
+        guard machine.isOpen(callID) else { return }  // already ended: nothing to do
+        endCall(callID, status: Status(callID: callID, code: .cancelled, message: "cancelled by the client"), cancelWork: true)
+    }
+
+    // MARK: call completion (event loop only)
+
+    private func completeUnary(_ callID: UInt64, method: UInt32, result: Result<ProtoFields, any Error>) {
+        guard calls[callID] != nil else { return }  // ended already (deadline, cancel)
+        switch result {
+        case .success(let message):
+            write(.response(Response(callID: callID, method: method, message: message)))
+            endCall(callID, status: Status(callID: callID, code: .ok), cancelWork: false)
+        case .failure(let error):
+            endCall(callID, status: Self.statusFor(error, callID: callID, logger: logger), cancelWork: false)
+        }
+    }
+
+    static func statusFor(_ error: any Error, callID: UInt64, logger: Logger) -> Status {
+        let rpcError = RPCError.from(error)
+        if rpcError.code == .internal { logger.error("handler failed", metadata: ["error": "\(error)"]) }
+        return Status(callID: callID, error: rpcError)
+    }
+
+    /// Ends a call exactly once: cancels its timer (and its task when asked), fails a waiting
+    /// stream write, and sends its terminal status (nil when the client is gone).
+    private func endCall(_ callID: UInt64, status: Status?, cancelWork: Bool) {
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        call.deadlineTimer?.cancel()
+        if cancelWork { call.task?.cancel() }
+        call.writeWaiter?.resume(throwing: RPCError(status?.code ?? .cancelled, status?.message ?? "call ended"))
+        shared.counters.callsInFlight.subtract(1, ordering: .relaxed)
+        shared.counters.callsServed.add(1, ordering: .relaxed)
+        if let status { sendStatus(status) }
+        if machine.callEnded(callID) { closeAfterFlush() }
+    }
+
+    /// Writes one message of a stream; `waiter` resumes when the writer may send the next.
+    func writeStreamMessage(_ callID: UInt64, frame: ByteBuffer, waiter: CheckedContinuation<Void, any Error>) {
+        guard calls[callID] != nil, let context else {
+            waiter.resume(throwing: RPCError(.cancelled, "call ended"))
+            return
+        }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        context.flush()
+        if context.channel.isWritable {
+            waiter.resume()
+        } else {
+            calls[callID]?.writeWaiter = waiter
+        }
+    }
+
+    // MARK: shutdown
+
+    /// Stops taking calls; closes once open calls have ended.
+    func beginDraining() {
+        if machine.beginDraining() { closeAfterFlush() }
+    }
+
+    /// Ends every open call with UNAVAILABLE and closes (the grace period is over).
+    func abortCalls() {
+        for callID in Array(calls.keys) {
+            endCall(callID, status: Status(callID: callID, code: .unavailable, message: "server is shutting down"),
+                    cancelWork: true)
+        }
+        closeAfterFlush()
+    }
+
+    // MARK: writing
+
+    private func write(_ frame: ServerFrame) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        do {
+            try FrameCodec.encode(frame, into: &buffer)
+        } catch {
+            logger.error("cannot encode frame", metadata: ["error": "\(error)"])
+            return
+        }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        pendingFlush = true
+    }
+
+    private func sendStatus(_ status: Status) {
+        write(.status(status))
+    }
+
+    func flushIfNeeded() {
+        guard pendingFlush, let context else { return }
+        pendingFlush = false
+        context.flush()
+    }
+
+    private func closeAfterFlush() {
+        flushIfNeeded()
+        context?.close(promise: nil)
+    }
+}
+
+/// Sends a stream's messages through its connection, one hop to the event loop each,
+/// waiting while the socket is not writable.
+struct ConnectionResponseSink: ResponseSink {
+    let handler: NIOLoopBound<ConnectionHandler>
+    let loop: EventLoop
+    let callID: UInt64
+    let method: UInt32
+
+    func send(_ message: ProtoFields) async throws {
+        try Task.checkCancellation()
+        var buffer = ByteBuffer()
+        try FrameCodec.encode(.response(Response(callID: callID, method: method, message: message)), into: &buffer)
+        let frame = buffer
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+            loop.execute {
+                handler.value.writeStreamMessage(callID, frame: frame, waiter: waiter)
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import DomainFlowWire
+import Glibc
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A running DomainFlow server: a Unix-socket listener and its connections.
+///
+/// `start` binds the socket and returns at once; `shutdown` stops accepting, lets open
+/// calls finish for the grace period, cancels the rest, and removes the socket file.
+public final class DomainFlowServer: Sendable {
+    private let shared: ServerShared
+    private let group: MultiThreadedEventLoopGroup
+    private let serverChannel: any Channel
+    public var socketPath: String { shared.configuration.socketPath }
+
+    private init(shared: ServerShared, group: MultiThreadedEventLoopGroup, serverChannel: any Channel) {
+        self.shared = shared
+        self.group = group
+        self.serverChannel = serverChannel
+    }
+
+    /// Binds `configuration.socketPath` and starts serving `router`'s methods plus the server service.
+    public static func start(configuration: ServerConfiguration, router: Router = Router()) async throws -> DomainFlowServer {
+        try SocketLocation.prepare(configuration.socketPath)
+        var router = router
+        let shared = SharedBox()
+        ServerService.register(into: &router, shared: shared)
+        let state = ServerShared(configuration: configuration, router: router)
+        shared.set(state)
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        let nextConnectionID = NIOLockedValueBoxCounter()
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
+            .childChannelInitializer { channel in
+                state.connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    let handler = ConnectionHandler(shared: state, connectionID: nextConnectionID.next())
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(unixDomainSocketPath: configuration.socketPath).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        guard chmod(configuration.socketPath, configuration.socketMode) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? await channel.close()
+            try? await group.shutdownGracefully()
+            throw RPCError(.internal, "cannot set mode of \(configuration.socketPath): \(reason)")
+        }
+        configuration.logger.info("listening", metadata: [
+            "socket": "\(configuration.socketPath)",
+            "mode": "\(String(configuration.socketMode, radix: 8))",
+            "version": "\(serverVersion)",
+        ])
+        return DomainFlowServer(shared: state, group: group, serverChannel: channel)
+    }
+
+    /// Graceful shutdown: see the type's documentation. Safe to call more than once.
+    public func shutdown() async {
+        let logger = shared.configuration.logger
+        logger.info("shutting down", metadata: ["connections": "\(shared.connections.all.count)"])
+        try? await serverChannel.close()
+        let connections = shared.connections.all
+        for channel in connections { Self.onHandler(of: channel) { $0.beginDraining() } }
+        let deadline = ContinuousClock.now + shared.configuration.shutdownGracePeriod
+        while !shared.connections.all.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let remaining = shared.connections.all
+        if !remaining.isEmpty {
+            logger.notice("grace period over, cancelling open calls", metadata: ["connections": "\(remaining.count)"])
+            for channel in remaining { Self.onHandler(of: channel) { $0.abortCalls() } }
+            for channel in remaining { try? await channel.closeFuture.get() }
+        }
+        unlink(shared.configuration.socketPath)
+        try? await group.shutdownGracefully()
+        logger.info("stopped")
+    }
+}
+
+extension DomainFlowServer {
+    /// Runs `body` with the connection's handler on its event loop.
+    fileprivate static func onHandler(of channel: any Channel, _ body: @escaping @Sendable (ConnectionHandler) -> Void) {
+        channel.eventLoop.execute {
+            if let handler = try? channel.pipeline.syncOperations.handler(type: ConnectionHandler.self) { body(handler) }
+        }
+    }
+}
+
+/// Hands the shared state to services registered before it exists.
+final class SharedBox: Sendable {
+    private let box = NIOLockedValueBox<ServerShared?>(nil)
+    func set(_ value: ServerShared) { box.withLockedValue { $0 = value } }
+    var value: ServerShared { box.withLockedValue { $0! } }
+}
+
+/// A thread-safe increasing counter for connection ids.
+final class NIOLockedValueBoxCounter: Sendable {
+    private let box = NIOLockedValueBox<UInt64>(0)
+    func next() -> UInt64 { box.withLockedValue { $0 += 1; return $0 } }
+}

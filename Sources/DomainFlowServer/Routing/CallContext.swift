@@ -1,0 +1,17 @@
+import Logging
+import NIOCore
+
+/// What a handler knows about the call it serves.
+public struct CallContext: Sendable {
+    public let callID: UInt64
+    public let methodName: String
+    /// When the call's deadline passes (the call is then cancelled), or nil.
+    public let deadline: NIODeadline?
+    /// The client's process, when the socket reported it.
+    public let peer: PeerCredentials?
+    /// The client's name from its hello.
+    public let clientName: String
+    /// The session token the request carried (empty if none).
+    public let authToken: String
+    public let logger: Logger
+}

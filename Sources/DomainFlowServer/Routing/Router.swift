@@ -1,0 +1,49 @@
+import DomainFlowWire
+
+/// Maps method numbers to handlers. Knows nothing of sockets: tests drive it directly.
+public struct Router: Sendable {
+    /// A handler erased to the wire model.
+    enum Handler: Sendable {
+        /// Answered on the connection's event loop, no hop: for calls that need no I/O.
+        case inline(@Sendable (ProtoFields, CallContext) throws -> ProtoFields)
+        case unary(@Sendable (ProtoFields, CallContext) async throws -> ProtoFields)
+        case serverStream(@Sendable (ProtoFields, CallContext, any ResponseSink) async throws -> Void)
+    }
+
+    struct Entry: Sendable {
+        let name: String
+        let allowsAnonymous: Bool
+        let handler: Handler
+    }
+
+    private(set) var entries: [UInt32: Entry] = [:]
+
+    public init() {}
+
+    func entry(for method: UInt32) -> Entry? { entries[method] }
+
+    /// Registers a unary handler that runs on the event loop; it must not block or wait.
+    public mutating func inline<I, O>(_ method: Method<I, O>, _ body: @escaping @Sendable (I, CallContext) throws -> O) {
+        add(method, .inline { fields, context in try body(I(fields: fields), context).fields })
+    }
+
+    /// Registers a unary handler that runs as a task.
+    public mutating func unary<I, O>(_ method: Method<I, O>,
+                                     _ body: @escaping @Sendable (I, CallContext) async throws -> O) {
+        add(method, .unary { fields, context in try await body(I(fields: fields), context).fields })
+    }
+
+    /// Registers a server-streaming handler; the call ends with OK when `body` returns.
+    public mutating func serverStream<I, O>(
+        _ method: Method<I, O>, _ body: @escaping @Sendable (I, CallContext, StreamWriter<O>) async throws -> Void
+    ) {
+        add(method, .serverStream { fields, context, sink in
+            try await body(I(fields: fields), context, StreamWriter(sink: sink))
+        })
+    }
+
+    private mutating func add<I, O>(_ method: Method<I, O>, _ handler: Handler) {
+        precondition(entries[method.number] == nil, "method \(method.number) registered twice")
+        entries[method.number] = Entry(name: method.name, allowsAnonymous: method.allowsAnonymous, handler: handler)
+    }
+}

@@ -1,0 +1,38 @@
+import DomainFlowWire
+import Glibc
+import Logging
+import NIOCore
+
+/// Everything a server needs to know to start.
+public struct ServerConfiguration: Sendable {
+    /// Path of the Unix domain socket to listen on.
+    public var socketPath: String
+    /// Permission bits of the socket file (default 0660: owner and group may connect).
+    public var socketMode: mode_t
+    public var maxFrameBytes: Int
+    /// Calls one connection may have open at once; more get RESOURCE_EXHAUSTED.
+    public var maxConcurrentCallsPerConnection: Int
+    /// How long a graceful shutdown waits for open calls before cancelling them.
+    public var shutdownGracePeriod: Duration
+    /// Event-loop threads (default: one per core).
+    public var eventLoopThreads: Int
+    public var logger: Logger
+
+    public init(socketPath: String = DefaultSocket.path(),
+                socketMode: mode_t = 0o660,
+                maxFrameBytes: Int = defaultMaxFrameBytes,
+                maxConcurrentCallsPerConnection: Int = 256,
+                shutdownGracePeriod: Duration = .seconds(10),
+                eventLoopThreads: Int = System.coreCount,
+                logger: Logger = Logger(label: "domainflow.server")) {
+        self.socketPath = socketPath
+        self.socketMode = socketMode
+        self.maxFrameBytes = maxFrameBytes
+        self.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.eventLoopThreads = eventLoopThreads
+        self.logger = logger
+    }
+
+}
+

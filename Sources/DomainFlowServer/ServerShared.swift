@@ -1,0 +1,54 @@
+import DomainFlowWire
+import NIOCore
+import NIOConcurrencyHelpers
+
+/// This build's version string.
+public let serverVersion = "0.1.0"
+
+/// State every connection of one server shares.
+final class ServerShared: Sendable {
+    let configuration: ServerConfiguration
+    let router: Router
+    let counters = ServerCounters()
+    let startedAt = NIODeadline.now()
+    let connections = ConnectionRegistry()
+
+    var limits: Limits {
+        Limits(maxFrameBytes: UInt32(configuration.maxFrameBytes),
+               maxConcurrentCalls: UInt32(configuration.maxConcurrentCallsPerConnection))
+    }
+
+    init(configuration: ServerConfiguration, router: Router) {
+        self.configuration = configuration
+        self.router = router
+    }
+
+    var uptimeMillis: UInt64 {
+        UInt64(max(0, (NIODeadline.now() - startedAt).nanoseconds / 1_000_000))
+    }
+}
+
+/// The open connections of a server, for shutdown and for statistics.
+final class ConnectionRegistry: Sendable {
+    private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        channels.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.channels.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+    }
+
+    var all: [any Channel] { channels.withLockedValue { Array($0.values) } }
+
+    /// Bytes written to connections that their sockets have not yet taken, summed.
+    func outboundBufferedBytes() async -> UInt64 {
+        var total: UInt64 = 0
+        for channel in all {
+            if let bytes = try? await channel.getOption(ChannelOptions.bufferedWritableBytes).get() {
+                total += UInt64(max(0, bytes))
+            }
+        }
+        return total
+    }
+}

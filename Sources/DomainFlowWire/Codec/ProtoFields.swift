@@ -1,0 +1,85 @@
+/// One field value of a decoded protobuf message, independent of its C representation.
+///
+/// Integers of every width and signedness arrive as `.int` / `.uint`; enums are `.int`;
+/// floats are widened to `.double`; repeated fields are `.list`.
+public indirect enum ProtoValue: Sendable, Equatable {
+    case int(Int64)
+    case uint(UInt64)
+    case double(Double)
+    case bool(Bool)
+    case string(String)
+    case bytes([UInt8])
+    case message(ProtoFields)
+    case list([ProtoValue])
+}
+
+/// The fields of one protobuf message, by field number: the Swift-side model the
+/// protobuf-c codec reads into and writes from. Absent fields read as their proto3 defaults.
+public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    /// Present fields in field-number order.
+    public private(set) var entries: [(number: UInt32, value: ProtoValue)]
+    /// Field numbers the decoder met that the schema does not know (ignored, per the evolution rules).
+    public internal(set) var unknownFieldNumbers: [UInt32] = []
+
+    public init() { entries = [] }
+
+    public init(dictionaryLiteral elements: (UInt32, ProtoValue?)...) {
+        entries = []
+        entries.reserveCapacity(elements.count)
+        for (number, value) in elements {
+            if let value { self[number] = value }
+        }
+    }
+
+    public static func == (lhs: ProtoFields, rhs: ProtoFields) -> Bool {
+        lhs.entries.elementsEqual(rhs.entries) { $0.number == $1.number && $0.value == $1.value }
+    }
+
+    /// The value of field `number`, or nil when absent. Setting nil removes it.
+    public subscript(number: UInt32) -> ProtoValue? {
+        get { entries.first(where: { $0.number == number })?.value }
+        set {
+            let index = entries.firstIndex(where: { $0.number >= number })
+            if let index, entries[index].number == number {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.insert((number, newValue), at: index ?? entries.endIndex)
+            }
+        }
+    }
+
+    public func uint64(_ number: UInt32) -> UInt64 {
+        switch self[number] {
+        case .uint(let v): return v
+        case .int(let v): return UInt64(bitPattern: v)
+        default: return 0
+        }
+    }
+    public func uint32(_ number: UInt32) -> UInt32 { UInt32(truncatingIfNeeded: uint64(number)) }
+    public func int64(_ number: UInt32) -> Int64 {
+        switch self[number] {
+        case .int(let v): return v
+        case .uint(let v): return Int64(bitPattern: v)
+        default: return 0
+        }
+    }
+    public func int32(_ number: UInt32) -> Int32 { Int32(truncatingIfNeeded: int64(number)) }
+    public func bool(_ number: UInt32) -> Bool { if case .bool(let v) = self[number] { v } else { false } }
+    public func double(_ number: UInt32) -> Double { if case .double(let v) = self[number] { v } else { 0 } }
+    public func string(_ number: UInt32) -> String { if case .string(let v) = self[number] { v } else { "" } }
+    public func bytes(_ number: UInt32) -> [UInt8] { if case .bytes(let v) = self[number] { v } else { [] } }
+    /// The sub-message at `number`, or nil when absent.
+    public func message(_ number: UInt32) -> ProtoFields? { if case .message(let v) = self[number] { v } else { nil } }
+    public func list(_ number: UInt32) -> [ProtoValue] { if case .list(let v) = self[number] { v } else { [] } }
+    /// Decodes the sub-message at `number` as `M`, or nil when absent.
+    public func decode<M: WireMessage>(_ number: UInt32, as type: M.Type = M.self) throws -> M? {
+        try message(number).map(M.init(fields:))
+    }
+}
+
+extension ProtoValue {
+    /// `.message` of a typed message, or nil for nil.
+    public static func of<M: WireMessage>(_ message: M?) -> ProtoValue? {
+        message.map { .message($0.fields) }
+    }
+}

@@ -1,0 +1,154 @@
+/// The protocol version this build speaks; a hello with another version is refused.
+public let protocolVersion: UInt32 = 1
+
+/// The default and maximum frame size, 4 MiB.
+public let defaultMaxFrameBytes = 4 * 1024 * 1024
+
+/// First frame of a connection, client to server.
+public struct Hello: WireMessage, Equatable {
+    public var protocolVersion: UInt32
+    public var clientName: String
+    public var maxFrameBytes: UInt32
+
+    public init(protocolVersion: UInt32 = DomainFlowWire.protocolVersion, clientName: String, maxFrameBytes: UInt32 = 0) {
+        self.protocolVersion = protocolVersion
+        self.clientName = clientName
+        self.maxFrameBytes = maxFrameBytes
+    }
+    public init(fields f: ProtoFields) {
+        self.init(protocolVersion: f.uint32(1), clientName: f.string(2), maxFrameBytes: f.uint32(3))
+    }
+    public var fields: ProtoFields { [1: .uint(UInt64(protocolVersion)), 2: .string(clientName), 3: .uint(UInt64(maxFrameBytes))] }
+}
+
+/// Limits the server enforces (`Limits` in server.proto).
+public struct Limits: WireMessage, Equatable {
+    public var maxFrameBytes: UInt32
+    public var maxConcurrentCalls: UInt32
+
+    public init(maxFrameBytes: UInt32, maxConcurrentCalls: UInt32) {
+        self.maxFrameBytes = maxFrameBytes
+        self.maxConcurrentCalls = maxConcurrentCalls
+    }
+    public init(fields f: ProtoFields) { self.init(maxFrameBytes: f.uint32(1), maxConcurrentCalls: f.uint32(2)) }
+    public var fields: ProtoFields { [1: .uint(UInt64(maxFrameBytes)), 2: .uint(UInt64(maxConcurrentCalls))] }
+}
+
+/// The server's answer to `Hello`.
+public struct HelloReply: WireMessage, Equatable {
+    public var protocolVersion: UInt32
+    public var serverVersion: String
+    public var limits: Limits
+
+    public init(protocolVersion: UInt32, serverVersion: String, limits: Limits) {
+        self.protocolVersion = protocolVersion
+        self.serverVersion = serverVersion
+        self.limits = limits
+    }
+    public init(fields f: ProtoFields) throws {
+        self.init(protocolVersion: f.uint32(1), serverVersion: f.string(2),
+                  limits: try f.decode(3) ?? Limits(maxFrameBytes: 0, maxConcurrentCalls: 0))
+    }
+    public var fields: ProtoFields { [1: .uint(UInt64(protocolVersion)), 2: .string(serverVersion), 3: .of(limits)] }
+}
+
+/// Opens a call: its id, deadline, credentials and the method with its request message.
+public struct Request: Sendable, Equatable {
+    public var callID: UInt64
+    /// Relative deadline in milliseconds; 0 means none.
+    public var timeoutMillis: UInt32
+    public var authToken: String
+    /// Field number of the method in `Request.method`; 0 when the frame named none.
+    public var method: UInt32
+    /// The method's request message.
+    public var message: ProtoFields
+
+    public init(callID: UInt64, timeoutMillis: UInt32 = 0, authToken: String = "", method: UInt32, message: ProtoFields) {
+        self.callID = callID
+        self.timeoutMillis = timeoutMillis
+        self.authToken = authToken
+        self.method = method
+        self.message = message
+    }
+
+    init(fields f: ProtoFields) {
+        let methodEntry = f.entries.first { $0.number >= firstMethodNumber }
+        var method = methodEntry?.number ?? 0
+        if methodEntry == nil, let unknown = f.unknownFieldNumbers.first(where: { $0 >= firstMethodNumber }) {
+            method = unknown  // a method this server does not know: UNIMPLEMENTED, not "malformed"
+        }
+        var message = ProtoFields()
+        if case .message(let m) = methodEntry?.value { message = m }
+        self.init(callID: f.uint64(1), timeoutMillis: f.uint32(2), authToken: f.string(3), method: method, message: message)
+    }
+
+    var fields: ProtoFields {
+        var f: ProtoFields = [1: .uint(callID), 2: .uint(UInt64(timeoutMillis)), 3: .string(authToken)]
+        f[method] = .message(message)
+        return f
+    }
+}
+
+/// Field numbers below this in `Request`/`Response` are envelope fields, from it on methods.
+let firstMethodNumber: UInt32 = 16
+
+/// One response message of a call.
+public struct Response: Sendable, Equatable {
+    public var callID: UInt64
+    public var method: UInt32
+    public var message: ProtoFields
+
+    public init(callID: UInt64, method: UInt32, message: ProtoFields) {
+        self.callID = callID
+        self.method = method
+        self.message = message
+    }
+
+    init(fields f: ProtoFields) {
+        let entry = f.entries.first { $0.number >= firstMethodNumber }
+        var message = ProtoFields()
+        if case .message(let m) = entry?.value { message = m }
+        self.init(callID: f.uint64(1), method: entry?.number ?? 0, message: message)
+    }
+
+    var fields: ProtoFields {
+        var f: ProtoFields = [1: .uint(callID)]
+        f[method] = .message(message)
+        return f
+    }
+}
+
+/// The terminal status of a call (call id 0: of the connection).
+public struct Status: WireMessage, Equatable {
+    public var callID: UInt64
+    public var code: StatusCode
+    public var message: String
+
+    public init(callID: UInt64, code: StatusCode, message: String = "") {
+        self.callID = callID
+        self.code = code
+        self.message = message
+    }
+    public init(callID: UInt64, error: RPCError) { self.init(callID: callID, code: error.code, message: error.message) }
+    public init(fields f: ProtoFields) {
+        self.init(callID: f.uint64(1), code: StatusCode(rawValue: f.int32(2)), message: f.string(3))
+    }
+    public var fields: ProtoFields { [1: .uint(callID), 2: .int(Int64(code.rawValue)), 3: .string(message)] }
+}
+
+/// A frame from client to server.
+public enum ClientFrame: Sendable, Equatable {
+    case hello(Hello)
+    case request(Request)
+    case cancel(callID: UInt64)
+    /// A frame with none of the known kinds set (a newer client, or garbage that parsed).
+    case unknown
+}
+
+/// A frame from server to client.
+public enum ServerFrame: Sendable, Equatable {
+    case helloReply(HelloReply)
+    case response(Response)
+    case status(Status)
+    case unknown
+}
