@@ -84,7 +84,7 @@ public struct Request: Sendable, Equatable {
 
     var fields: ProtoFields {
         var f: ProtoFields = [1: .uint(callID), 2: .uint(UInt64(timeoutMillis)), 3: .string(authToken)]
-        f[method] = .message(message)
+        if method != 0 { f[method] = .message(message) }
         return f
     }
 }
@@ -113,7 +113,7 @@ public struct Response: Sendable, Equatable {
 
     var fields: ProtoFields {
         var f: ProtoFields = [1: .uint(callID)]
-        f[method] = .message(message)
+        if method != 0 { f[method] = .message(message) }
         return f
     }
 }

@@ -1,0 +1,148 @@
+import DomainFlowClient
+import DomainFlowWire
+import Testing
+
+@Suite struct CallTests {
+    @Test func pingEchoesPayload() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            let payload = (0..<1000).map { UInt8($0 % 251) }
+            let reply = try await client.unary(Methods.ping, PingRequest(payload: payload))
+            #expect(reply.payload == payload)
+            #expect(client.serverHello.protocolVersion == protocolVersion)
+            #expect(client.serverHello.limits.maxFrameBytes == UInt32(defaultMaxFrameBytes))
+            await client.close()
+        }
+    }
+
+    @Test func manyConcurrentCallsOnOneConnectionInterleave() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var count = 0
+                    for try await stats in try client.serverStream(Methods.watchServerStats,
+                                                                   WatchServerStatsRequest(intervalMillis: 5, count: 20)) {
+                        count += 1
+                        #expect(stats.sequence == UInt64(count))
+                    }
+                    #expect(count == 20)
+                }
+                for i in 0..<200 {
+                    group.addTask {
+                        let payload = Array("call-\(i)".utf8)
+                        let reply = try await client.unary(Methods.ping, PingRequest(payload: payload))
+                        #expect(reply.payload == payload, "each reply reaches its own call")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await client.close()
+        }
+    }
+
+    @Test func serverInfoCountsConnectionsAndCalls() async throws {
+        try await TestServer.with { server in
+            let a = try await server.client()
+            let b = try await server.client()
+            for _ in 0..<10 { _ = try await a.unary(Methods.ping, PingRequest()) }
+            let info = try await b.unary(Methods.serverInfo, Empty())
+            #expect(info.openConnections == 2)
+            #expect(info.callsServed >= 10)
+            #expect(info.callsInFlight == 1, "only the ServerInfo call itself")
+            #expect(info.serverVersion.isEmpty == false)
+            #expect(info.store == nil, "no store configured")
+            await a.close()
+            await b.close()
+        }
+    }
+
+    @Test func streamEndsAfterRequestedCount() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            var sequences: [UInt64] = []
+            for try await stats in try client.serverStream(Methods.watchServerStats,
+                                                           WatchServerStatsRequest(intervalMillis: 1, count: 5)) {
+                sequences.append(stats.sequence)
+            }
+            #expect(sequences == [1, 2, 3, 4, 5])
+            await client.close()
+        }
+    }
+
+    @Test func cancellingTheConsumingTaskCancelsTheCallOnTheServer() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            let consumer = Task {
+                var received = 0
+                do {
+                    for try await _ in try client.serverStream(Methods.watchServerStats, WatchServerStatsRequest(intervalMillis: 10)) {
+                        received += 1
+                    }
+                } catch let error as RPCError {
+                    return (received, error.code)
+                }
+                return (received, StatusCode.ok)
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            consumer.cancel()
+            let (received, code) = try await consumer.value
+            #expect(received > 0)
+            #expect(code == .cancelled)
+            try await server.waitFor("the cancelled stream to end on the server") { $0.callsInFlight == 1 }
+            // The connection is still usable.
+            _ = try await client.unary(Methods.ping, PingRequest())
+            await client.close()
+        }
+    }
+
+    @Test func deadlineEndsCallWithDeadlineExceededAndStopsItsWork() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            let clock = ContinuousClock()
+            let start = clock.now
+            var received = 0
+            await #expect(throws: RPCError.self) {
+                for try await _ in try client.serverStream(Methods.watchServerStats,
+                                                           WatchServerStatsRequest(intervalMillis: 100, count: 1000),
+                                                           timeout: .milliseconds(350)) {
+                    received += 1
+                }
+            }
+            let elapsed = clock.now - start
+            #expect(received >= 1 && received <= 5)
+            #expect(elapsed < .seconds(3))
+            do {
+                for try await _ in try client.serverStream(Methods.watchServerStats,
+                                                           WatchServerStatsRequest(intervalMillis: 100, count: 1000),
+                                                           timeout: .milliseconds(200)) {}
+                Issue.record("stream should not end cleanly")
+            } catch let error as RPCError {
+                #expect(error.code == .deadlineExceeded)
+            }
+            try await server.waitFor("the expired calls to stop") { $0.callsInFlight == 1 }
+            await client.close()
+        }
+    }
+
+    @Test func unaryCallWithinDeadlineSucceeds() async throws {
+        try await TestServer.with { server in
+            let client = try await server.client()
+            let reply = try await client.unary(Methods.ping, PingRequest(payload: [1]), timeout: .seconds(5))
+            #expect(reply.payload == [1])
+            await client.close()
+        }
+    }
+
+    @Test func closedServerFailsCallsWithUnavailable() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.client()
+        await server.server.shutdown()
+        do {
+            _ = try await client.unary(Methods.ping, PingRequest())
+            Issue.record("call on a closed connection succeeded")
+        } catch let error as ClientError {
+            #expect(error.code == .unavailable)
+        }
+    }
+}
