@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c",
@@ -26,8 +27,16 @@ let package = Package(
             "DomainFlowProtoC", "CProtobufC",
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "DomainFlowStore", dependencies: [
+            "CLibPQ",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "DomainFlowServer", dependencies: [
-            "DomainFlowWire",
+            "DomainFlowWire", "DomainFlowStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -49,8 +58,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire"], swiftSettings: strict),
+        .testTarget(name: "DomainFlowStoreTests", dependencies: ["DomainFlowStore"], swiftSettings: strict),
         .testTarget(name: "DomainFlowServerTests", dependencies: [
-            "DomainFlowServer", "DomainFlowClient", "DomainFlowWire",
+            "DomainFlowServer", "DomainFlowClient", "DomainFlowWire", "DomainFlowStore",
         ], swiftSettings: strict),
     ]
 )

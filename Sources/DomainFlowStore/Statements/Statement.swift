@@ -1,0 +1,30 @@
+/// A SQL statement with a fixed name, prepared once per connection. All of them are
+/// listed in `StatementRegistry`; user input only ever reaches SQL as parameters.
+public struct Statement: Sendable, Hashable {
+    public let name: String
+    public let sql: String
+
+    public init(_ name: String, _ sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// A table and columns that `COPY ... FROM STDIN` loads. Identifiers are fixed in code.
+public struct CopyTarget: Sendable {
+    public let table: String
+    public let columns: [String]
+
+    public init(table: String, columns: [String]) {
+        self.table = table
+        self.columns = columns
+    }
+
+    var sql: String {
+        "COPY \(quote(table)) (\(columns.map(quote).joined(separator: ", "))) FROM STDIN"
+    }
+
+    private func quote(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

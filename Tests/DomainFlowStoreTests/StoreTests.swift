@@ -1,0 +1,166 @@
+import DomainFlowStore
+import Foundation
+import Testing
+
+@Suite struct StoreTests {
+    private func insertUser(_ c: PGConnection, _ name: String, email: String? = nil) throws -> UUID {
+        try c.execute(StatementRegistry.insertUser, [.text(name), .text(email ?? "\(name)@example.com"),
+                                                     .text("$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnot"),
+                                                     .text("user"), .bool(true)]).first!.uuid(0)
+    }
+
+    private func insertCampaign(_ c: PGConnection, owner: UUID, status: String = "pending") throws -> UUID {
+        try c.execute(StatementRegistry.insertCampaign, [.text("c"), nil, .text("dns_validation"), .text(status),
+                                                         .uuid(owner), .json("{}")]).first!.uuid(0)
+    }
+
+    @Test func constraintViolationsMapToStatusKindsAndChangeNothing() async throws {
+        let store = try await TestDatabase.store()
+        try await store.pool.withConnection { c in
+            let owner = try self.insertUser(c, "alice")
+            // Duplicate username.
+            #expect { _ = try self.insertUser(c, "alice", email: "other@example.com") } throws: { error in
+                let e = error as? StoreError
+                return e?.kind == .alreadyExists && e?.sqlState == "23505" && e?.constraint == "users_username_key"
+            }
+            // Email not an email.
+            #expect { _ = try self.insertUser(c, "bob", email: "not-an-email") } throws: { error in
+                (error as? StoreError)?.kind == .invalidArgument && (error as? StoreError)?.constraint == "users_email_format"
+            }
+            // Unknown status value.
+            #expect { _ = try self.insertCampaign(c, owner: owner, status: "exploded") } throws: { error in
+                (error as? StoreError)?.constraint == "campaigns_status_check" && (error as? StoreError)?.kind == .invalidArgument
+            }
+            // Negative port.
+            #expect {
+                _ = try c.execute(StatementRegistry.insertProxy, [.text("p"), .text("127.0.0.1:1"), .text("http"),
+                                                                  .text("127.0.0.1"), .int(-1)])
+            } throws: { error in
+                (error as? StoreError)?.constraint == "proxies_port_range"
+            }
+            // Unknown owner (foreign key).
+            #expect { _ = try self.insertCampaign(c, owner: UUID()) } throws: { error in
+                (error as? StoreError)?.kind == .failedPrecondition
+            }
+            #expect(try c.execute(StatementRegistry.countUsers).first?.int(0) == 1, "only alice was written")
+            #expect(try c.simpleQuery("SELECT count(*) FROM campaigns").first?.int(0) == 0)
+            #expect(try c.simpleQuery("SELECT count(*) FROM proxies").first?.int(0) == 0)
+        }
+        await store.shutdown()
+    }
+
+    @Test func hostileStringsRoundTripUnchanged() async throws {
+        let store = try await TestDatabase.store()
+        let strings = ["O'Brien", "back\\slash\\\\", "\"quoted\"", "'; DROP TABLE users; --", "tab\tnew\nline\rcr",
+                       "ünïcødé ✓ 日本語 🚀", "$1 $2 %s %d", "\\N", "null", ""]
+        let stored = try await store.pool.withConnection { c in
+            let owner = try self.insertUser(c, "owner")
+            let campaign = try self.insertCampaign(c, owner: owner)
+            // Half by prepared statement, half by COPY.
+            for (i, s) in strings.enumerated() where i % 2 == 0 {
+                _ = try c.execute(StatementRegistry.insertDNSResult, [.uuid(campaign), .text("d\(i).example"), .text("TXT"),
+                    .text(s), .bool(true), .int(1), .text(s), .text("completed"), .text("resolved")])
+            }
+            let copied = strings.enumerated().filter { $0.offset % 2 == 1 }.map { i, s -> [PGValue?] in
+                [.uuid(campaign), .text("d\(i).example"), .text("TXT"), .text(s), .bool(true), .int(1), .text(s),
+                 .text("completed"), .text("resolved")]
+            }
+            _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: copied)
+            return try c.execute(StatementRegistry.dnsResultsOfCampaign, [.uuid(campaign)]).rows
+        }
+        #expect(stored.count == strings.count)
+        for row in stored {
+            let index = Int(row[0]!.dropFirst().prefix(while: { $0 != "." }))!
+            #expect(row[2] == strings[index], "record_value of row \(index)")
+            #expect(row[5] == strings[index], "error_message of row \(index)")
+        }
+        #expect(try await store.pool.withConnection { try $0.execute(StatementRegistry.countUsers).first?.int(0) } == 1,
+                "the injection attempt was only data")
+        await store.shutdown()
+    }
+
+    @Test func typedValuesDecode() async throws {
+        let store = try await TestDatabase.store()
+        let id = UUID()
+        let when = Date(timeIntervalSince1970: 1_764_345_600.123456)
+        let row = try await store.pool.withConnection { c in
+            try c.execute(Statement("test_typed", "SELECT $1::uuid, $2::text, $3::bigint, $4::bool, $5::timestamptz, $6::jsonb, $7::inet, $8::numeric(5,2), NULL::text"),
+                          [.uuid(id), .text("x"), .int(Int64.min + 1), .bool(false), .timestamp(when),
+                           .json(#"{"a": [1, 2]}"#), .inet("::1"), .numeric("12.5")]).first!
+        }
+        #expect(try row.uuid(0) == id)
+        #expect(try row.string(1) == "x")
+        #expect(try row.int(2) == Int64.min + 1)
+        #expect(try row.bool(3) == false)
+        #expect(abs(try row.date(4).timeIntervalSince(when)) < 0.000002)
+        #expect(try row.json(5) == #"{"a": [1, 2]}"#)
+        #expect(try row.inet(6) == "::1")
+        #expect(try row.numeric(7) == "12.50")
+        #expect(row.optionalString(8) == nil)
+        #expect(throws: StoreError.self) { try row.int(1) }
+        await store.shutdown()
+    }
+
+    @Test func transactionRollsBackOnError() async throws {
+        let store = try await TestDatabase.store()
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            try await store.pool.withTransaction { c in
+                _ = try self.insertUser(c, "ghost")
+                throw Boom()
+            }
+        }
+        #expect(try await store.pool.withConnection { try $0.execute(StatementRegistry.countUsers).first?.int(0) } == 0)
+        await store.shutdown()
+    }
+
+    @Test func copyLoadsManyRowsAndRetriedBatchesNeverDuplicate() async throws {
+        let store = try await TestDatabase.store()
+        let count = try await store.pool.withConnection { c -> Int64 in
+            let owner = try self.insertUser(c, "bulk")
+            let campaign = try self.insertCampaign(c, owner: owner)
+            let rows = (0..<10_000).lazy.map { i -> [PGValue?] in
+                [.uuid(campaign), .text("n\(i).example"), .text("A"), .text("192.0.2.\(i % 255)"), .bool(true), .int(i % 100),
+                 nil, .text("completed"), .text("resolved")]
+            }
+            #expect(try c.copyIn(StatementRegistry.dnsResultsCopy, rows: rows) == 10_000)
+            // A retried batch through the idempotent insert adds nothing.
+            for i in 0..<100 {
+                _ = try c.execute(StatementRegistry.insertDNSResult, [.uuid(campaign), .text("n\(i).example"), .text("A"),
+                    .text("x"), .bool(true), .int(1), nil, .text("completed"), .text("resolved")])
+            }
+            return try c.execute(StatementRegistry.countDNSResults, [.uuid(campaign)]).first!.int(0)
+        }
+        #expect(count == 10_000)
+        await store.shutdown()
+    }
+
+    @Test func failedCopyLoadsNothing() async throws {
+        let store = try await TestDatabase.store()
+        try await store.pool.withConnection { c in
+            let owner = try self.insertUser(c, "copy")
+            let campaign = try self.insertCampaign(c, owner: owner)
+            let rows: [[PGValue?]] = [
+                [.uuid(campaign), .text("ok.example"), .text("A"), nil, .bool(true), nil, nil, .text("completed"), .text("resolved")],
+                [.uuid(campaign), .text("bad.example"), .text("BOGUS"), nil, .bool(true), nil, nil, .text("completed"), .text("resolved")],
+            ]
+            #expect { _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: rows) } throws: { error in
+                (error as? StoreError)?.constraint == "dns_results_record_type_check"
+            }
+            #expect(try c.execute(StatementRegistry.countDNSResults, [.uuid(campaign)]).first?.int(0) == 0)
+            // The connection is still usable after the failed COPY.
+            #expect(try c.execute(StatementRegistry.countUsers).first?.int(0) == 1)
+        }
+        await store.shutdown()
+    }
+
+    @Test func healthReportsPoolAndVersions() async throws {
+        let store = try await TestDatabase.store(size: 3)
+        let health = try await store.health()
+        #expect(health.poolSize == 3)
+        #expect(health.waiters == 0)
+        #expect(health.databaseVersion.first?.isNumber == true)
+        #expect(health.schemaVersion == Migration.embedded.map(\.version).max())
+        await store.shutdown()
+    }
+}
