@@ -49,7 +49,8 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-server", dependencies: [
-            "DomainFlowServer",
+            "DomainFlowServer", "DomainFlowStore",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -58,9 +59,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire"], swiftSettings: strict),
-        .testTarget(name: "DomainFlowStoreTests", dependencies: ["DomainFlowStore"], swiftSettings: strict),
+        .target(name: "DomainFlowTestSupport", dependencies: ["DomainFlowStore"], path: "Tests/DomainFlowTestSupport",
+                swiftSettings: strict),
+        .testTarget(name: "DomainFlowStoreTests", dependencies: ["DomainFlowStore", "DomainFlowTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "DomainFlowServerTests", dependencies: [
-            "DomainFlowServer", "DomainFlowClient", "DomainFlowWire", "DomainFlowStore",
+            "DomainFlowServer", "DomainFlowClient", "DomainFlowWire", "DomainFlowStore", "DomainFlowTestSupport",
         ], swiftSettings: strict),
     ]
 )

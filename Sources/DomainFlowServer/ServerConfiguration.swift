@@ -1,3 +1,4 @@
+import DomainFlowStore
 import DomainFlowWire
 import Glibc
 import Logging
@@ -17,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads (default: one per core).
     public var eventLoopThreads: Int
     public var logger: Logger
+    /// The PostgreSQL store, or nil for a server without one (protocol-only tests).
+    public var store: Store?
 
     public init(socketPath: String = DefaultSocket.path(),
                 socketMode: mode_t = 0o660,
@@ -24,7 +27,8 @@ public struct ServerConfiguration: Sendable {
                 maxConcurrentCallsPerConnection: Int = 256,
                 shutdownGracePeriod: Duration = .seconds(10),
                 eventLoopThreads: Int = System.coreCount,
-                logger: Logger = Logger(label: "domainflow.server")) {
+                logger: Logger = Logger(label: "domainflow.server"),
+                store: Store? = nil) {
         self.socketPath = socketPath
         self.socketMode = socketMode
         self.maxFrameBytes = maxFrameBytes
@@ -32,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.eventLoopThreads = eventLoopThreads
         self.logger = logger
+        self.store = store
     }
 
 }

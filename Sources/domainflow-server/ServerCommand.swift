@@ -1,14 +1,60 @@
 import ArgumentParser
 import DomainFlowServer
-import Dispatch
+import DomainFlowStore
 import Glibc
 import Logging
+import NIOPosix
 
 @main
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "domainflow-server",
-        abstract: "The DomainFlow server: serves the DomainFlow protocol on a Unix domain socket.")
+        abstract: "The DomainFlow server: serves the DomainFlow protocol on a Unix domain socket.",
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Where the data lives: a PostgreSQL URL, or the embedded cluster's directory.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "PostgreSQL connection URL or conninfo (default: $DATABASE_URL; without one, an embedded cluster is run).")
+    var databaseURL: String?
+
+    @Option(help: "Data directory of the embedded PostgreSQL cluster (default: $XDG_DATA_HOME/domainflow/postgres or ~/.local/share/domainflow/postgres).")
+    var dataDir: String?
+
+    @Option(help: "Database connections in the pool.")
+    var poolSize: Int = 4
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func bootstrapLogging() throws -> Logger {
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown log level '\(logLevel)'") }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "domainflow.server")
+    }
+
+    /// The database to use; starts the embedded cluster when no URL is given.
+    func resolve(logger: Logger) async throws -> (connectionString: String, embedded: EmbeddedPostgres?) {
+        if let url = databaseURL ?? environment("DATABASE_URL") { return (url, nil) }
+        let cluster = try EmbeddedPostgres(dataDirectory: dataDir ?? EmbeddedPostgres.defaultDataDirectory(), logger: logger)
+        try await NIOThreadPool.singleton.runIfActive { try cluster.start() }
+        return (cluster.connectionString, cluster)
+    }
+
+    private func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (the default).")
 
     @Option(help: "Unix socket path (default: $DOMAINFLOW_SOCKET, else $XDG_RUNTIME_DIR/domainflow/domainflow.sock, else /tmp/domainflow-<uid>/domainflow.sock).")
     var socket: String?
@@ -16,54 +62,59 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Permission bits of the socket file, in octal.")
     var socketMode: String = "660"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
-
     @Option(help: "Largest frame accepted, in bytes.")
     var maxFrameBytes: Int = 4 * 1024 * 1024
 
     @Option(help: "Seconds a shutdown waits for open calls before cancelling them.")
     var shutdownGrace: Int = 10
 
+    @OptionGroup var database: DatabaseOptions
+
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("unknown log level '\(logLevel)'")
-        }
         guard let mode = mode_t(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("socket mode must be octal permission bits, e.g. 660")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        let logger = try database.bootstrapLogging()
+        let (connectionString, embedded) = try await database.resolve(logger: logger)
+        let store: Store
+        do {
+            store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: database.poolSize),
+                                         logger: logger)
+        } catch {
+            if let embedded { try? await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
+            throw error
         }
         var config = ServerConfiguration(socketMode: mode, maxFrameBytes: maxFrameBytes,
-                                         shutdownGracePeriod: .seconds(shutdownGrace))
+                                         shutdownGracePeriod: .seconds(shutdownGrace), logger: logger, store: store)
         if let socket { config.socketPath = socket }
 
-        let server = try await DomainFlowServer.start(configuration: config)
+        let server: DomainFlowServer
+        do {
+            server = try await DomainFlowServer.start(configuration: config)
+        } catch {
+            await store.shutdown()
+            if let embedded { try? await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
+            throw error
+        }
         let signal = await ShutdownSignal.wait()
-        config.logger.info("received \(signal)")
+        logger.info("received \(signal)")
         await server.shutdown()
+        await store.shutdown()
+        if let embedded { try await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
     }
 }
 
-/// Waits for SIGTERM or SIGINT.
-enum ShutdownSignal {
-    static func wait() async -> String {
-        let signals = AsyncStream<String> { continuation in
-            var sources: [any DispatchSourceSignal] = []
-            for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-                Glibc.signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { continuation.yield(name) }
-                source.resume()
-                sources.append(source)
-            }
-            nonisolated(unsafe) let retained = sources  // only cancelled once, at termination
-            continuation.onTermination = { _ in retained.forEach { $0.cancel() } }
-        }
-        for await name in signals { return name }
-        return "end of signals"
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations and exit.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let logger = try database.bootstrapLogging()
+        let (connectionString, embedded) = try await database.resolve(logger: logger)
+        defer { if let embedded { try? embedded.stop() } }
+        let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
+        print("schema version \(store.schemaVersion)")
+        await store.shutdown()
     }
 }

@@ -1,4 +1,5 @@
 import DomainFlowStore
+import DomainFlowTestSupport
 import NIOConcurrencyHelpers
 import Testing
 

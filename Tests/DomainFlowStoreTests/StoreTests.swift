@@ -1,4 +1,5 @@
 import DomainFlowStore
+import DomainFlowTestSupport
 import Foundation
 import Testing
 

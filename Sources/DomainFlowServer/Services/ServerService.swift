@@ -1,3 +1,4 @@
+import DomainFlowStore
 import DomainFlowWire
 import NIOCore
 
@@ -10,6 +11,8 @@ enum ServerService {
         router.unary(Methods.serverInfo) { _, _ in
             let state = shared.value
             let counters = state.counters
+            var storeHealth: StoreHealth?
+            if let store = state.configuration.store { storeHealth = StoreHealth(try await store.health()) }
             return ServerInfo(
                 serverVersion: serverVersion, protocolVersion: protocolVersion, limits: state.limits,
                 uptimeMillis: state.uptimeMillis,
@@ -17,7 +20,7 @@ enum ServerService {
                 callsServed: counters.callsServed.load(ordering: .relaxed),
                 callsInFlight: UInt64(counters.callsInFlight.load(ordering: .relaxed)),
                 outboundBufferedBytes: await state.connections.outboundBufferedBytes(),
-                store: nil)
+                store: storeHealth)
         }
         router.serverStream(Methods.watchServerStats) { request, _, writer in
             let state = shared.value
@@ -36,5 +39,12 @@ enum ServerService {
                 }
             }
         }
+    }
+}
+
+extension StoreHealth {
+    init(_ health: Store.Health) {
+        self.init(poolSize: UInt32(health.poolSize), inUse: UInt32(health.inUse), waiters: UInt32(health.waiters),
+                  databaseVersion: health.databaseVersion, schemaVersion: UInt32(health.schemaVersion))
     }
 }

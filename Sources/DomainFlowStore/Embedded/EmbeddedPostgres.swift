@@ -44,8 +44,11 @@ public final class EmbeddedPostgres: Sendable {
         }
     }
 
-    /// The default data directory: `$XDG_DATA_HOME/domainflow/postgres`, else `~/.local/share/domainflow/postgres`.
+    /// The default data directory: `$XDG_DATA_HOME/domainflow/postgres`, else
+    /// `~/.local/share/domainflow/postgres`; as root `/var/lib/domainflow/postgres`, since the
+    /// `postgres` user running the cluster cannot enter root's home.
     public static func defaultDataDirectory() -> String {
+        if getuid() == 0 { return "/var/lib/domainflow/postgres" }
         let env = ProcessInfo.processInfo.environment
         let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.local/share")
@@ -62,8 +65,13 @@ public final class EmbeddedPostgres: Sendable {
 
     /// Creates (first run), starts or reuses the cluster, and ensures the database exists. Blocking.
     public func start() throws {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        let parent = (dataDirectory as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        if !FileManager.default.fileExists(atPath: dataDirectory) {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
         chmod(dataDirectory, 0o700)
         if runsAsPostgresUser { try run("/bin/chown", ["postgres:postgres", dataDirectory], asPostgres: false) }
         if !FileManager.default.fileExists(atPath: clusterDirectory + "/PG_VERSION") {

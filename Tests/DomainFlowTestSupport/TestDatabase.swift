@@ -2,10 +2,10 @@ import DomainFlowStore
 import Foundation
 
 /// A fresh, empty database on the test cluster that `Scripts/test` starts, one per test.
-enum TestDatabase {
+public enum TestDatabase {
     /// The test cluster's admin connection string (keyword/value form). Tests that need a
     /// database fail, never skip, without it: run them through `Scripts/test`.
-    static func adminConnectionString() throws -> String {
+    public static func adminConnectionString() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["DOMAINFLOW_TEST_DATABASE_URL"], !url.isEmpty else {
             throw StoreError(kind: .unavailable, message:
                 "DOMAINFLOW_TEST_DATABASE_URL is not set: run the tests with Scripts/test, which starts PostgreSQL")
@@ -14,7 +14,7 @@ enum TestDatabase {
     }
 
     /// Creates an empty database and returns its connection string.
-    static func create() throws -> String {
+    public static func create() throws -> String {
         let admin = try adminConnectionString()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let connection = try PGConnection(connectionString: admin)
@@ -24,7 +24,7 @@ enum TestDatabase {
     }
 
     /// A store on a fresh database, migrations applied.
-    static func store(size: Int = 4, leaseTimeout: Duration = .seconds(5)) async throws -> Store {
+    public static func store(size: Int = 4, leaseTimeout: Duration = .seconds(5)) async throws -> Store {
         let connectionString = try create()
         return try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: size,
                                                                  leaseTimeout: leaseTimeout))

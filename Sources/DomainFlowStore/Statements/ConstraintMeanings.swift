@@ -1,0 +1,50 @@
+/// What each named constraint of the schema means, in words a user of the API understands.
+/// Errors carry these instead of PostgreSQL's text.
+public enum ConstraintMeanings {
+    static let table: [String: String] = [
+        "users_username_key": "a user with this username already exists",
+        "users_email_key": "a user with this email already exists",
+        "users_role_check": "role must be one of admin, user, viewer",
+        "users_email_format": "email is not a valid email address",
+        "users_username_not_blank": "username must not be empty",
+        "campaigns_type_check": "campaign type must be domain_generation, dns_validation or http_keyword_validation",
+        "campaigns_status_check": "status must be one of pending, queued, running, paused, completed, failed, cancelled",
+        "campaigns_name_not_blank": "campaign name must not be empty",
+        "campaigns_user_id_fkey": "the campaign's owner does not exist",
+        "generated_domains_campaign_name_unique": "this name was already generated in the campaign",
+        "generated_domains_campaign_offset_unique": "this offset was already generated in the campaign",
+        "generated_domains_offset_nonnegative": "offsets are never negative",
+        "generated_domains_status_check": "unknown system status",
+        "generated_domains_business_status_check": "unknown business status for a generated domain",
+        "dns_results_status_check": "unknown system status",
+        "dns_results_business_status_check": "unknown business status for a DNS result",
+        "dns_results_record_type_check": "record type must be one of A, AAAA, CNAME, MX, NS, TXT",
+        "dns_results_response_time_nonnegative": "response time must not be negative",
+        "dns_results_campaign_domain_type_unique": "this record type of this name already has a result in the campaign",
+        "http_results_status_check": "unknown system status",
+        "http_results_business_status_check": "unknown business status for an HTTP result",
+        "http_results_occurrences_nonnegative": "occurrences must not be negative",
+        "http_results_response_code_range": "HTTP status codes are 100 to 599",
+        "http_results_response_time_nonnegative": "response time must not be negative",
+        "http_results_campaign_url_keyword_unique": "this keyword of this URL already has a result in the campaign",
+        "keyword_rules_weight_positive": "a keyword weight must be positive",
+        "proxies_protocol_check": "proxy protocol must be http, https, socks5 or socks4",
+        "proxies_port_range": "port must be between 1 and 65535",
+        "proxies_latency_nonnegative": "latency must not be negative",
+    ]
+
+    /// The meaning of `constraint`, or nil if it has none on record.
+    public static func meaning(of constraint: String) -> String? { table[constraint] }
+}
+
+extension StoreError {
+    /// A message for API clients: the constraint's meaning when there is one, else the message.
+    public var userMessage: String {
+        if let constraint, let meaning = ConstraintMeanings.meaning(of: constraint) { return meaning }
+        switch kind {
+        case .unavailable: return "the database is unavailable: \(message)"
+        case .internal: return "internal database error"
+        default: return message
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import DomainFlowServer
+import DomainFlowStore
+import DomainFlowTestSupport
+import DomainFlowWire
+@testable import DomainFlowServer
+import Testing
+
+@Suite struct StoreIntegrationTests {
+    @Test func serverInfoReportsStoreHealth() async throws {
+        let store = try await TestDatabase.store(size: 3)
+        try await TestServer.with({ $0.store = store }) { server in
+            let info = try await server.info()
+            let health = try #require(info.store)
+            #expect(health.poolSize == 3)
+            #expect(health.waiters == 0)
+            #expect(health.schemaVersion == UInt32(Migration.embedded.map(\.version).max()!))
+            #expect(health.databaseVersion.contains("."))
+        }
+        await store.shutdown()
+    }
+
+    @Test func storeErrorsBecomeStatusesWithTheConstraintsMeaning() {
+        let duplicate = StoreError(kind: .alreadyExists, sqlState: "23505", constraint: "users_username_key",
+                                   message: "duplicate key value violates unique constraint \"users_username_key\"")
+        #expect(RPCError.from(duplicate) == RPCError(.alreadyExists, "a user with this username already exists"))
+        let port = StoreError(kind: .invalidArgument, sqlState: "23514", constraint: "proxies_port_range", message: "x")
+        #expect(RPCError.from(port).code == .invalidArgument)
+        #expect(RPCError.from(port).message.contains("65535"))
+        let down = StoreError(kind: .unavailable, message: "server closed the connection unexpectedly")
+        #expect(RPCError.from(down).code == .unavailable)
+        let bug = StoreError(kind: .internal, sqlState: "42601", message: "syntax error at or near \"SELEC\"")
+        #expect(RPCError.from(bug) == RPCError(.internal, "internal database error"), "no SQL detail leaks to clients")
+    }
+}
