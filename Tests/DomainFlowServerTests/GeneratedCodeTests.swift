@@ -2,12 +2,13 @@ import Foundation
 import Testing
 
 @Suite struct GeneratedCodeTests {
-    /// The committed protobuf-c output must match what `Scripts/generate-protos` makes from `Protos/`.
-    @Test func generatedProtobufCCodeIsCurrent() async throws {
+    /// Committed generated code (protobuf-c output, embedded migrations) must match what its script makes now.
+    @Test(arguments: ["Scripts/generate-protos", "Scripts/generate-migrations"])
+    func generatedCodeIsCurrent(script: String) async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("Scripts/generate-protos").path, "--check"]
+        process.arguments = [root.appendingPathComponent(script).path, "--check"]
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe
