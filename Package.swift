@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "DomainFlowClient", targets: ["DomainFlowClient"]),
         .executable(name: "domainflow-server", targets: ["domainflow-server"]),
         .executable(name: "domainflow", targets: ["domainflow"]),
+        .executable(name: "domainflow-loadtest", targets: ["domainflow-loadtest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -54,6 +55,18 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .target(name: "DomainFlowLoadTest", dependencies: [
+            "DomainFlowClient", "DomainFlowWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "domainflow-loadtest", dependencies: [
+            "DomainFlowLoadTest", "DomainFlowWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
         .executableTarget(name: "domainflow", dependencies: [
             "DomainFlowClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +78,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "DomainFlowServerTests", dependencies: [
             "DomainFlowServer", "DomainFlowClient", "DomainFlowWire", "DomainFlowStore", "DomainFlowTestSupport",
+            "DomainFlowLoadTest",
         ], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,55 @@
+import DomainFlowWire
+import Foundation
+import Histogram
+
+/// The outcome of a load run: counts, throughput, latency percentiles (HdrHistogram, ns).
+public struct LoadReport: Sendable {
+    public let requests: Int
+    public let errorsByCode: [String: Int]
+    public let elapsed: Duration
+    public let histogram: Histogram<UInt64>
+    public let openLoopRate: Double?
+
+    public var succeeded: Int { requests - errorsByCode.values.reduce(0, +) }
+    public var throughput: Double { Double(requests) / elapsed.seconds }
+
+    /// Latency at a percentile, in microseconds.
+    public func micros(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+
+    public var summary: String {
+        var lines = [
+            String(format: "requests   %d in %.2f s (%.0f/s)%@", requests, elapsed.seconds, throughput,
+                   openLoopRate.map { String(format: ", open loop at %.0f/s", $0) } ?? ", closed loop"),
+            "errors     " + (errorsByCode.isEmpty ? "none"
+                : errorsByCode.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
+            String(format: "latency µs min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f",
+                   Double(histogram.min) / 1000, micros(50), micros(90), micros(99), micros(99.9), Double(histogram.max) / 1000),
+        ]
+        if histogram.totalCount == 0 { lines[2] = "latency    no successful calls" }
+        return lines.joined(separator: "\n")
+    }
+
+    public var json: String {
+        let object: [String: Any] = [
+            "requests": requests, "succeeded": succeeded, "errors": errorsByCode,
+            "elapsed_seconds": elapsed.seconds, "throughput_per_second": throughput,
+            "mode": openLoopRate == nil ? "closed" : "open", "rate": openLoopRate ?? 0,
+            "latency_us": ["min": Double(histogram.min) / 1000, "p50": micros(50), "p90": micros(90), "p99": micros(99),
+                           "p99_9": micros(99.9), "max": Double(histogram.max) / 1000, "mean": histogram.mean / 1000],
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The percentile distribution in HdrHistogram's text format, values in microseconds.
+    public var percentileDistribution: String {
+        var text = ""
+        histogram.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1000)
+        return text
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}

@@ -1,0 +1,113 @@
+import DomainFlowClient
+import DomainFlowWire
+import Histogram
+import NIOConcurrencyHelpers
+import Synchronization
+
+/// Drives a server with `connections × inFlight` workers. Closed loop: each worker calls
+/// again as soon as its reply arrives. Open loop: calls are due at fixed intervals and each
+/// latency is measured from when the call was due, not when it was sent, so a slow server
+/// is not hidden by the harness slowing down (no coordinated omission).
+public enum LoadRunner {
+    /// Runs the warm-up, then the measured phase; `progress` is called about once a second.
+    public static func run(_ configuration: LoadConfiguration,
+                           progress: (@Sendable (Int, Duration) -> Void)? = nil) async throws -> LoadReport {
+        try configuration.validate()
+        var clients: [DomainFlowClient] = []
+        for _ in 0..<configuration.connections {
+            let client = try await DomainFlowClient.connect(socketPath: configuration.socketPath, clientName: "domainflow-loadtest")
+            client.authToken = configuration.authToken
+            clients.append(client)
+        }
+        defer { for client in clients { Task { await client.close() } } }
+        if configuration.warmup > .zero {
+            var warm = configuration
+            warm.duration = configuration.warmup
+            warm.requests = nil
+            _ = try await phase(warm, clients: clients, progress: nil)
+        }
+        return try await phase(configuration, clients: clients, progress: progress)
+    }
+
+    /// Shared by the workers of one phase: the next request number, and calls completed.
+    private final class Counters: Sendable {
+        let tickets = Atomic<Int>(0)
+        let completed = Atomic<Int>(0)
+    }
+
+    private struct WorkerResult: Sendable {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        var errors: [String: Int] = [:]
+        var count = 0
+    }
+
+    private static func phase(_ configuration: LoadConfiguration, clients: [DomainFlowClient],
+                              progress: (@Sendable (Int, Duration) -> Void)?) async throws -> LoadReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let end = start + configuration.duration
+        let counters = Counters()
+        let limit = configuration.requests ?? Int.max
+        let interval: Duration? = configuration.rate.map { .nanoseconds(Int64(1e9 / $0)) }
+        let payload = [UInt8](repeating: 0x61, count: configuration.payloadSize)
+
+        let reporter = progress.map { report in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    report(counters.completed.load(ordering: .relaxed), clock.now - start)
+                }
+            }
+        }
+        defer { reporter?.cancel() }
+
+        let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+            for client in clients {
+                for _ in 0..<configuration.inFlight {
+                    group.addTask {
+                        var result = WorkerResult()
+                        while true {
+                            let n = counters.tickets.add(1, ordering: .relaxed).oldValue
+                            guard n < limit else { break }
+                            var due = clock.now
+                            if let interval {
+                                due = start + interval * n
+                                guard due < end else { break }
+                                if due > clock.now { try await clock.sleep(until: due) }
+                            } else {
+                                guard due < end else { break }
+                            }
+                            do {
+                                try await configuration.mix.scenario(for: n).call(on: client, payload: payload)
+                                let latency = (clock.now - due).nanoseconds
+                                _ = result.histogram.record(UInt64(max(1, latency)))
+                            } catch let error as RPCError {
+                                result.errors[error.code.description, default: 0] += 1
+                            } catch let error as ClientError {
+                                result.errors[error.code.description, default: 0] += 1
+                                if case .connectionClosed = error { break }
+                            }
+                            result.count += 1
+                            counters.completed.add(1, ordering: .relaxed)
+                        }
+                        return result
+                    }
+                }
+            }
+            var all: [WorkerResult] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let elapsed = clock.now - start
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        var errors: [String: Int] = [:]
+        var count = 0
+        for result in results {
+            histogram.add(result.histogram)
+            errors.merge(result.errors, uniquingKeysWith: +)
+            count += result.count
+        }
+        return LoadReport(requests: count, errorsByCode: errors, elapsed: elapsed, histogram: histogram,
+                          openLoopRate: configuration.rate)
+    }
+}

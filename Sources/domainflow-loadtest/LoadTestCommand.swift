@@ -1,0 +1,92 @@
+import ArgumentParser
+import DomainFlowLoadTest
+import DomainFlowWire
+import Foundation
+
+@main
+struct LoadTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "domainflow-loadtest",
+        abstract: "Drive a DomainFlow server hard and report latency percentiles.",
+        subcommands: [Run.self, Echo.self],
+        defaultSubcommand: Run.self)
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a load test (the default).")
+
+    @Option(help: "Server socket path (default: as the server's).") var socket: String?
+    @Option(help: "Connections.") var connections = 1
+    @Option(help: "Calls in flight per connection.") var inFlight = 1
+    @Option(help: "Open loop: calls per second, all connections together. Omit for closed loop.") var rate: Double?
+    @Option(help: "Measured seconds.") var duration: Double = 10
+    @Option(help: "Stop after this many measured calls.") var requests: Int?
+    @Option(help: "Unmeasured warm-up seconds.") var warmup: Double = 0
+    @Option(help: "Scenario mix: name[:weight],... Scenarios: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var scenario = "ping"
+    @Option(help: "Ping payload bytes.") var payloadSize = 0
+    @Option(help: "Session token (default: $DOMAINFLOW_TOKEN).") var token: String?
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Write the HdrHistogram percentile distribution (µs) to this file.") var histogramFile: String?
+
+    func run() async throws {
+        var configuration = LoadConfiguration(socketPath: socket ?? DefaultSocket.path())
+        configuration.connections = connections
+        configuration.inFlight = inFlight
+        configuration.rate = rate
+        configuration.duration = .milliseconds(Int64(duration * 1000))
+        configuration.requests = requests
+        configuration.warmup = .milliseconds(Int64(warmup * 1000))
+        configuration.payloadSize = payloadSize
+        configuration.authToken = token ?? ProcessInfo.processInfo.environment["DOMAINFLOW_TOKEN"] ?? ""
+        do {
+            configuration.mix = try ScenarioMix(parsing: scenario)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let live = isatty(STDERR_FILENO) == 1 && !json
+        let progress: (@Sendable (Int, Duration) -> Void)? = live ? Self.showProgress : nil
+        let report = try await LoadRunner.run(configuration, progress: progress)
+        if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if let histogramFile {
+            try report.percentileDistribution.write(toFile: histogramFile, atomically: true, encoding: .utf8)
+        }
+        print(json ? report.json : report.summary)
+    }
+}
+
+extension Run {
+    /// The live progress line on a terminal.
+    @Sendable static func showProgress(_ count: Int, _ elapsed: Duration) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let line = String(format: "\r%d calls, %.0f/s, %.0f s", count, Double(count) / max(seconds, 0.001), seconds)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+struct Echo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "echo-server",
+        abstract: "Serve the reference floor: DomainFlow framing, protobuf-c decode/encode, no dispatch.")
+
+    @Option(help: "Socket path to listen on.") var socket: String
+    @Option(help: "Event-loop threads.") var threads = System.coreCount
+
+    func run() async throws {
+        let server = try await EchoServer.start(socketPath: socket, threads: threads)
+        print("echo server on \(socket)")
+        let signals = AsyncStream<Void> { continuation in
+            signal(SIGTERM, SIG_IGN); signal(SIGINT, SIG_IGN)
+            let term = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+            let int = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            term.setEventHandler { continuation.yield() }
+            int.setEventHandler { continuation.yield() }
+            term.resume(); int.resume()
+            nonisolated(unsafe) let retained = [term, int]
+            continuation.onTermination = { _ in retained.forEach { $0.cancel() } }
+        }
+        for await _ in signals { break }
+        await server.stop()
+    }
+}
+
+import NIOCore

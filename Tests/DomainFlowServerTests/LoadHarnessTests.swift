@@ -1,0 +1,65 @@
+import DomainFlowLoadTest
+import DomainFlowWire
+import Testing
+
+/// The load-testing harness against a real server, at a small bound.
+@Suite struct LoadHarnessTests {
+    @Test func closedLoopMixOfEveryScenarioRunsWithoutErrors() async throws {
+        try await TestServer.with { server in
+            var configuration = LoadConfiguration(socketPath: server.socketPath)
+            configuration.connections = 2
+            configuration.inFlight = 4
+            configuration.requests = 400
+            configuration.duration = .seconds(20)
+            configuration.mix = try ScenarioMix(parsing: "ping:3,server-info:1")
+            let report = try await LoadRunner.run(configuration)
+            #expect(report.requests == 400)
+            #expect(report.errorsByCode.isEmpty)
+            #expect(report.histogram.totalCount == 400)
+            #expect(report.micros(50) > 0 && report.micros(50) <= report.micros(99))
+            let info = try await server.info()
+            #expect(info.callsServed >= 400, "the calls really reached the server")
+        }
+    }
+
+    @Test func openLoopHoldsItsRateAndStopsAtDuration() async throws {
+        try await TestServer.with { server in
+            var configuration = LoadConfiguration(socketPath: server.socketPath)
+            configuration.inFlight = 8
+            configuration.rate = 200
+            configuration.duration = .milliseconds(500)
+            let report = try await LoadRunner.run(configuration)
+            #expect(report.requests == 100, "rate × duration calls were due")
+            #expect(report.errorsByCode.isEmpty)
+            #expect(report.json.contains("\"mode\":\"open\""))
+        }
+    }
+
+    @Test func errorsAreCountedByStatusCode() async throws {
+        let path = TestServer.temporarySocketPath()
+        let echo = try await EchoServer.start(socketPath: path, threads: 1)
+        var configuration = LoadConfiguration(socketPath: path)
+        configuration.requests = 20
+        configuration.mix = ScenarioMix([(.serverInfo, 1)])  // the echo floor implements only Ping
+        let report = try await LoadRunner.run(configuration)
+        #expect(report.errorsByCode == ["UNIMPLEMENTED": 20])
+        configuration.mix = ScenarioMix([(.ping, 1)])
+        configuration.payloadSize = 100
+        let pings = try await LoadRunner.run(configuration)
+        #expect(pings.errorsByCode.isEmpty && pings.requests == 20)
+        await echo.stop()
+    }
+
+    @Test func scenarioMixParsingRejectsBadInput() throws {
+        #expect(throws: LoadTestError.self) { try ScenarioMix(parsing: "pong") }
+        #expect(throws: LoadTestError.self) { try ScenarioMix(parsing: "ping:0") }
+        #expect(throws: LoadTestError.self) { try ScenarioMix(parsing: "") }
+        #expect(try ScenarioMix(parsing: "ping:2, server-info") == ScenarioMix([(.ping, 2), (.serverInfo, 1)]))
+    }
+
+    @Test func invalidBoundsAreRefused() async throws {
+        var configuration = LoadConfiguration(socketPath: "/nonexistent")
+        configuration.connections = 0
+        await #expect(throws: LoadTestError.self) { _ = try await LoadRunner.run(configuration) }
+    }
+}
