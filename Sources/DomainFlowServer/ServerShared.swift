@@ -1,5 +1,6 @@
 import DomainFlowWire
 import NIOCore
+import Synchronization
 import NIOConcurrencyHelpers
 
 /// This build's version string.
@@ -41,14 +42,24 @@ final class ConnectionRegistry: Sendable {
 
     var all: [any Channel] { channels.withLockedValue { Array($0.values) } }
 
-    /// Bytes written to connections that their sockets have not yet taken, summed.
-    func outboundBufferedBytes() async -> UInt64 {
-        var total: UInt64 = 0
-        for channel in all {
-            if let bytes = try? await channel.getOption(ChannelOptions.bufferedWritableBytes).get() {
-                total += UInt64(max(0, bytes))
+    /// Bytes written to connections that their sockets have not yet taken, summed, as of the
+    /// last sample (at most `sampleInterval` old). Sampling keeps the cost off every call.
+    var outboundBufferedBytes: UInt64 { sampledOutbound.load(ordering: .relaxed) }
+
+    private let sampledOutbound = Atomic<UInt64>(0)
+    static let sampleInterval = Duration.milliseconds(100)
+
+    /// Samples the connections' buffered bytes every `sampleInterval` until cancelled.
+    func sampleOutboundBytes() async {
+        while !Task.isCancelled {
+            var total: UInt64 = 0
+            for channel in all {
+                if let bytes = try? await channel.getOption(ChannelOptions.bufferedWritableBytes).get() {
+                    total += UInt64(max(0, bytes))
+                }
             }
+            sampledOutbound.store(total, ordering: .relaxed)
+            try? await Task.sleep(for: Self.sampleInterval)
         }
-        return total
     }
 }

@@ -46,8 +46,8 @@ public final class Store: Sendable {
 
     public func health() async throws -> Health {
         let (version, schema) = try await pool.withConnection(retryTransient: true) { connection in
-            (try connection.execute(StatementRegistry.databaseVersion).first?.string(0) ?? "",
-             Int(try connection.execute(StatementRegistry.schemaVersion).first?.int(0) ?? 0))
+            let row = try connection.execute(StatementRegistry.storeIdentity).first
+            return (try row?.string(0) ?? "", Int(try row?.int(1) ?? 0))
         }
         let stats = pool.statistics
         return Health(poolSize: stats.size, inUse: stats.inUse, waiters: stats.waiters,

@@ -8,7 +8,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "domainflow-loadtest",
         abstract: "Drive a DomainFlow server hard and report latency percentiles.",
-        subcommands: [Run.self, Echo.self],
+        subcommands: [Run.self, Echo.self, HoldStreams.self],
         defaultSubcommand: Run.self)
 }
 
@@ -90,3 +90,21 @@ struct Echo: AsyncParsableCommand {
 }
 
 import NIOCore
+
+struct HoldStreams: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "hold-streams",
+        abstract: "Hold many WatchServerStats streams open (for memory measurements).")
+
+    @Option(help: "Server socket path (default: as the server's).") var socket: String?
+    @Option(help: "Connections.") var connections = 64
+    @Option(help: "Streams per connection.") var streams = 64
+    @Option(help: "Milliseconds between a stream's messages.") var interval: UInt32 = 500
+    @Option(help: "Seconds to hold them.") var duration: Double = 10
+
+    func run() async throws {
+        let received = try await StreamHolder.hold(socketPath: socket ?? DefaultSocket.path(), connections: connections,
+                                                   streams: streams, intervalMillis: interval,
+                                                   duration: .milliseconds(Int64(duration * 1000)))
+        print("held \(connections * streams) streams for \(duration) s; \(received) messages received")
+    }
+}

@@ -63,3 +63,14 @@ import Testing
         await #expect(throws: LoadTestError.self) { _ = try await LoadRunner.run(configuration) }
     }
 }
+
+@Suite struct StreamHolderTests {
+    @Test func holdsManyStreamsAndReceivesFromAll() async throws {
+        try await TestServer.with { server in
+            let received = try await StreamHolder.hold(socketPath: server.socketPath, connections: 4, streams: 8,
+                                                       intervalMillis: 50, duration: .milliseconds(300))
+            #expect(received >= 32, "every stream delivered")
+            try await server.waitFor("the held streams to end") { $0.callsInFlight == 1 }
+        }
+    }
+}

@@ -13,12 +13,15 @@ public final class DomainFlowServer: Sendable {
     private let shared: ServerShared
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: any Channel
+    private let sampler: Task<Void, Never>
     public var socketPath: String { shared.configuration.socketPath }
 
     private init(shared: ServerShared, group: MultiThreadedEventLoopGroup, serverChannel: any Channel) {
         self.shared = shared
         self.group = group
         self.serverChannel = serverChannel
+        let connections = shared.connections
+        sampler = Task { await connections.sampleOutboundBytes() }
     }
 
     /// Binds `configuration.socketPath` and starts serving `router`'s methods plus the server service.
@@ -70,6 +73,7 @@ public final class DomainFlowServer: Sendable {
         let logger = shared.configuration.logger
         logger.info("shutting down", metadata: ["connections": "\(shared.connections.all.count)"])
         try? await serverChannel.close()
+        sampler.cancel()
         let connections = shared.connections.all
         for channel in connections { Self.onHandler(of: channel) { $0.beginDraining() } }
         let deadline = ContinuousClock.now + shared.configuration.shutdownGracePeriod

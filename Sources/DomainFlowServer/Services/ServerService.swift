@@ -19,7 +19,7 @@ enum ServerService {
                 openConnections: UInt32(counters.openConnections.load(ordering: .relaxed)),
                 callsServed: counters.callsServed.load(ordering: .relaxed),
                 callsInFlight: UInt64(counters.callsInFlight.load(ordering: .relaxed)),
-                outboundBufferedBytes: await state.connections.outboundBufferedBytes(),
+                outboundBufferedBytes: state.connections.outboundBufferedBytes,
                 store: storeHealth)
         }
         router.serverStream(Methods.watchServerStats) { request, _, writer in
@@ -33,7 +33,7 @@ enum ServerService {
                     openConnections: UInt32(counters.openConnections.load(ordering: .relaxed)),
                     callsServed: counters.callsServed.load(ordering: .relaxed),
                     callsInFlight: UInt64(counters.callsInFlight.load(ordering: .relaxed)),
-                    outboundBufferedBytes: await state.connections.outboundBufferedBytes()))
+                    outboundBufferedBytes: state.connections.outboundBufferedBytes))
                 if request.intervalMillis > 0 {
                     try await Task.sleep(for: .milliseconds(Int(request.intervalMillis)))
                 }

@@ -2,9 +2,9 @@
 /// them when it opens (after migrations), so a reconnect never misses one.
 public enum StatementRegistry {
     // MARK: store health
-    public static let databaseVersion = Statement("store_database_version", "SELECT current_setting('server_version')")
-    public static let schemaVersion = Statement("store_schema_version",
-        "SELECT coalesce(max(version), 0) FROM schema_migrations")
+    /// The database's version and the schema version, in one round trip.
+    public static let storeIdentity = Statement("store_identity",
+        "SELECT current_setting('server_version'), (SELECT coalesce(max(version), 0) FROM schema_migrations)")
 
     // MARK: users
     public static let insertUser = Statement("users_insert", """
@@ -53,7 +53,7 @@ public enum StatementRegistry {
 
     /// All statements, prepared on every connection.
     public static let all: [Statement] = [
-        databaseVersion, schemaVersion,
+        storeIdentity,
         insertUser, userByID, countUsers,
         insertCampaign,
         insertProxy,
