@@ -56,11 +56,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowLoadTest", dependencies: [
-            "DomainFlowClient", "DomainFlowWire",
+            "DomainFlowClient", "DomainFlowWire", "DomainFlowStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-loadtest", dependencies: [
             "DomainFlowLoadTest", "DomainFlowWire",

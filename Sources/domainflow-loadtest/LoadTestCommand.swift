@@ -8,7 +8,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "domainflow-loadtest",
         abstract: "Drive a DomainFlow server hard and report latency percentiles.",
-        subcommands: [Run.self, Echo.self, HoldStreams.self],
+        subcommands: [Run.self, Echo.self, HoldStreams.self, StoreBench.self],
         defaultSubcommand: Run.self)
 }
 
@@ -106,5 +106,20 @@ struct HoldStreams: AsyncParsableCommand {
                                                    streams: streams, intervalMillis: interval,
                                                    duration: .milliseconds(Int64(duration * 1000)))
         print("held \(connections * streams) streams for \(duration) s; \(received) messages received")
+    }
+}
+
+struct StoreBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "store-bench",
+        abstract: "Rows/s into dns_validation_results through the store: COPY and prepared single-row inserts.")
+
+    @Option(help: "PostgreSQL URL or conninfo (migrations are applied).") var databaseURL: String
+    @Option(help: "Rows loaded by COPY.") var copyRows = 200_000
+    @Option(help: "Rows inserted one by one.") var insertRows = 20_000
+
+    func run() async throws {
+        let result = try await StoreBenchmark.run(connectionString: databaseURL, copyRows: copyRows, insertRows: insertRows)
+        print(String(format: "{\"copy_rows_per_second\": %.0f, \"insert_rows_per_second\": %.0f}",
+                     result.copyRowsPerSecond, result.insertRowsPerSecond))
     }
 }
