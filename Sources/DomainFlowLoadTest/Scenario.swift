@@ -5,6 +5,7 @@ import DomainFlowWire
 public enum Scenario: String, Sendable, CaseIterable {
     case ping
     case serverInfo = "server-info"
+    case whoAmI = "whoami"
 
     /// Makes one call; throws the call's error.
     func call(on client: DomainFlowClient, payload: [UInt8]) async throws {
@@ -13,6 +14,8 @@ public enum Scenario: String, Sendable, CaseIterable {
             _ = try await client.unary(Methods.ping, PingRequest(payload: payload))
         case .serverInfo:
             _ = try await client.unary(Methods.serverInfo, Empty())
+        case .whoAmI:
+            _ = try await client.unary(Methods.whoAmI, Empty())
         }
     }
 }

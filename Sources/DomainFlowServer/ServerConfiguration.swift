@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var logger: Logger
     /// The PostgreSQL store, or nil for a server without one (protocol-only tests).
     public var store: Store?
+    /// Authentication; `.required` needs a store.
+    public var authentication: Authentication
 
     public init(socketPath: String = DefaultSocket.path(),
                 socketMode: mode_t = 0o660,
@@ -28,7 +30,8 @@ public struct ServerConfiguration: Sendable {
                 shutdownGracePeriod: Duration = .seconds(10),
                 eventLoopThreads: Int = System.coreCount,
                 logger: Logger = Logger(label: "domainflow.server"),
-                store: Store? = nil) {
+                store: Store? = nil,
+                authentication: Authentication = .required(AuthConfiguration())) {
         self.socketPath = socketPath
         self.socketMode = socketMode
         self.maxFrameBytes = maxFrameBytes
@@ -37,6 +40,7 @@ public struct ServerConfiguration: Sendable {
         self.eventLoopThreads = eventLoopThreads
         self.logger = logger
         self.store = store
+        self.authentication = authentication
     }
 
 }

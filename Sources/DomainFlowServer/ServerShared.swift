@@ -13,15 +13,18 @@ final class ServerShared: Sendable {
     let counters = ServerCounters()
     let startedAt = NIODeadline.now()
     let connections = ConnectionRegistry()
+    /// nil when authentication is disabled.
+    let authenticator: Authenticator?
 
     var limits: Limits {
         Limits(maxFrameBytes: UInt32(configuration.maxFrameBytes),
                maxConcurrentCalls: UInt32(configuration.maxConcurrentCallsPerConnection))
     }
 
-    init(configuration: ServerConfiguration, router: Router) {
+    init(configuration: ServerConfiguration, router: Router, authenticator: Authenticator?) {
         self.configuration = configuration
         self.router = router
+        self.authenticator = authenticator
     }
 
     var uptimeMillis: UInt64 {

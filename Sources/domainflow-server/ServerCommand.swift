@@ -10,7 +10,7 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "domainflow-server",
         abstract: "The DomainFlow server: serves the DomainFlow protocol on a Unix domain socket.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -68,9 +68,30 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a shutdown waits for open calls before cancelling them.")
     var shutdownGrace: Int = 10
 
+    @Option(help: "Map a peer uid to a user, without a password (repeatable): UID=USERNAME. Off by default.")
+    var trustPeerUid: [String] = []
+
+    @Option(help: "Hours a session lives without use (each call extends it).")
+    var sessionHours: Int = 12
+
     @OptionGroup var database: DatabaseOptions
 
+    func authConfiguration() throws -> AuthConfiguration {
+        var auth = AuthConfiguration()
+        guard (1...24 * 365).contains(sessionHours) else { throw ValidationError("--session-hours must be 1...8760") }
+        auth.sessionLifetime = .seconds(sessionHours * 3600)
+        for mapping in trustPeerUid {
+            let parts = mapping.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let uid = UInt32(parts[0]), !parts[1].isEmpty else {
+                throw ValidationError("--trust-peer-uid takes UID=USERNAME, e.g. 1000=alice")
+            }
+            auth.trustedPeers[uid] = String(parts[1])
+        }
+        return auth
+    }
+
     func run() async throws {
+        let auth = try authConfiguration()
         guard let mode = mode_t(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("socket mode must be octal permission bits, e.g. 660")
         }
@@ -85,11 +106,13 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         var config = ServerConfiguration(socketMode: mode, maxFrameBytes: maxFrameBytes,
-                                         shutdownGracePeriod: .seconds(shutdownGrace), logger: logger, store: store)
+                                         shutdownGracePeriod: .seconds(shutdownGrace), logger: logger, store: store,
+                                         authentication: .required(auth))
         if let socket { config.socketPath = socket }
 
         let server: DomainFlowServer
         do {
+            _ = try await AdminBootstrap.ensureAdmin(store: store, bcryptCost: auth.bcryptCost, logger: logger)
             server = try await DomainFlowServer.start(configuration: config)
         } catch {
             await store.shutdown()
@@ -116,5 +139,28 @@ struct Migrate: AsyncParsableCommand {
         let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
         print("schema version \(store.schemaVersion)")
         await store.shutdown()
+    }
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create-admin",
+        abstract: "Create an admin user with a random one-time password (or $DOMAINFLOW_ADMIN_PASSWORD) and print it.")
+
+    @Option(help: "Username of the new admin.") var username = "admin"
+    @Option(help: "Email of the new admin (default: USERNAME@domainflow.local).") var email: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let logger = try database.bootstrapLogging()
+        let (connectionString, embedded) = try await database.resolve(logger: logger)
+        defer { if let embedded { try? embedded.stop() } }
+        let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
+        defer { Task { await store.shutdown() } }
+        let created = try await AdminBootstrap.createAdmin(store: store, username: username,
+                                                           email: email ?? "\(username)@domainflow.local")
+        print(created.generated
+              ? "created admin '\(created.username)' with one-time password: \(created.password)"
+              : "created admin '\(created.username)' with the password from DOMAINFLOW_ADMIN_PASSWORD")
+        print("it must be changed at first login (domainflow login, then domainflow passwd)")
     }
 }

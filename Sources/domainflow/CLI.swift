@@ -7,7 +7,8 @@ struct CLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "domainflow",
         abstract: "Command-line client of a DomainFlow server.",
-        subcommands: [PingCommand.self, ServerInfoCommand.self])
+        subcommands: [PingCommand.self, ServerInfoCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
+                      PasswdCommand.self, UserCommand.self, AuditCommand.self])
 }
 
 /// Options every command shares.
@@ -17,11 +18,27 @@ struct ConnectionOptions: ParsableArguments {
 
     var socketPath: String { socket ?? DefaultSocket.path() }
 
-    func connect() async throws -> DomainFlowClient {
+    /// Connects; with `authenticated`, sends the saved session token with every call.
+    func connect(authenticated: Bool = true) async throws -> DomainFlowClient {
+        let client: DomainFlowClient
         do {
-            return try await DomainFlowClient.connect(socketPath: socketPath, clientName: "domainflow-cli/\(cliVersion)")
+            client = try await DomainFlowClient.connect(socketPath: socketPath, clientName: "domainflow-cli/\(cliVersion)")
         } catch {
             throw CLIError("cannot connect to \(socketPath): \(error)")
+        }
+        if authenticated, let token = SessionFile.load() { client.authToken = token }
+        return client
+    }
+
+    /// Runs a call, turning a failure into one readable line.
+    func call<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RPCError {
+            let hint = error.code == .unauthenticated ? " (log in with: domainflow login USERNAME)" : ""
+            throw CLIError("\(error.code): \(error.message)\(hint)")
+        } catch let error as ClientError {
+            throw CLIError("\(error)")
         }
     }
 }

@@ -13,7 +13,7 @@ struct ServerInfoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await connection.connect()
-        let info = try await client.unary(Methods.serverInfo, Empty(), timeout: .seconds(10))
+        let info = try await connection.call { try await client.unary(Methods.serverInfo, Empty(), timeout: .seconds(10)) }
         await client.close()
         var rows: [(String, String)] = [
             ("server_version", info.serverVersion),

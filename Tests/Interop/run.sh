@@ -14,7 +14,11 @@ python3 -c 'import google.protobuf' 2>/dev/null || python3 -m pip install -q 'pr
 (cd "$root/Protos" && protoc --python_out="$work" domainflow/v1/*.proto)
 touch "$work/domainflow/__init__.py" "$work/domainflow/v1/__init__.py"
 
-"$server" --socket "$work/s.sock" --log-level warning &
+# The server runs its own database in $work/pg; this uid maps to the first admin (peer trust),
+# whose password is known here so the test can also log in by password.
+chmod 755 "$work"
+export DOMAINFLOW_ADMIN_PASSWORD="interop admin password"
+"$server" --socket "$work/s.sock" --log-level warning --data-dir "$work/pg" --trust-peer-uid "$(id -u)=admin" &
 server_pid=$!
-for _ in $(seq 100); do [[ -S "$work/s.sock" ]] && break; sleep 0.1; done
+for _ in $(seq 600); do [[ -S "$work/s.sock" ]] && break; sleep 0.1; done
 DOMAINFLOW_SOCKET="$work/s.sock" PYTHONPATH="$work" python3 "$root/Tests/Interop/test_protocol.py"

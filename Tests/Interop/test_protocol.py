@@ -10,6 +10,7 @@ import unittest
 
 from domainflow.v1 import envelope_pb2 as env
 from domainflow.v1 import server_pb2 as srv
+from domainflow.v1 import users_pb2 as usr
 
 SOCKET = os.environ["DOMAINFLOW_SOCKET"]
 PROTOCOL_VERSION = 1
@@ -146,6 +147,29 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(frame.status.call_id, 0)
         self.assertEqual(frame.status.code, env.RESOURCE_EXHAUSTED)
         self.assertIsNone(self.conn.receive())
+
+    def test_login_then_token_authenticates(self):
+        self.conn.hello()
+        self.conn.send(env.ClientFrame(request=env.Request(
+            call_id=1, login=usr.LoginRequest(login="admin", password=os.environ["DOMAINFLOW_ADMIN_PASSWORD"]))))
+        reply = self.conn.receive()
+        self.assertEqual(reply.response.WhichOneof("method"), "login")
+        token = reply.response.login.token
+        self.assertEqual(len(token), 64)
+        self.assertTrue(reply.response.login.user.must_change_password)
+        self.assertEqual(self.conn.receive().status.code, env.OK)
+        # A new connection (no peer-trust shortcut needed): the token alone identifies the user.
+        self.conn.send(env.ClientFrame(request=env.Request(call_id=2, auth_token=token, who_am_i=usr.WhoAmIRequest())))
+        reply = self.conn.receive()
+        self.assertEqual(reply.response.who_am_i.user.username, "admin")
+        self.assertFalse(reply.response.who_am_i.via_peer_credentials)
+
+    def test_wrong_password_is_unauthenticated(self):
+        self.conn.hello()
+        self.conn.send(env.ClientFrame(request=env.Request(
+            call_id=1, login=usr.LoginRequest(login="admin", password="wrong password here"))))
+        frame = self.conn.receive()
+        self.assertEqual((frame.status.call_id, frame.status.code), (1, env.UNAUTHENTICATED))
 
     def test_unknown_method_is_unimplemented(self):
         self.conn.hello()

@@ -161,12 +161,24 @@ final class ConnectionHandler: ChannelInboundHandler {
                     message: "deadline of \(request.timeoutMillis) ms exceeded"), cancelWork: true)
             }
         }
-        dispatch(entry.handler, request: request, context: callContext, loop: context.eventLoop)
+        dispatch(entry, request: request, context: callContext, loop: context.eventLoop)
     }
 
-    private func dispatch(_ handler: Router.Handler, request: Request, context callContext: CallContext, loop: EventLoop) {
+    private func dispatch(_ entry: Router.Entry, request: Request, context callContext: CallContext, loop: EventLoop) {
         let callID = request.callID
         let method = request.method
+        let authenticator = entry.access == .anonymous ? nil : shared.authenticator
+        /// Authorises the call (the one place it happens), then returns the context the handler sees.
+        @Sendable func authorized(_ context: CallContext) async throws -> CallContext {
+            guard let authenticator else { return context }
+            var context = context
+            context.principal = try await authenticator.authorize(entry.access, methodNumber: method, context: context)
+            return context
+        }
+        var handler = entry.handler
+        if authenticator != nil, case .inline(let body) = handler {
+            handler = .unary { message, context in try body(message, context) }  // authorisation needs the database
+        }
         switch handler {
         case .inline(let body):
             completeUnary(callID, method: method, result: Result { try body(request.message, callContext) })
@@ -175,7 +187,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             let message = request.message
             calls[callID]?.task = Task {
                 let result: Result<ProtoFields, any Error>
-                do { result = .success(try await body(message, callContext)) } catch { result = .failure(error) }
+                do { result = .success(try await body(message, try await authorized(callContext))) } catch { result = .failure(error) }
                 loop.execute {
                     bound.value.completeUnary(callID, method: method, result: result)
                     bound.value.flushIfNeeded()
@@ -188,7 +200,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             calls[callID]?.task = Task {
                 let status: Status
                 do {
-                    try await body(message, callContext, sink)
+                    try await body(message, try await authorized(callContext), sink)
                     status = Status(callID: callID, code: .ok)
                 } catch {
                     status = ConnectionHandler.statusFor(error, callID: callID, logger: callContext.logger)

@@ -30,7 +30,17 @@ public final class DomainFlowServer: Sendable {
         var router = router
         let shared = SharedBox()
         ServerService.register(into: &router, shared: shared)
-        let state = ServerShared(configuration: configuration, router: router)
+        var authenticator: Authenticator?
+        if case .required(let authConfiguration) = configuration.authentication {
+            guard let store = configuration.store else {
+                throw RPCError(.failedPrecondition, "authentication needs a store; configure one or disable authentication")
+            }
+            let auth = try Authenticator(configuration: authConfiguration, store: store)
+            UsersService.register(into: &router, auth: auth)
+            AuditService.register(into: &router, auth: auth)
+            authenticator = auth
+        }
+        let state = ServerShared(configuration: configuration, router: router, authenticator: authenticator)
         shared.set(state)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))

@@ -14,4 +14,6 @@ public struct CallContext: Sendable {
     /// The session token the request carried (empty if none).
     public let authToken: String
     public let logger: Logger
+    /// Who is calling; set before the handler runs for every method that is not anonymous.
+    public internal(set) var principal: Principal?
 }

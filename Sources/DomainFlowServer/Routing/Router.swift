@@ -12,7 +12,7 @@ public struct Router: Sendable {
 
     struct Entry: Sendable {
         let name: String
-        let allowsAnonymous: Bool
+        let access: Access
         let handler: Handler
     }
 
@@ -44,6 +44,6 @@ public struct Router: Sendable {
 
     private mutating func add<I, O>(_ method: Method<I, O>, _ handler: Handler) {
         precondition(entries[method.number] == nil, "method \(method.number) registered twice")
-        entries[method.number] = Entry(name: method.name, allowsAnonymous: method.allowsAnonymous, handler: handler)
+        entries[method.number] = Entry(name: method.name, access: method.access, handler: handler)
     }
 }

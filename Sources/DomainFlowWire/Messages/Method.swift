@@ -4,27 +4,57 @@ public enum CallKind: Sendable {
     case serverStreaming
 }
 
+/// Who may call a method. Enforced in one place, before any handler runs.
+public enum Access: Sendable, Equatable {
+    /// No session needed (Ping, Login).
+    case anonymous
+    /// Any signed-in user, viewers included (reads).
+    case reader
+    /// Signed-in users who may change things: `user` and `admin`, not `viewer`.
+    case writer
+    /// Admins only.
+    case admin
+}
+
 /// A typed RPC method: its number in the `Request.method` / `Response.method` oneofs, its
 /// name, and its request and response types. Server and client share these values.
 public struct Method<Input: WireMessage, Output: WireMessage>: Sendable {
     public let number: UInt32
     public let name: String
     public let kind: CallKind
-    /// Whether the call is allowed without a session (hello-time calls such as Ping and Login).
-    public let allowsAnonymous: Bool
+    public let access: Access
 
-    public init(number: UInt32, name: String, kind: CallKind, allowsAnonymous: Bool = false) {
+    public init(number: UInt32, name: String, kind: CallKind = .unary, access: Access) {
         self.number = number
         self.name = name
         self.kind = kind
-        self.allowsAnonymous = allowsAnonymous
+        self.access = access
     }
 }
 
 /// Every method of the protocol, by service.
 public enum Methods {
-    public static let ping = Method<PingRequest, PingResponse>(number: 16, name: "Ping", kind: .unary, allowsAnonymous: true)
-    public static let serverInfo = Method<Empty, ServerInfo>(number: 17, name: "ServerInfo", kind: .unary)
+    // server.proto
+    public static let ping = Method<PingRequest, PingResponse>(number: 16, name: "Ping", access: .anonymous)
+    public static let serverInfo = Method<Empty, ServerInfo>(number: 17, name: "ServerInfo", access: .reader)
     public static let watchServerStats = Method<WatchServerStatsRequest, ServerStats>(
-        number: 18, name: "WatchServerStats", kind: .serverStreaming)
+        number: 18, name: "WatchServerStats", kind: .serverStreaming, access: .reader)
+
+    // users.proto
+    public static let login = Method<LoginRequest, LoginResponse>(number: 32, name: "Login", access: .anonymous)
+    public static let logout = Method<Empty, Empty>(number: 33, name: "Logout", access: .reader)
+    public static let whoAmI = Method<Empty, WhoAmIResponse>(number: 34, name: "WhoAmI", access: .reader)
+    public static let changePassword = Method<ChangePasswordRequest, Empty>(number: 35, name: "ChangePassword", access: .reader)
+    public static let createUser = Method<CreateUserRequest, UserInfo>(number: 36, name: "CreateUser", access: .admin)
+    public static let listUsers = Method<PageRequest, ListUsersResponse>(number: 37, name: "ListUsers", access: .admin)
+    public static let getUser = Method<IDRequest, UserInfo>(number: 38, name: "GetUser", access: .admin)
+    public static let updateUser = Method<UpdateUserRequest, UserInfo>(number: 39, name: "UpdateUser", access: .admin)
+    public static let deleteUser = Method<IDRequest, Empty>(number: 40, name: "DeleteUser", access: .admin)
+    public static let resetPassword = Method<ResetPasswordRequest, Empty>(number: 41, name: "ResetPassword", access: .admin)
+
+    // audit.proto
+    public static let listAuditLogs = Method<ListAuditLogsRequest, ListAuditLogsResponse>(
+        number: 224, name: "ListAuditLogs", access: .admin)
+    public static let purgeAuditLogs = Method<PurgeAuditLogsRequest, PurgeAuditLogsResponse>(
+        number: 225, name: "PurgeAuditLogs", access: .admin)
 }

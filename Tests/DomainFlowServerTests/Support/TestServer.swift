@@ -16,8 +16,9 @@ struct TestServer {
     static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
+        // Protocol tests run without a store, hence without authentication; auth tests configure both.
         var configuration = ServerConfiguration(socketPath: temporarySocketPath(), shutdownGracePeriod: .seconds(2),
-                                                eventLoopThreads: 2, logger: logger)
+                                                eventLoopThreads: 2, logger: logger, authentication: .disabled)
         configure(&configuration)
         return TestServer(server: try await DomainFlowServer.start(configuration: configuration))
     }

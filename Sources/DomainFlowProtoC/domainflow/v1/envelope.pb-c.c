@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[18] =
 {
   {
     "call_id",
@@ -569,20 +569,178 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "login",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, login),
+    &domainflow__v1__login_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "logout",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, logout),
+    &domainflow__v1__logout_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "who_am_i",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, who_am_i),
+    &domainflow__v1__who_am_irequest__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change_password",
+    35,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, change_password),
+    &domainflow__v1__change_password_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "create_user",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, create_user),
+    &domainflow__v1__create_user_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_users",
+    37,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, list_users),
+    &domainflow__v1__list_users_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_user",
+    38,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, get_user),
+    &domainflow__v1__get_user_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_user",
+    39,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, update_user),
+    &domainflow__v1__update_user_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_user",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, delete_user),
+    &domainflow__v1__delete_user_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reset_password",
+    41,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, reset_password),
+    &domainflow__v1__reset_password_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_audit_logs",
+    224,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, list_audit_logs),
+    &domainflow__v1__list_audit_logs_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purge_audit_logs",
+    225,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, purge_audit_logs),
+    &domainflow__v1__purge_audit_logs_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   2,   /* field[2] = auth_token */
   0,   /* field[0] = call_id */
+  9,   /* field[9] = change_password */
+  10,   /* field[10] = create_user */
+  14,   /* field[14] = delete_user */
+  12,   /* field[12] = get_user */
+  16,   /* field[16] = list_audit_logs */
+  11,   /* field[11] = list_users */
+  6,   /* field[6] = login */
+  7,   /* field[7] = logout */
   3,   /* field[3] = ping */
+  17,   /* field[17] = purge_audit_logs */
+  15,   /* field[15] = reset_password */
   4,   /* field[4] = server_info */
   1,   /* field[1] = timeout_millis */
+  13,   /* field[13] = update_user */
   5,   /* field[5] = watch_server_stats */
+  8,   /* field[8] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__request__number_ranges[2 + 1] =
+static const ProtobufCIntRange domainflow__v1__request__number_ranges[4 + 1] =
 {
   { 1, 0 },
   { 16, 3 },
-  { 0, 6 }
+  { 32, 6 },
+  { 224, 16 },
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -592,10 +750,10 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  6,
+  18,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
-  2,  domainflow__v1__request__number_ranges,
+  4,  domainflow__v1__request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -701,7 +859,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[16] =
 {
   {
     "call_id",
@@ -751,18 +909,176 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "login",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, login),
+    &domainflow__v1__login_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "logout",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, logout),
+    &domainflow__v1__logout_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "who_am_i",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, who_am_i),
+    &domainflow__v1__who_am_iresponse__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change_password",
+    35,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, change_password),
+    &domainflow__v1__change_password_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "create_user",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, create_user),
+    &domainflow__v1__user__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_users",
+    37,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, list_users),
+    &domainflow__v1__list_users_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_user",
+    38,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, get_user),
+    &domainflow__v1__user__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_user",
+    39,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, update_user),
+    &domainflow__v1__user__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_user",
+    40,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, delete_user),
+    &domainflow__v1__delete_user_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reset_password",
+    41,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, reset_password),
+    &domainflow__v1__reset_password_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_audit_logs",
+    224,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, list_audit_logs),
+    &domainflow__v1__list_audit_logs_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purge_audit_logs",
+    225,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, purge_audit_logs),
+    &domainflow__v1__purge_audit_logs_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
+  7,   /* field[7] = change_password */
+  8,   /* field[8] = create_user */
+  12,   /* field[12] = delete_user */
+  10,   /* field[10] = get_user */
+  14,   /* field[14] = list_audit_logs */
+  9,   /* field[9] = list_users */
+  4,   /* field[4] = login */
+  5,   /* field[5] = logout */
   1,   /* field[1] = ping */
+  15,   /* field[15] = purge_audit_logs */
+  13,   /* field[13] = reset_password */
   2,   /* field[2] = server_info */
+  11,   /* field[11] = update_user */
   3,   /* field[3] = watch_server_stats */
+  6,   /* field[6] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__response__number_ranges[2 + 1] =
+static const ProtobufCIntRange domainflow__v1__response__number_ranges[4 + 1] =
 {
   { 1, 0 },
   { 16, 1 },
-  { 0, 4 }
+  { 32, 4 },
+  { 224, 14 },
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -772,10 +1088,10 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  4,
+  16,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
-  2,  domainflow__v1__response__number_ranges,
+  4,  domainflow__v1__response__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

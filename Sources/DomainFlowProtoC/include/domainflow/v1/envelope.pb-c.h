@@ -15,6 +15,8 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "domainflow/v1/server.pb-c.h"
+#include "domainflow/v1/users.pb-c.h"
+#include "domainflow/v1/audit.pb-c.h"
 
 typedef struct Domainflow__V1__Hello Domainflow__V1__Hello;
 typedef struct Domainflow__V1__HelloReply Domainflow__V1__HelloReply;
@@ -94,7 +96,19 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD__NOT_SET = 0,
   DOMAINFLOW__V1__REQUEST__METHOD_PING = 16,
   DOMAINFLOW__V1__REQUEST__METHOD_SERVER_INFO = 17,
-  DOMAINFLOW__V1__REQUEST__METHOD_WATCH_SERVER_STATS = 18
+  DOMAINFLOW__V1__REQUEST__METHOD_WATCH_SERVER_STATS = 18,
+  DOMAINFLOW__V1__REQUEST__METHOD_LOGIN = 32,
+  DOMAINFLOW__V1__REQUEST__METHOD_LOGOUT = 33,
+  DOMAINFLOW__V1__REQUEST__METHOD_WHO_AM_I = 34,
+  DOMAINFLOW__V1__REQUEST__METHOD_CHANGE_PASSWORD = 35,
+  DOMAINFLOW__V1__REQUEST__METHOD_CREATE_USER = 36,
+  DOMAINFLOW__V1__REQUEST__METHOD_LIST_USERS = 37,
+  DOMAINFLOW__V1__REQUEST__METHOD_GET_USER = 38,
+  DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_USER = 39,
+  DOMAINFLOW__V1__REQUEST__METHOD_DELETE_USER = 40,
+  DOMAINFLOW__V1__REQUEST__METHOD_RESET_PASSWORD = 41,
+  DOMAINFLOW__V1__REQUEST__METHOD_LIST_AUDIT_LOGS = 224,
+  DOMAINFLOW__V1__REQUEST__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__REQUEST__METHOD__CASE)
 } Domainflow__V1__Request__MethodCase;
 
@@ -121,6 +135,18 @@ struct  Domainflow__V1__Request
     Domainflow__V1__PingRequest *ping;
     Domainflow__V1__ServerInfoRequest *server_info;
     Domainflow__V1__WatchServerStatsRequest *watch_server_stats;
+    Domainflow__V1__LoginRequest *login;
+    Domainflow__V1__LogoutRequest *logout;
+    Domainflow__V1__WhoAmIRequest *who_am_i;
+    Domainflow__V1__ChangePasswordRequest *change_password;
+    Domainflow__V1__CreateUserRequest *create_user;
+    Domainflow__V1__ListUsersRequest *list_users;
+    Domainflow__V1__GetUserRequest *get_user;
+    Domainflow__V1__UpdateUserRequest *update_user;
+    Domainflow__V1__DeleteUserRequest *delete_user;
+    Domainflow__V1__ResetPasswordRequest *reset_password;
+    Domainflow__V1__ListAuditLogsRequest *list_audit_logs;
+    Domainflow__V1__PurgeAuditLogsRequest *purge_audit_logs;
   };
 };
 #define DOMAINFLOW__V1__REQUEST__INIT \
@@ -169,7 +195,19 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD__NOT_SET = 0,
   DOMAINFLOW__V1__RESPONSE__METHOD_PING = 16,
   DOMAINFLOW__V1__RESPONSE__METHOD_SERVER_INFO = 17,
-  DOMAINFLOW__V1__RESPONSE__METHOD_WATCH_SERVER_STATS = 18
+  DOMAINFLOW__V1__RESPONSE__METHOD_WATCH_SERVER_STATS = 18,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LOGIN = 32,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LOGOUT = 33,
+  DOMAINFLOW__V1__RESPONSE__METHOD_WHO_AM_I = 34,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CHANGE_PASSWORD = 35,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_USER = 36,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LIST_USERS = 37,
+  DOMAINFLOW__V1__RESPONSE__METHOD_GET_USER = 38,
+  DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_USER = 39,
+  DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_USER = 40,
+  DOMAINFLOW__V1__RESPONSE__METHOD_RESET_PASSWORD = 41,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LIST_AUDIT_LOGS = 224,
+  DOMAINFLOW__V1__RESPONSE__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__RESPONSE__METHOD__CASE)
 } Domainflow__V1__Response__MethodCase;
 
@@ -186,6 +224,18 @@ struct  Domainflow__V1__Response
     Domainflow__V1__PingResponse *ping;
     Domainflow__V1__ServerInfoResponse *server_info;
     Domainflow__V1__ServerStats *watch_server_stats;
+    Domainflow__V1__LoginResponse *login;
+    Domainflow__V1__LogoutResponse *logout;
+    Domainflow__V1__WhoAmIResponse *who_am_i;
+    Domainflow__V1__ChangePasswordResponse *change_password;
+    Domainflow__V1__User *create_user;
+    Domainflow__V1__ListUsersResponse *list_users;
+    Domainflow__V1__User *get_user;
+    Domainflow__V1__User *update_user;
+    Domainflow__V1__DeleteUserResponse *delete_user;
+    Domainflow__V1__ResetPasswordResponse *reset_password;
+    Domainflow__V1__ListAuditLogsResponse *list_audit_logs;
+    Domainflow__V1__PurgeAuditLogsResponse *purge_audit_logs;
   };
 };
 #define DOMAINFLOW__V1__RESPONSE__INIT \

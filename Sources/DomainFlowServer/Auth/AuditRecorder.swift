@@ -1,0 +1,22 @@
+import DomainFlowStore
+import Foundation
+
+/// Writes `audit_logs` rows, on the caller's connection so that they commit or roll back
+/// with the change they record. Details never hold a password or token.
+enum AuditRecorder {
+    static func record(_ connection: PGConnection, context: CallContext, userID: UUID?, action: String,
+                       resourceType: String? = nil, resourceID: UUID? = nil, details: [String: Any] = [:]) throws {
+        var details = details
+        if let peer = context.peer {
+            details["peer_uid"] = Int(peer.uid)
+            details["peer_pid"] = Int(peer.pid)
+        }
+        details["method"] = context.methodName
+        let json = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        _ = try connection.execute(StatementRegistry.insertAudit, [
+            userID.map(PGValue.uuid), .text(action), resourceType.map(PGValue.text), resourceID.map(PGValue.uuid),
+            .json(json), context.clientName.isEmpty ? nil : .text(context.clientName),
+        ])
+    }
+}

@@ -1,0 +1,230 @@
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// The users service: Login, Logout, WhoAmI, ChangePassword, and the admin RPCs.
+/// Every change writes its audit row in the same transaction.
+enum UsersService {
+    static let invalidCredentials = RPCError(.unauthenticated, "invalid username or password")
+
+    static func register(into router: inout Router, auth: Authenticator) {
+        let pool = auth.store.pool
+
+        router.unary(Methods.login) { request, context in
+            try await login(request, context: context, auth: auth)
+        }
+
+        router.unary(Methods.logout) { _, context in
+            let principal = try context.requirePrincipal()
+            try await pool.withTransaction { c in
+                if let session = principal.sessionID { _ = try c.execute(StatementRegistry.revokeSession, [.uuid(session)]) }
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "logout",
+                                         resourceType: "session", resourceID: principal.sessionID)
+            }
+            auth.forgetSessions(of: principal.userID)
+            return Empty()
+        }
+
+        router.unary(Methods.whoAmI) { _, context in
+            let principal = try context.requirePrincipal()
+            let row = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.userRowByID, [.uuid(principal.userID)]).first.map(UserRow.init)
+            }
+            guard let row else { throw RPCError(.unauthenticated, "the user no longer exists") }
+            return WhoAmIResponse(user: row.info, sessionExpiresAtMicros: principal.sessionExpiresAt.map(Micros.of) ?? 0,
+                                  viaPeerCredentials: principal.sessionID == nil)
+        }
+
+        router.unary(Methods.changePassword) { request, context in
+            let principal = try context.requirePrincipal()
+            try InputValidation.password(request.newPassword, username: principal.username, field: "new_password")
+            let row = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.userRowByID, [.uuid(principal.userID)]).first.map(UserRow.init)
+            }
+            guard let row, try await auth.verifyPassword(request.currentPassword, against: row.passwordHash) else {
+                throw RPCError(.permissionDenied, "current_password is wrong")
+            }
+            guard request.newPassword != request.currentPassword else {
+                throw RPCError.invalidArgument("new_password: must differ from the current password")
+            }
+            let hash = try await auth.hashPassword(request.newPassword)
+            try await pool.withTransaction { c in
+                _ = try c.execute(StatementRegistry.setPassword, [.uuid(principal.userID), .text(hash), .bool(false)])
+                // Other sessions of the user end; this one stays.
+                _ = try c.execute(StatementRegistry.revokeUserSessions, [.uuid(principal.userID), principal.sessionID.map(PGValue.uuid)])
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "password_change",
+                                         resourceType: "user", resourceID: principal.userID)
+            }
+            auth.forgetSessions(of: principal.userID)
+            return Empty()
+        }
+
+        router.unary(Methods.createUser) { request, context in
+            let principal = try context.requirePrincipal()
+            try InputValidation.username(request.username)
+            try InputValidation.email(request.email)
+            try InputValidation.password(request.password, username: request.username)
+            let role = InputValidation.role(request.role, default: .user)
+            let hash = try await auth.hashPassword(request.password)
+            return try await pool.withTransaction { c in
+                let row = try UserRow(try c.execute(StatementRegistry.createUser, [
+                    .text(request.username), .text(request.email), .text(hash), .text(role.description), .bool(false),
+                ]).first!)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "user_create",
+                                         resourceType: "user", resourceID: row.id,
+                                         details: ["username": row.username, "email": row.email, "role": role.description])
+                return row.info
+            }
+        }
+
+        router.unary(Methods.listUsers) { request, _ in
+            let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
+            let rows = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.listUsers, [.int(limit + 1), .int(offset)]).rows.map(UserRow.init)
+            }
+            return ListUsersResponse(users: rows.prefix(limit).map(\.info),
+                                     nextPageToken: rows.count > limit ? String(offset + limit) : "")
+        }
+
+        router.unary(Methods.getUser) { request, _ in
+            let id = try Paging.uuid(request.id, field: "id")
+            let row = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.userRowByID, [.uuid(id)]).first.map(UserRow.init)
+            }
+            guard let row else { throw RPCError(.notFound, "no user \(request.id)") }
+            return row.info
+        }
+
+        router.unary(Methods.updateUser) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            if !request.email.isEmpty { try InputValidation.email(request.email) }
+            if id == principal.userID, request.active == .deactivate || (request.role != .unspecified && request.role != .admin) {
+                throw RPCError(.failedPrecondition, "admins cannot deactivate or demote themselves")
+            }
+            let active: PGValue? = switch request.active {
+            case .unchanged: nil
+            case .activate: .bool(true)
+            case .deactivate: .bool(false)
+            }
+            let row = try await pool.withTransaction { c -> UserRow in
+                guard let updated = try c.execute(StatementRegistry.updateUser, [
+                    .uuid(id), request.role == .unspecified ? nil : .text(request.role.description),
+                    request.email.isEmpty ? nil : .text(request.email), active,
+                ]).first.map(UserRow.init) else { throw RPCError(.notFound, "no user \(request.id)") }
+                if request.active == .deactivate { _ = try c.execute(StatementRegistry.revokeUserSessions, [.uuid(id), nil]) }
+                var changes: [String: Any] = [:]
+                if request.role != .unspecified { changes["role"] = request.role.description }
+                if !request.email.isEmpty { changes["email"] = request.email }
+                if request.active != .unchanged { changes["is_active"] = request.active == .activate }
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "user_update",
+                                         resourceType: "user", resourceID: id, details: ["changes": changes])
+                return updated
+            }
+            auth.forgetSessions(of: id)
+            return row.info
+        }
+
+        router.unary(Methods.deleteUser) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            guard id != principal.userID else { throw RPCError(.failedPrecondition, "admins cannot delete themselves") }
+            try await pool.withTransaction { c in
+                guard let row = try c.execute(StatementRegistry.userRowByID, [.uuid(id)]).first.map(UserRow.init) else {
+                    throw RPCError(.notFound, "no user \(request.id)")
+                }
+                _ = try c.execute(StatementRegistry.deleteUser, [.uuid(id)])  // sessions cascade
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "user_delete",
+                                         resourceType: "user", resourceID: id, details: ["username": row.username])
+            }
+            auth.forgetSessions(of: id)
+            return Empty()
+        }
+
+        router.unary(Methods.resetPassword) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            try InputValidation.password(request.newPassword, field: "new_password")
+            let hash = try await auth.hashPassword(request.newPassword)
+            try await pool.withTransaction { c in
+                guard try c.execute(StatementRegistry.setPassword, [.uuid(id), .text(hash), .bool(true)]).affectedRows == 1 else {
+                    throw RPCError(.notFound, "no user \(request.id)")
+                }
+                _ = try c.execute(StatementRegistry.revokeUserSessions, [.uuid(id), nil])
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "password_reset",
+                                         resourceType: "user", resourceID: id)
+            }
+            auth.forgetSessions(of: id)
+            return Empty()
+        }
+    }
+
+    private static func login(_ request: LoginRequest, context: CallContext, auth: Authenticator) async throws -> LoginResponse {
+        let pool = auth.store.pool
+        guard !request.login.isEmpty, request.login.utf8.count <= 254 else {
+            throw RPCError.invalidArgument("login: a username or email of 1 to 254 characters")
+        }
+        let keys = ["login:" + request.login.lowercased()] + (context.peer.map { ["peer:\($0.uid)"] } ?? [])
+        if let wait = auth.throttle.lockout(for: keys) {
+            try await pool.withTransaction { c in
+                try AuditRecorder.record(c, context: context, userID: nil, action: "login_failed",
+                                         details: ["login": request.login, "reason": "throttled"])
+            }
+            throw RPCError(.resourceExhausted,
+                           "too many failed logins; try again in \(max(1, wait.components.seconds)) s")
+        }
+        let row = try await pool.withConnection(retryTransient: true) { c in
+            try c.execute(StatementRegistry.userByLogin, [.text(request.login)]).first.map(UserRow.init)
+        }
+        let matches = try await auth.verifyPassword(request.password, against: row?.passwordHash)
+        guard matches, let row, row.isActive else {
+            auth.throttle.recordFailure(for: keys)
+            let reason = row == nil ? "unknown_user" : (matches ? "inactive" : "wrong_password")
+            try await pool.withTransaction { c in
+                try AuditRecorder.record(c, context: context, userID: row?.id, action: "login_failed",
+                                         resourceType: row == nil ? nil : "user", resourceID: row?.id,
+                                         details: ["login": request.login, "reason": reason])
+            }
+            throw invalidCredentials
+        }
+        auth.throttle.recordSuccess(for: keys[0])
+        let token = SessionToken.generate()
+        let lifetime = Double(auth.configuration.sessionLifetime.components.seconds)
+        let expiresAt = try await pool.withTransaction { c -> Date in
+            let session = try c.execute(StatementRegistry.createSession, [
+                .uuid(row.id), .text(token), .double(lifetime),
+                context.peer.map { .int(Int64($0.uid)) }, context.peer.map { .int(Int64($0.pid)) },
+            ]).first!
+            _ = try c.execute(StatementRegistry.touchLastLogin, [.uuid(row.id)])
+            try AuditRecorder.record(c, context: context, userID: row.id, action: "login",
+                                     resourceType: "session", resourceID: try session.uuid(0))
+            return try session.date(1)
+        }
+        return LoginResponse(token: token, expiresAtMicros: Micros.of(expiresAt), user: row.info)
+    }
+}
+
+/// Page bounds and id parsing shared by list and get RPCs.
+enum Paging {
+    /// (limit, offset) from a page size (0: 50, at most 500) and a page token (an offset).
+    static func bounds(_ pageSize: UInt32, _ token: String) throws -> (Int, Int) {
+        let limit = pageSize == 0 ? 50 : Int(min(pageSize, 500))
+        guard token.isEmpty || Int(token).map({ $0 >= 0 }) == true else {
+            throw RPCError.invalidArgument("page_token: not a token this server issued")
+        }
+        return (limit, Int(token) ?? 0)
+    }
+
+    static func uuid(_ text: String, field: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw RPCError.invalidArgument("\(field): not a UUID: '\(text)'") }
+        return id
+    }
+}
+
+extension CallContext {
+    /// The authenticated principal; every non-anonymous method has one.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw RPCError(.unauthenticated, "this call needs a session") }
+        return principal
+    }
+}
