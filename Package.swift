@@ -28,6 +28,7 @@ let package = Package(
             "DomainFlowProtoC", "CProtobufC",
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
+        .target(name: "DomainFlowCore", swiftSettings: strict),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "DomainFlowStore", dependencies: [
@@ -74,6 +75,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire"], swiftSettings: strict),
+        .testTarget(name: "DomainFlowCoreTests", dependencies: ["DomainFlowCore"], swiftSettings: strict),
         .target(name: "DomainFlowTestSupport", dependencies: ["DomainFlowStore"], path: "Tests/DomainFlowTestSupport",
                 swiftSettings: strict),
         .testTarget(name: "DomainFlowStoreTests", dependencies: ["DomainFlowStore", "DomainFlowTestSupport"],
