@@ -38,8 +38,12 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .target(name: "DomainFlowEngine", dependencies: [
+            "DomainFlowCore", "DomainFlowStore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "DomainFlowServer", dependencies: [
-            "DomainFlowWire", "DomainFlowStore", "CCrypt",
+            "DomainFlowWire", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "CCrypt",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -66,7 +70,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-loadtest", dependencies: [
-            "DomainFlowLoadTest", "DomainFlowWire",
+            "DomainFlowLoadTest",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "DomainFlowWire",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import DomainFlowEngine
 import DomainFlowStore
 import DomainFlowWire
 import Glibc
@@ -22,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var store: Store?
     /// Authentication; `.required` needs a store.
     public var authentication: Authentication
+    /// The campaign engine (runs when there is a store and `workers > 0`).
+    public var engine = CampaignEngine.Configuration()
 
     public init(socketPath: String = DefaultSocket.path(),
                 socketMode: mode_t = 0o660,

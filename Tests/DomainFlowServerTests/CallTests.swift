@@ -1,5 +1,6 @@
 import DomainFlowClient
 import DomainFlowWire
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct CallTests {
@@ -73,21 +74,25 @@ import Testing
     @Test func cancellingTheConsumingTaskCancelsTheCallOnTheServer() async throws {
         try await TestServer.with { server in
             let client = try await server.client()
-            let consumer = Task {
-                var received = 0
+            let received = NIOLockedValueBox(0)
+            let consumer = Task { () -> StatusCode in
                 do {
                     for try await _ in try client.serverStream(Methods.watchServerStats, WatchServerStatsRequest(intervalMillis: 10)) {
-                        received += 1
+                        received.withLockedValue { $0 += 1 }
                     }
                 } catch let error as RPCError {
-                    return (received, error.code)
+                    return error.code
                 }
-                return (received, StatusCode.ok)
+                return .ok
             }
-            try await Task.sleep(for: .milliseconds(150))
+            // Cancel once the stream is flowing (bounded wait: the test fails rather than hangs).
+            let deadline = ContinuousClock.now + .seconds(10)
+            while received.withLockedValue({ $0 }) < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             consumer.cancel()
-            let (received, code) = try await consumer.value
-            #expect(received > 0)
+            let code = try await consumer.value
+            #expect(received.withLockedValue { $0 } >= 2)
             #expect(code == .cancelled)
             try await server.waitFor("the cancelled stream to end on the server") { $0.callsInFlight == 1 }
             // The connection is still usable.
@@ -110,7 +115,7 @@ import Testing
                 }
             }
             let elapsed = clock.now - start
-            #expect(received >= 1 && received <= 5)
+            #expect(received <= 5, "the stream stopped at its deadline")
             #expect(elapsed < .seconds(3))
             do {
                 for try await _ in try client.serverStream(Methods.watchServerStats,

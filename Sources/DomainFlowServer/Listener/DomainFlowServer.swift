@@ -1,3 +1,4 @@
+import DomainFlowEngine
 import DomainFlowWire
 import Glibc
 import Logging
@@ -14,6 +15,7 @@ public final class DomainFlowServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: any Channel
     private let sampler: Task<Void, Never>
+    private let engine: Task<Void, Never>?
     public var socketPath: String { shared.configuration.socketPath }
 
     private init(shared: ServerShared, group: MultiThreadedEventLoopGroup, serverChannel: any Channel) {
@@ -22,6 +24,13 @@ public final class DomainFlowServer: Sendable {
         self.serverChannel = serverChannel
         let connections = shared.connections
         sampler = Task { await connections.sampleOutboundBytes() }
+        if let store = shared.configuration.store, shared.configuration.engine.workers > 0 {
+            let engine = CampaignEngine(store: store, configuration: shared.configuration.engine,
+                                        logger: shared.configuration.logger)
+            self.engine = Task { await engine.run() }
+        } else {
+            engine = nil
+        }
     }
 
     /// Binds `configuration.socketPath` and starts serving `router`'s methods plus the server service.
@@ -38,6 +47,7 @@ public final class DomainFlowServer: Sendable {
             let auth = try Authenticator(configuration: authConfiguration, store: store)
             UsersService.register(into: &router, auth: auth)
             AuditService.register(into: &router, auth: auth)
+            CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
             authenticator = auth
         }
         let state = ServerShared(configuration: configuration, router: router, authenticator: authenticator)
@@ -84,6 +94,8 @@ public final class DomainFlowServer: Sendable {
         logger.info("shutting down", metadata: ["connections": "\(shared.connections.all.count)"])
         try? await serverChannel.close()
         sampler.cancel()
+        engine?.cancel()  // workers stop at their next batch boundary; a batch in flight commits or rolls back whole
+        await engine?.value
         let connections = shared.connections.all
         for channel in connections { Self.onHandler(of: channel) { $0.beginDraining() } }
         let deadline = ContinuousClock.now + shared.configuration.shutdownGracePeriod

@@ -14,6 +14,7 @@ public enum ConstraintMeanings {
         "campaigns_status_check": "status must be one of pending, queued, running, paused, completed, failed, cancelled",
         "campaigns_name_not_blank": "campaign name must not be empty",
         "campaigns_user_id_fkey": "the campaign's owner does not exist",
+        "campaigns_progress_nonnegative": "progress counts must be between 0 and the total",
         "generated_domains_campaign_name_unique": "this name was already generated in the campaign",
         "generated_domains_campaign_offset_unique": "this offset was already generated in the campaign",
         "generated_domains_offset_nonnegative": "offsets are never negative",

@@ -85,6 +85,94 @@ public enum StatementRegistry {
         RETURNING id, created_at
         """)
 
+    /// Columns of a campaign row, in `CampaignRow` order.
+    public static let campaignColumns = """
+        id, name, description, campaign_type, status, user_id, parameters, total_items, processed_items, skipped_items,
+        created_at, updated_at, started_at, completed_at, error_message
+        """
+    public static let createCampaign = Statement("campaigns_create", """
+        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items)
+        VALUES ($1, $2, $3, 'pending', $4, $5, $6) RETURNING \(campaignColumns)
+        """)
+    /// $1 id, $2 owner (NULL: any owner, for admins).
+    public static let campaignByID = Statement("campaigns_by_id",
+        "SELECT \(campaignColumns) FROM campaigns WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2)")
+    public static let campaignByIDForUpdate = Statement("campaigns_by_id_for_update",
+        "SELECT \(campaignColumns) FROM campaigns WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR UPDATE")
+    public static let setCampaignStatus = Statement("campaigns_set_status", """
+        UPDATE campaigns SET status = $2::text, updated_at = now(),
+            started_at = CASE WHEN $2::text IN ('queued', 'running') THEN coalesce(started_at, now()) ELSE started_at END,
+            completed_at = CASE WHEN $2::text IN ('completed', 'failed', 'cancelled') THEN now() ELSE completed_at END,
+            error_message = coalesce($3::text, error_message)
+        WHERE id = $1 RETURNING \(campaignColumns)
+        """)
+    public static let listCampaigns = Statement("campaigns_list", """
+        SELECT \(campaignColumns) FROM campaigns
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR campaign_type = $2)
+          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR strpos(lower(name), lower($4)) > 0)
+        ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6
+        """)
+    public static let deleteCampaign = Statement("campaigns_delete", "DELETE FROM campaigns WHERE id = $1")
+    public static let patternNextOffset = Statement("pattern_next_offset",
+        "SELECT next_offset FROM generation_pattern_offsets WHERE pattern_key = $1 FOR UPDATE")
+    public static let reservePatternRange = Statement("pattern_reserve", """
+        INSERT INTO generation_pattern_offsets (pattern_key, next_offset) VALUES ($1, $2)
+        ON CONFLICT (pattern_key) DO UPDATE
+        SET next_offset = greatest(generation_pattern_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()
+        """)
+    /// $1 campaign, $2 first offset, $3 batch size, $4 item count.
+    public static let createBatches = Statement("batches_create", """
+        INSERT INTO campaign_batches (campaign_id, batch_index, start_offset, item_count)
+        SELECT $1, i, $2::bigint + i * $3::bigint, least($3::bigint, $4::bigint - i * $3::bigint)
+        FROM generate_series(0::bigint, ($4::bigint + $3::bigint - 1) / $3::bigint - 1) AS i
+        """)
+
+    // MARK: campaign engine
+    public static let beginQueuedCampaigns = Statement("engine_begin_queued", """
+        UPDATE campaigns SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+        WHERE status = 'queued' RETURNING id
+        """)
+    /// $1 holder, $2 lease seconds: the next pending batch of a running campaign whose lease is free or expired.
+    public static let leaseBatch = Statement("engine_lease_batch", """
+        WITH next AS (
+            SELECT b.campaign_id, b.batch_index FROM campaign_batches b JOIN campaigns c ON c.id = b.campaign_id
+            WHERE c.status = 'running' AND b.status = 'pending'
+              AND (b.lease_expires_at IS NULL OR b.lease_expires_at < now())
+            ORDER BY c.created_at, b.batch_index LIMIT 1 FOR UPDATE OF b SKIP LOCKED)
+        UPDATE campaign_batches b SET lease_holder = $1, lease_expires_at = now() + make_interval(secs => $2)
+        FROM next WHERE b.campaign_id = next.campaign_id AND b.batch_index = next.batch_index
+        RETURNING b.campaign_id, b.batch_index, b.start_offset, b.item_count,
+                  (SELECT parameters FROM campaigns WHERE id = b.campaign_id)
+        """)
+    public static let confirmLease = Statement("engine_confirm_lease", """
+        SELECT 1 FROM campaign_batches
+        WHERE campaign_id = $1 AND batch_index = $2 AND status = 'pending' AND lease_holder = $3 FOR UPDATE
+        """)
+    public static let finishBatch = Statement("engine_finish_batch", """
+        UPDATE campaign_batches SET status = 'done', completed_at = now(), lease_holder = NULL, lease_expires_at = NULL
+        WHERE campaign_id = $1 AND batch_index = $2
+        """)
+    public static let addProgress = Statement("engine_add_progress", """
+        UPDATE campaigns SET processed_items = processed_items + $2, skipped_items = skipped_items + $3, updated_at = now()
+        WHERE id = $1
+        """)
+    public static let completeIfDone = Statement("engine_complete_if_done", """
+        UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
+        WHERE id = $1 AND status = 'running'
+          AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND status = 'pending')
+        """)
+    public static let failCampaign = Statement("engine_fail_campaign", """
+        UPDATE campaigns SET status = 'failed', error_message = $2, completed_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('queued', 'running')
+        """)
+    public static let generatedDomainsCopy = CopyTarget(table: "generated_domains",
+        columns: ["campaign_id", "domain_name", "offset_index", "status", "business_status"])
+    /// $1 campaign, $2 after offset (exclusive; -1 for the start), $3 page size.
+    public static let generatedDomainsPage = Statement("generated_domains_page", """
+        SELECT domain_name, offset_index FROM generated_domains
+        WHERE campaign_id = $1 AND offset_index > $2 ORDER BY offset_index LIMIT $3
+        """)
+
     // MARK: proxies
     public static let insertProxy = Statement("proxies_insert", """
         INSERT INTO proxies (name, address, protocol, host, port)
@@ -118,7 +206,10 @@ public enum StatementRegistry {
         deleteUser, setPassword, touchLastLogin,
         createSession, useSession, revokeSession, revokeUserSessions,
         insertAudit, listAudit, purgeAudit,
-        insertCampaign,
+        insertCampaign, createCampaign, campaignByID, campaignByIDForUpdate, setCampaignStatus, listCampaigns, deleteCampaign,
+        patternNextOffset, reservePatternRange, createBatches,
+        beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, failCampaign,
+        generatedDomainsPage,
         insertProxy,
         insertDNSResult, dnsResultsOfCampaign, countDNSResults,
     ]

@@ -52,6 +52,22 @@ public enum Methods {
     public static let deleteUser = Method<IDRequest, Empty>(number: 40, name: "DeleteUser", access: .admin)
     public static let resetPassword = Method<ResetPasswordRequest, Empty>(number: 41, name: "ResetPassword", access: .admin)
 
+    // campaigns.proto
+    public static let createCampaign = Method<CreateCampaignRequest, CampaignInfo>(number: 64, name: "CreateCampaign", access: .writer)
+    public static let getCampaign = Method<IDRequest, CampaignInfo>(number: 65, name: "GetCampaign", access: .reader)
+    public static let listCampaigns = Method<ListCampaignsRequest, ListCampaignsResponse>(number: 66, name: "ListCampaigns", access: .reader)
+    public static let startCampaign = Method<IDRequest, CampaignInfo>(number: 67, name: "StartCampaign", access: .writer)
+    public static let pauseCampaign = Method<IDRequest, CampaignInfo>(number: 68, name: "PauseCampaign", access: .writer)
+    public static let resumeCampaign = Method<IDRequest, CampaignInfo>(number: 69, name: "ResumeCampaign", access: .writer)
+    public static let cancelCampaign = Method<IDRequest, CampaignInfo>(number: 70, name: "CancelCampaign", access: .writer)
+    public static let deleteCampaign = Method<IDRequest, CampaignInfo>(number: 71, name: "DeleteCampaign", access: .writer)
+    public static let previewGeneration = Method<PreviewGenerationRequest, PreviewGenerationResponse>(
+        number: 72, name: "PreviewGeneration", access: .reader)
+    public static let watchCampaign = Method<WatchCampaignRequest, CampaignInfo>(
+        number: 73, name: "WatchCampaign", kind: .serverStreaming, access: .reader)
+    public static let streamGeneratedDomains = Method<StreamGeneratedDomainsRequest, GeneratedDomain>(
+        number: 74, name: "StreamGeneratedDomains", kind: .serverStreaming, access: .reader)
+
     // audit.proto
     public static let listAuditLogs = Method<ListAuditLogsRequest, ListAuditLogsResponse>(
         number: 224, name: "ListAuditLogs", access: .admin)

@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[18] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[29] =
 {
   {
     "call_id",
@@ -690,6 +690,138 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "create_campaign",
+    64,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, create_campaign),
+    &domainflow__v1__create_campaign_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_campaign",
+    65,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, get_campaign),
+    &domainflow__v1__campaign_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_campaigns",
+    66,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, list_campaigns),
+    &domainflow__v1__list_campaigns_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_campaign",
+    67,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, start_campaign),
+    &domainflow__v1__campaign_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pause_campaign",
+    68,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, pause_campaign),
+    &domainflow__v1__campaign_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resume_campaign",
+    69,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, resume_campaign),
+    &domainflow__v1__campaign_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancel_campaign",
+    70,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, cancel_campaign),
+    &domainflow__v1__campaign_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_campaign",
+    71,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, delete_campaign),
+    &domainflow__v1__campaign_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "preview_generation",
+    72,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, preview_generation),
+    &domainflow__v1__preview_generation_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "watch_campaign",
+    73,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, watch_campaign),
+    &domainflow__v1__watch_campaign_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stream_generated_domains",
+    74,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, stream_generated_domains),
+    &domainflow__v1__stream_generated_domains_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "list_audit_logs",
     224,
     PROTOBUF_C_LABEL_NONE,
@@ -717,30 +849,42 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
 static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   2,   /* field[2] = auth_token */
   0,   /* field[0] = call_id */
+  22,   /* field[22] = cancel_campaign */
   9,   /* field[9] = change_password */
+  16,   /* field[16] = create_campaign */
   10,   /* field[10] = create_user */
+  23,   /* field[23] = delete_campaign */
   14,   /* field[14] = delete_user */
+  17,   /* field[17] = get_campaign */
   12,   /* field[12] = get_user */
-  16,   /* field[16] = list_audit_logs */
+  27,   /* field[27] = list_audit_logs */
+  18,   /* field[18] = list_campaigns */
   11,   /* field[11] = list_users */
   6,   /* field[6] = login */
   7,   /* field[7] = logout */
+  20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
-  17,   /* field[17] = purge_audit_logs */
+  24,   /* field[24] = preview_generation */
+  28,   /* field[28] = purge_audit_logs */
   15,   /* field[15] = reset_password */
+  21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
+  19,   /* field[19] = start_campaign */
+  26,   /* field[26] = stream_generated_domains */
   1,   /* field[1] = timeout_millis */
   13,   /* field[13] = update_user */
+  25,   /* field[25] = watch_campaign */
   5,   /* field[5] = watch_server_stats */
   8,   /* field[8] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__request__number_ranges[4 + 1] =
+static const ProtobufCIntRange domainflow__v1__request__number_ranges[5 + 1] =
 {
   { 1, 0 },
   { 16, 3 },
   { 32, 6 },
-  { 224, 16 },
-  { 0, 18 }
+  { 64, 16 },
+  { 224, 27 },
+  { 0, 29 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -750,10 +894,10 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  18,
+  29,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
-  4,  domainflow__v1__request__number_ranges,
+  5,  domainflow__v1__request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -859,7 +1003,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[16] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[27] =
 {
   {
     "call_id",
@@ -1030,6 +1174,138 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "create_campaign",
+    64,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, create_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_campaign",
+    65,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, get_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_campaigns",
+    66,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, list_campaigns),
+    &domainflow__v1__list_campaigns_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_campaign",
+    67,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, start_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pause_campaign",
+    68,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, pause_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resume_campaign",
+    69,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, resume_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancel_campaign",
+    70,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, cancel_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_campaign",
+    71,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, delete_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "preview_generation",
+    72,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, preview_generation),
+    &domainflow__v1__preview_generation_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "watch_campaign",
+    73,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, watch_campaign),
+    &domainflow__v1__campaign__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stream_generated_domains",
+    74,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, stream_generated_domains),
+    &domainflow__v1__generated_domain__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "list_audit_logs",
     224,
     PROTOBUF_C_LABEL_NONE,
@@ -1056,29 +1332,41 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
 };
 static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
+  20,   /* field[20] = cancel_campaign */
   7,   /* field[7] = change_password */
+  14,   /* field[14] = create_campaign */
   8,   /* field[8] = create_user */
+  21,   /* field[21] = delete_campaign */
   12,   /* field[12] = delete_user */
+  15,   /* field[15] = get_campaign */
   10,   /* field[10] = get_user */
-  14,   /* field[14] = list_audit_logs */
+  25,   /* field[25] = list_audit_logs */
+  16,   /* field[16] = list_campaigns */
   9,   /* field[9] = list_users */
   4,   /* field[4] = login */
   5,   /* field[5] = logout */
+  18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
-  15,   /* field[15] = purge_audit_logs */
+  22,   /* field[22] = preview_generation */
+  26,   /* field[26] = purge_audit_logs */
   13,   /* field[13] = reset_password */
+  19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
+  17,   /* field[17] = start_campaign */
+  24,   /* field[24] = stream_generated_domains */
   11,   /* field[11] = update_user */
+  23,   /* field[23] = watch_campaign */
   3,   /* field[3] = watch_server_stats */
   6,   /* field[6] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__response__number_ranges[4 + 1] =
+static const ProtobufCIntRange domainflow__v1__response__number_ranges[5 + 1] =
 {
   { 1, 0 },
   { 16, 1 },
   { 32, 4 },
-  { 224, 14 },
-  { 0, 16 }
+  { 64, 14 },
+  { 224, 25 },
+  { 0, 27 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -1088,10 +1376,10 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  16,
+  27,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
-  4,  domainflow__v1__response__number_ranges,
+  5,  domainflow__v1__response__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -17,6 +17,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "domainflow/v1/server.pb-c.h"
 #include "domainflow/v1/users.pb-c.h"
 #include "domainflow/v1/audit.pb-c.h"
+#include "domainflow/v1/campaigns.pb-c.h"
 
 typedef struct Domainflow__V1__Hello Domainflow__V1__Hello;
 typedef struct Domainflow__V1__HelloReply Domainflow__V1__HelloReply;
@@ -107,6 +108,17 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_USER = 39,
   DOMAINFLOW__V1__REQUEST__METHOD_DELETE_USER = 40,
   DOMAINFLOW__V1__REQUEST__METHOD_RESET_PASSWORD = 41,
+  DOMAINFLOW__V1__REQUEST__METHOD_CREATE_CAMPAIGN = 64,
+  DOMAINFLOW__V1__REQUEST__METHOD_GET_CAMPAIGN = 65,
+  DOMAINFLOW__V1__REQUEST__METHOD_LIST_CAMPAIGNS = 66,
+  DOMAINFLOW__V1__REQUEST__METHOD_START_CAMPAIGN = 67,
+  DOMAINFLOW__V1__REQUEST__METHOD_PAUSE_CAMPAIGN = 68,
+  DOMAINFLOW__V1__REQUEST__METHOD_RESUME_CAMPAIGN = 69,
+  DOMAINFLOW__V1__REQUEST__METHOD_CANCEL_CAMPAIGN = 70,
+  DOMAINFLOW__V1__REQUEST__METHOD_DELETE_CAMPAIGN = 71,
+  DOMAINFLOW__V1__REQUEST__METHOD_PREVIEW_GENERATION = 72,
+  DOMAINFLOW__V1__REQUEST__METHOD_WATCH_CAMPAIGN = 73,
+  DOMAINFLOW__V1__REQUEST__METHOD_STREAM_GENERATED_DOMAINS = 74,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_AUDIT_LOGS = 224,
   DOMAINFLOW__V1__REQUEST__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__REQUEST__METHOD__CASE)
@@ -145,6 +157,17 @@ struct  Domainflow__V1__Request
     Domainflow__V1__UpdateUserRequest *update_user;
     Domainflow__V1__DeleteUserRequest *delete_user;
     Domainflow__V1__ResetPasswordRequest *reset_password;
+    Domainflow__V1__CreateCampaignRequest *create_campaign;
+    Domainflow__V1__CampaignIdRequest *get_campaign;
+    Domainflow__V1__ListCampaignsRequest *list_campaigns;
+    Domainflow__V1__CampaignIdRequest *start_campaign;
+    Domainflow__V1__CampaignIdRequest *pause_campaign;
+    Domainflow__V1__CampaignIdRequest *resume_campaign;
+    Domainflow__V1__CampaignIdRequest *cancel_campaign;
+    Domainflow__V1__CampaignIdRequest *delete_campaign;
+    Domainflow__V1__PreviewGenerationRequest *preview_generation;
+    Domainflow__V1__WatchCampaignRequest *watch_campaign;
+    Domainflow__V1__StreamGeneratedDomainsRequest *stream_generated_domains;
     Domainflow__V1__ListAuditLogsRequest *list_audit_logs;
     Domainflow__V1__PurgeAuditLogsRequest *purge_audit_logs;
   };
@@ -206,6 +229,17 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_USER = 39,
   DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_USER = 40,
   DOMAINFLOW__V1__RESPONSE__METHOD_RESET_PASSWORD = 41,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_CAMPAIGN = 64,
+  DOMAINFLOW__V1__RESPONSE__METHOD_GET_CAMPAIGN = 65,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LIST_CAMPAIGNS = 66,
+  DOMAINFLOW__V1__RESPONSE__METHOD_START_CAMPAIGN = 67,
+  DOMAINFLOW__V1__RESPONSE__METHOD_PAUSE_CAMPAIGN = 68,
+  DOMAINFLOW__V1__RESPONSE__METHOD_RESUME_CAMPAIGN = 69,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CANCEL_CAMPAIGN = 70,
+  DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_CAMPAIGN = 71,
+  DOMAINFLOW__V1__RESPONSE__METHOD_PREVIEW_GENERATION = 72,
+  DOMAINFLOW__V1__RESPONSE__METHOD_WATCH_CAMPAIGN = 73,
+  DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_GENERATED_DOMAINS = 74,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_AUDIT_LOGS = 224,
   DOMAINFLOW__V1__RESPONSE__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__RESPONSE__METHOD__CASE)
@@ -234,6 +268,17 @@ struct  Domainflow__V1__Response
     Domainflow__V1__User *update_user;
     Domainflow__V1__DeleteUserResponse *delete_user;
     Domainflow__V1__ResetPasswordResponse *reset_password;
+    Domainflow__V1__Campaign *create_campaign;
+    Domainflow__V1__Campaign *get_campaign;
+    Domainflow__V1__ListCampaignsResponse *list_campaigns;
+    Domainflow__V1__Campaign *start_campaign;
+    Domainflow__V1__Campaign *pause_campaign;
+    Domainflow__V1__Campaign *resume_campaign;
+    Domainflow__V1__Campaign *cancel_campaign;
+    Domainflow__V1__Campaign *delete_campaign;
+    Domainflow__V1__PreviewGenerationResponse *preview_generation;
+    Domainflow__V1__Campaign *watch_campaign;
+    Domainflow__V1__GeneratedDomain *stream_generated_domains;
     Domainflow__V1__ListAuditLogsResponse *list_audit_logs;
     Domainflow__V1__PurgeAuditLogsResponse *purge_audit_logs;
   };

@@ -1,0 +1,66 @@
+import DomainFlowCore
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// A `campaigns` row (columns of `StatementRegistry.campaignColumns`) as the protocol shows it.
+struct CampaignRow: Sendable {
+    let id: UUID
+    let ownerID: UUID
+    let status: CampaignStatus
+    let info: CampaignInfo
+
+    init(_ row: Row) throws {
+        id = try row.uuid(0)
+        ownerID = try row.uuid(5)
+        guard let status = CampaignStatus(rawValue: try row.string(4)) else {
+            throw StoreError(kind: .internal, message: "unknown campaign status \(row[4] ?? "")")
+        }
+        self.status = status
+        var info = CampaignInfo()
+        info.id = id.uuidString.lowercased()
+        info.name = try row.string(1)
+        info.description = row.optionalString(2) ?? ""
+        info.type = CampaignTypeCode(name: try row.string(3)) ?? .unspecified
+        info.status = CampaignStatusCode(name: status.rawValue) ?? .unspecified
+        info.ownerID = ownerID.uuidString.lowercased()
+        if info.type == .domainGeneration,
+           let spec = try? JSONDecoder().decode(GenerationSpec.self, from: Data(try row.json(6).utf8)) {
+            info.generation = GenerationParameters(spec)
+        }
+        info.totalItems = UInt64(try row.int(7))
+        info.processedItems = UInt64(try row.int(8))
+        info.skippedItems = UInt64(try row.int(9))
+        info.createdAtMicros = try row.optionalDate(10).map(Micros.of) ?? 0
+        info.updatedAtMicros = try row.optionalDate(11).map(Micros.of) ?? 0
+        info.startedAtMicros = try row.optionalDate(12).map(Micros.of) ?? 0
+        info.completedAtMicros = try row.optionalDate(13).map(Micros.of) ?? 0
+        info.errorMessage = row.optionalString(14) ?? ""
+        self.info = info
+    }
+}
+
+extension GenerationParameters {
+    init(_ spec: GenerationSpec) {
+        self.init(patternType: PatternTypeCode(name: spec.patternType.rawValue) ?? .unspecified,
+                  prefixLength: UInt32(spec.prefixLength), suffixLength: UInt32(spec.suffixLength),
+                  characterSet: spec.characterSet, constant: spec.constant, tlds: spec.tlds, count: UInt64(spec.count),
+                  startOffset: UInt64(spec.startOffset), explicitStartOffset: true)
+    }
+
+    /// The validated pattern of these parameters; INVALID_ARGUMENT naming the field otherwise.
+    func pattern() throws -> GenerationPattern {
+        guard let type = PatternType(rawValue: patternType.name) else {
+            throw RPCError.invalidArgument("generation.pattern_type: must be prefix, suffix or both")
+        }
+        guard prefixLength <= 63, suffixLength <= 63 else {
+            throw RPCError.invalidArgument("generation.prefix_length: a label holds at most 63 characters")
+        }
+        do {
+            return try GenerationPattern(type: type, prefixLength: Int(prefixLength), suffixLength: Int(suffixLength),
+                                         characterSet: characterSet, constant: constant, tlds: tlds)
+        } catch {
+            throw RPCError.invalidArgument("generation.\(error.field): \(error.reason)")
+        }
+    }
+}

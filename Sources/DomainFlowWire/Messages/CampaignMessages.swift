@@ -1,0 +1,190 @@
+/// `CampaignType`.
+public enum CampaignTypeCode: Int32, Sendable, CaseIterable {
+    case unspecified = 0, domainGeneration = 1, dnsValidation = 2, httpKeywordValidation = 3
+
+    /// The name stored in `campaigns.campaign_type`.
+    public var name: String {
+        switch self {
+        case .unspecified: ""
+        case .domainGeneration: "domain_generation"
+        case .dnsValidation: "dns_validation"
+        case .httpKeywordValidation: "http_keyword_validation"
+        }
+    }
+    public init?(name: String) { self.init(rawValue: Self.allCases.first { $0.name == name && $0 != .unspecified }?.rawValue ?? -1) }
+}
+
+/// `CampaignStatus` (numbers of campaigns.proto; names as stored).
+public enum CampaignStatusCode: Int32, Sendable, CaseIterable {
+    case unspecified = 0, pending, queued, running, paused, completed, failed, cancelled
+
+    public var name: String { self == .unspecified ? "" : "\(self)" }
+    public init?(name: String) { self.init(rawValue: Self.allCases.first { $0.name == name && $0 != .unspecified }?.rawValue ?? -1) }
+}
+
+/// `PatternType`.
+public enum PatternTypeCode: Int32, Sendable, CaseIterable {
+    case unspecified = 0, prefix, suffix, both
+    public var name: String { self == .unspecified ? "" : "\(self)" }
+    public init?(name: String) { self.init(rawValue: Self.allCases.first { $0.name == name && $0 != .unspecified }?.rawValue ?? -1) }
+}
+
+func decodeEnum<E: RawRepresentable<Int32>>(_ raw: Int32, _ field: String) throws -> E {
+    guard let value = E(rawValue: raw) else { throw RPCError.invalidArgument("\(field): unknown value \(raw)") }
+    return value
+}
+
+/// `GenerationParameters`.
+public struct GenerationParameters: WireMessage, Equatable {
+    public var patternType: PatternTypeCode
+    public var prefixLength: UInt32
+    public var suffixLength: UInt32
+    public var characterSet: String
+    public var constant: String
+    public var tlds: [String]
+    public var count: UInt64
+    public var startOffset: UInt64
+    public var explicitStartOffset: Bool
+
+    public init(patternType: PatternTypeCode, prefixLength: UInt32 = 0, suffixLength: UInt32 = 0, characterSet: String,
+                constant: String = "", tlds: [String], count: UInt64, startOffset: UInt64 = 0, explicitStartOffset: Bool = false) {
+        self.patternType = patternType; self.prefixLength = prefixLength; self.suffixLength = suffixLength
+        self.characterSet = characterSet; self.constant = constant; self.tlds = tlds; self.count = count
+        self.startOffset = startOffset; self.explicitStartOffset = explicitStartOffset
+    }
+    public init(fields f: ProtoFields) throws {
+        self.init(patternType: try decodeEnum(f.int32(1), "generation.pattern_type"), prefixLength: f.uint32(2),
+                  suffixLength: f.uint32(3), characterSet: f.string(4), constant: f.string(5),
+                  tlds: f.list(6).compactMap { if case .string(let s) = $0 { s } else { nil } },
+                  count: f.uint64(7), startOffset: f.uint64(8), explicitStartOffset: f.bool(9))
+    }
+    public var fields: ProtoFields {
+        [1: .int(Int64(patternType.rawValue)), 2: .uint(UInt64(prefixLength)), 3: .uint(UInt64(suffixLength)),
+         4: .string(characterSet), 5: .string(constant), 6: tlds.isEmpty ? nil : .list(tlds.map { .string($0) }),
+         7: .uint(count), 8: .uint(startOffset), 9: .bool(explicitStartOffset)]
+    }
+}
+
+/// `Campaign`.
+public struct CampaignInfo: WireMessage, Equatable {
+    public var id = "", name = "", description = ""
+    public var type = CampaignTypeCode.unspecified
+    public var status = CampaignStatusCode.unspecified
+    public var ownerID = ""
+    public var generation: GenerationParameters?
+    public var totalItems: UInt64 = 0, processedItems: UInt64 = 0, skippedItems: UInt64 = 0
+    public var createdAtMicros: Int64 = 0, updatedAtMicros: Int64 = 0, startedAtMicros: Int64 = 0, completedAtMicros: Int64 = 0
+    public var errorMessage = ""
+
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        id = f.string(1); name = f.string(2); description = f.string(3)
+        type = try decodeEnum(f.int32(4), "type"); status = try decodeEnum(f.int32(5), "status")
+        ownerID = f.string(6); generation = try f.decode(7)
+        totalItems = f.uint64(8); processedItems = f.uint64(9); skippedItems = f.uint64(10)
+        createdAtMicros = f.int64(11); updatedAtMicros = f.int64(12); startedAtMicros = f.int64(13)
+        completedAtMicros = f.int64(14); errorMessage = f.string(15)
+    }
+    public var fields: ProtoFields {
+        [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(type.rawValue)),
+         5: .int(Int64(status.rawValue)), 6: .string(ownerID), 7: .of(generation), 8: .uint(totalItems),
+         9: .uint(processedItems), 10: .uint(skippedItems), 11: .int(createdAtMicros), 12: .int(updatedAtMicros),
+         13: .int(startedAtMicros), 14: .int(completedAtMicros), 15: .string(errorMessage)]
+    }
+}
+
+public struct CreateCampaignRequest: WireMessage, Equatable {
+    public var name: String
+    public var description: String
+    public var type: CampaignTypeCode
+    public var generation: GenerationParameters?
+    public var start: Bool
+    public init(name: String, description: String = "", type: CampaignTypeCode = .domainGeneration,
+                generation: GenerationParameters?, start: Bool = false) {
+        self.name = name; self.description = description; self.type = type; self.generation = generation; self.start = start
+    }
+    public init(fields f: ProtoFields) throws {
+        self.init(name: f.string(1), description: f.string(2), type: try decodeEnum(f.int32(3), "type"),
+                  generation: try f.decode(4), start: f.bool(5))
+    }
+    public var fields: ProtoFields {
+        [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation), 5: .bool(start)]
+    }
+}
+
+public struct ListCampaignsRequest: WireMessage, Equatable {
+    public var type = CampaignTypeCode.unspecified
+    public var status = CampaignStatusCode.unspecified
+    public var nameContains = ""
+    public var pageSize: UInt32 = 0
+    public var pageToken = ""
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        type = try decodeEnum(f.int32(1), "type"); status = try decodeEnum(f.int32(2), "status")
+        nameContains = f.string(3); pageSize = f.uint32(4); pageToken = f.string(5)
+    }
+    public var fields: ProtoFields {
+        [1: .int(Int64(type.rawValue)), 2: .int(Int64(status.rawValue)), 3: .string(nameContains),
+         4: .uint(UInt64(pageSize)), 5: .string(pageToken)]
+    }
+}
+
+public struct ListCampaignsResponse: WireMessage, Equatable {
+    public var campaigns: [CampaignInfo]
+    public var nextPageToken: String
+    public init(campaigns: [CampaignInfo], nextPageToken: String) { self.campaigns = campaigns; self.nextPageToken = nextPageToken }
+    public init(fields f: ProtoFields) throws {
+        campaigns = try f.list(1).compactMap { if case .message(let m) = $0 { try CampaignInfo(fields: m) } else { nil } }
+        nextPageToken = f.string(2)
+    }
+    public var fields: ProtoFields { [1: .list(campaigns.map { .message($0.fields) }), 2: .string(nextPageToken)] }
+}
+
+public struct PreviewGenerationRequest: WireMessage, Equatable {
+    public var generation: GenerationParameters?
+    public var sampleSize: UInt32
+    public init(generation: GenerationParameters?, sampleSize: UInt32 = 0) { self.generation = generation; self.sampleSize = sampleSize }
+    public init(fields f: ProtoFields) throws { self.init(generation: try f.decode(1), sampleSize: f.uint32(2)) }
+    public var fields: ProtoFields { [1: .of(generation), 2: .uint(UInt64(sampleSize))] }
+}
+
+public struct PreviewGenerationResponse: WireMessage, Equatable {
+    public var totalCombinations: UInt64
+    public var firstNames: [String]
+    public var nextStartOffset: UInt64
+    public init(totalCombinations: UInt64, firstNames: [String], nextStartOffset: UInt64) {
+        self.totalCombinations = totalCombinations; self.firstNames = firstNames; self.nextStartOffset = nextStartOffset
+    }
+    public init(fields f: ProtoFields) {
+        self.init(totalCombinations: f.uint64(1), firstNames: f.list(2).compactMap { if case .string(let s) = $0 { s } else { nil } },
+                  nextStartOffset: f.uint64(3))
+    }
+    public var fields: ProtoFields {
+        [1: .uint(totalCombinations), 2: firstNames.isEmpty ? nil : .list(firstNames.map { .string($0) }), 3: .uint(nextStartOffset)]
+    }
+}
+
+public struct WatchCampaignRequest: WireMessage, Equatable {
+    public var id: String
+    public var intervalMillis: UInt32
+    public init(id: String, intervalMillis: UInt32 = 0) { self.id = id; self.intervalMillis = intervalMillis }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), intervalMillis: f.uint32(2)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .uint(UInt64(intervalMillis))] }
+}
+
+public struct StreamGeneratedDomainsRequest: WireMessage, Equatable {
+    public var id: String
+    public var afterOffset: UInt64
+    public var fromStart: Bool
+    public init(id: String, afterOffset: UInt64 = 0, fromStart: Bool = true) { self.id = id; self.afterOffset = afterOffset; self.fromStart = fromStart }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), afterOffset: f.uint64(2), fromStart: f.bool(3)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .uint(afterOffset), 3: .bool(fromStart)] }
+}
+
+public struct GeneratedDomain: WireMessage, Equatable {
+    public var domainName: String
+    public var offset: UInt64
+    public init(domainName: String, offset: UInt64) { self.domainName = domainName; self.offset = offset }
+    public init(fields f: ProtoFields) { self.init(domainName: f.string(1), offset: f.uint64(2)) }
+    public var fields: ProtoFields { [1: .string(domainName), 2: .uint(offset)] }
+}

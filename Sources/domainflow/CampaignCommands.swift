@@ -1,0 +1,211 @@
+import ArgumentParser
+import DomainFlowClient
+import DomainFlowWire
+import Foundation
+
+struct CampaignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Domain-generation campaigns.",
+        subcommands: [Preview.self, Create.self, Start.self, Pause.self, Resume.self, Cancel.self, Delete.self, Show.self,
+                       List.self, Watch.self, Results.self])
+
+    /// Pattern flags shared by preview and create.
+    struct PatternOptions: ParsableArguments {
+        @Option(help: "prefix, suffix or both.") var pattern = "prefix"
+        @Option(help: "Variable characters before the constant.") var prefixLength: UInt32 = 0
+        @Option(help: "Variable characters after the constant.") var suffixLength: UInt32 = 0
+        @Option(help: "Characters of the variable part, in counting order.") var charset = "abcdefghijklmnopqrstuvwxyz0123456789"
+        @Option(help: "The fixed part of each name.") var constant = ""
+        @Option(help: "TLDs, comma-separated, each with its dot.") var tlds = ".com"
+        @Option(help: "Names to generate.") var count: UInt64 = 100
+        @Option(help: "Start at this offset (default: where the last campaign of the same pattern stopped).") var startOffset: UInt64?
+
+        func parameters() throws -> GenerationParameters {
+            guard let type = PatternTypeCode(name: pattern) else { throw ValidationError("--pattern must be prefix, suffix or both") }
+            return GenerationParameters(patternType: type, prefixLength: prefixLength, suffixLength: suffixLength,
+                                        characterSet: charset, constant: constant,
+                                        tlds: tlds.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
+                                        count: count, startOffset: startOffset ?? 0, explicitStartOffset: startOffset != nil)
+        }
+    }
+
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a pattern's size and first names.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var pattern: PatternOptions
+        func run() async throws {
+            let client = try await connection.connect()
+            let p = try await connection.call {
+                try await client.unary(Methods.previewGeneration, PreviewGenerationRequest(generation: try pattern.parameters(), sampleSize: 10))
+            }
+            await client.close()
+            print("combinations: \(p.totalCombinations)\nnext start offset: \(p.nextStartOffset)\nfirst names:")
+            p.firstNames.forEach { print("  \($0)") }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a domain-generation campaign.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+        @Option var description = ""
+        @OptionGroup var pattern: PatternOptions
+        @Flag(help: "Start it at once.") var start = false
+        func run() async throws {
+            let client = try await connection.connect()
+            let c = try await connection.call {
+                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: name, description: description,
+                    generation: try pattern.parameters(), start: start))
+            }
+            await client.close()
+            print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
+        }
+    }
+
+    /// Applies one life-cycle action to a campaign and prints its new status.
+    static func control(_ method: Method<IDRequest, CampaignInfo>, _ id: String, _ connection: ConnectionOptions) async throws {
+        let client = try await connection.connect()
+        let c = try await connection.call { try await client.unary(method, IDRequest(id: id)) }
+        await client.close()
+        print("campaign \(c.id) is \(c.status.name)")
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a pending campaign.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws { try await CampaignCommand.control(Methods.startCampaign, id, connection) }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a campaign at its next batch boundary.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws { try await CampaignCommand.control(Methods.pauseCampaign, id, connection) }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused campaign.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws { try await CampaignCommand.control(Methods.resumeCampaign, id, connection) }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a campaign.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws { try await CampaignCommand.control(Methods.cancelCampaign, id, connection) }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a campaign and its results.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            let client = try await connection.connect()
+            _ = try await connection.call { try await client.unary(Methods.deleteCampaign, IDRequest(id: id)) }
+            await client.close()
+            print("deleted campaign \(id)")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a campaign.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            let client = try await connection.connect()
+            let c = try await connection.call { try await client.unary(Methods.getCampaign, IDRequest(id: id)) }
+            await client.close()
+            print(CampaignLine.describe(c))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List campaigns, newest first.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option var status: String?
+        @Option var name: String?
+        func run() async throws {
+            var request = ListCampaignsRequest()
+            if let status {
+                guard let code = CampaignStatusCode(name: status) else { throw ValidationError("unknown status \(status)") }
+                request.status = code
+            }
+            request.nameContains = name ?? ""
+            request.pageSize = 500
+            let client = try await connection.connect()
+            let page = try await connection.call { try await client.unary(Methods.listCampaigns, request) }
+            await client.close()
+            Output.table(["ID", "NAME", "STATUS", "PROGRESS", "CREATED"], page.campaigns.map {
+                [$0.id, $0.name, $0.status.name, "\($0.processedItems)/\($0.totalItems)", Output.time($0.createdAtMicros)]
+            })
+        }
+    }
+
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Follow a campaign's progress until it ends.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            let client = try await connection.connect()
+            let start = Date()
+            try await connection.call {
+                for try await c in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id)) {
+                    let seconds = Date().timeIntervalSince(start)
+                    let rate = seconds > 0 ? Double(c.processedItems) / seconds : 0
+                    print(String(format: "%@  %llu/%llu (%.0f%%)  %.0f names/s", c.status.name, c.processedItems, c.totalItems,
+                                 c.totalItems == 0 ? 0 : 100 * Double(c.processedItems) / Double(c.totalItems), rate))
+                }
+            }
+            await client.close()
+        }
+    }
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stream a campaign's names (never all held in memory).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option(help: "table, jsonl or csv.") var format = "table"
+        @Option(help: "Write to this file instead of stdout.") var output: String?
+        func run() async throws {
+            guard ["table", "jsonl", "csv"].contains(format) else { throw ValidationError("--format must be table, jsonl or csv") }
+            let handle: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil) else { throw CLIError("cannot create \(output)") }
+                handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            var buffer = format == "csv" ? "offset,domain_name\n" : ""
+            let client = try await connection.connect()
+            try await connection.call {
+                for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: id)) {
+                    switch format {
+                    case "jsonl": buffer += "{\"offset\":\(d.offset),\"domain_name\":\"\(d.domainName)\"}\n"
+                    case "csv": buffer += "\(d.offset),\(d.domainName)\n"
+                    default: buffer += "\(d.offset)\t\(d.domainName)\n"
+                    }
+                    if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
+                }
+            }
+            handle.write(Data(buffer.utf8))
+            await client.close()
+        }
+    }
+}
+
+enum CampaignLine {
+    static func describe(_ c: CampaignInfo) -> String {
+        var lines = ["id          \(c.id)", "name        \(c.name)", "status      \(c.status.name)",
+                     "progress    \(c.processedItems)/\(c.totalItems) (\(c.skippedItems) skipped as invalid hostnames)",
+                     "created     \(Output.time(c.createdAtMicros))", "started     \(Output.time(c.startedAtMicros))",
+                     "completed   \(Output.time(c.completedAtMicros))"]
+        if let g = c.generation {
+            lines.append("pattern     \(g.patternType.name) prefix=\(g.prefixLength) suffix=\(g.suffixLength) charset=\(g.characterSet) constant=\(g.constant) tlds=\(g.tlds.joined(separator: ","))")
+            lines.append("offsets     \(g.startOffset)..<\(g.startOffset + g.count)")
+        }
+        if !c.errorMessage.isEmpty { lines.append("error       \(c.errorMessage)") }
+        return lines.joined(separator: "\n")
+    }
+}
