@@ -14,6 +14,8 @@ public struct LoadConfiguration: Sendable {
     public var warmup: Duration = .zero
     public var mix = ScenarioMix([(.ping, 1)])
     public var payloadSize = 0
+    /// Names in the campaign that `stream-results` streams.
+    public var streamRows = 10_000
     /// Session token for methods that need one.
     public var authToken = ""
 

@@ -9,6 +9,20 @@ public struct LoadReport: Sendable {
     public let elapsed: Duration
     public let histogram: Histogram<UInt64>
     public let openLoopRate: Double?
+    /// Rows received by `stream-results` calls.
+    public var streamedRows = 0
+
+    public init(requests: Int, errorsByCode: [String: Int], elapsed: Duration, histogram: Histogram<UInt64>,
+                openLoopRate: Double?, streamedRows: Int = 0) {
+        self.requests = requests
+        self.errorsByCode = errorsByCode
+        self.elapsed = elapsed
+        self.histogram = histogram
+        self.openLoopRate = openLoopRate
+        self.streamedRows = streamedRows
+    }
+
+    public var streamedRowsPerSecond: Double { Double(streamedRows) / elapsed.seconds }
 
     public var succeeded: Int { requests - errorsByCode.values.reduce(0, +) }
     public var throughput: Double { Double(requests) / elapsed.seconds }
@@ -26,6 +40,7 @@ public struct LoadReport: Sendable {
                    Double(histogram.min) / 1000, micros(50), micros(90), micros(99), micros(99.9), Double(histogram.max) / 1000),
         ]
         if histogram.totalCount == 0 { lines[2] = "latency    no successful calls" }
+        if streamedRows > 0 { lines.append(String(format: "streamed   %d rows (%.0f rows/s)", streamedRows, streamedRowsPerSecond)) }
         return lines.joined(separator: "\n")
     }
 
@@ -34,6 +49,7 @@ public struct LoadReport: Sendable {
             "requests": requests, "succeeded": succeeded, "errors": errorsByCode,
             "elapsed_seconds": elapsed.seconds, "throughput_per_second": throughput,
             "mode": openLoopRate == nil ? "closed" : "open", "rate": openLoopRate ?? 0,
+            "streamed_rows": streamedRows, "streamed_rows_per_second": streamedRowsPerSecond,
             "latency_us": ["min": Double(histogram.min) / 1000, "p50": micros(50), "p90": micros(90), "p99": micros(99),
                            "p99_9": micros(99.9), "max": Double(histogram.max) / 1000, "mean": histogram.mean / 1000],
         ]

@@ -20,13 +20,22 @@ public enum LoadRunner {
             clients.append(client)
         }
         defer { for client in clients { Task { await client.close() } } }
-        if configuration.warmup > .zero {
-            var warm = configuration
-            warm.duration = configuration.warmup
-            warm.requests = nil
-            _ = try await phase(warm, clients: clients, progress: nil)
+        let fixture = try await ScenarioFixture.prepare(configuration.mix, client: clients[0], rows: configuration.streamRows)
+        do {
+            if configuration.warmup > .zero {
+                var warm = configuration
+                warm.duration = configuration.warmup
+                warm.requests = nil
+                _ = try await phase(warm, clients: clients, fixture: fixture, progress: nil)
+                fixture.streamedRows.store(0, ordering: .relaxed)
+            }
+            let report = try await phase(configuration, clients: clients, fixture: fixture, progress: progress)
+            await fixture.cleanUp(clients[0])
+            return report
+        } catch {
+            await fixture.cleanUp(clients[0])
+            throw error
         }
-        return try await phase(configuration, clients: clients, progress: progress)
     }
 
     /// Shared by the workers of one phase: the next request number, and calls completed.
@@ -41,7 +50,7 @@ public enum LoadRunner {
         var count = 0
     }
 
-    private static func phase(_ configuration: LoadConfiguration, clients: [DomainFlowClient],
+    private static func phase(_ configuration: LoadConfiguration, clients: [DomainFlowClient], fixture: ScenarioFixture,
                               progress: (@Sendable (Int, Duration) -> Void)?) async throws -> LoadReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -78,7 +87,7 @@ public enum LoadRunner {
                                 guard due < end else { break }
                             }
                             do {
-                                try await configuration.mix.scenario(for: n).call(on: client, payload: payload)
+                                try await configuration.mix.scenario(for: n).call(on: client, payload: payload, fixture: fixture)
                                 let latency = (clock.now - due).nanoseconds
                                 _ = result.histogram.record(UInt64(max(1, latency)))
                             } catch let error as RPCError {
@@ -108,6 +117,6 @@ public enum LoadRunner {
             count += result.count
         }
         return LoadReport(requests: count, errorsByCode: errors, elapsed: elapsed, histogram: histogram,
-                          openLoopRate: configuration.rate)
+                          openLoopRate: configuration.rate, streamedRows: fixture.streamedRows.load(ordering: .relaxed))
     }
 }

@@ -25,6 +25,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Scenario mix: name[:weight],... Scenarios: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).")
     var scenario = "ping"
     @Option(help: "Ping payload bytes.") var payloadSize = 0
+    @Option(help: "Names in the campaign stream-results streams.") var streamRows = 10_000
     @Option(help: "Session token (default: $DOMAINFLOW_TOKEN).") var token: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Write the HdrHistogram percentile distribution (µs) to this file.") var histogramFile: String?
@@ -38,6 +39,7 @@ struct Run: AsyncParsableCommand {
         configuration.requests = requests
         configuration.warmup = .milliseconds(Int64(warmup * 1000))
         configuration.payloadSize = payloadSize
+        configuration.streamRows = streamRows
         configuration.authToken = token ?? ProcessInfo.processInfo.environment["DOMAINFLOW_TOKEN"] ?? ""
         do {
             configuration.mix = try ScenarioMix(parsing: scenario)

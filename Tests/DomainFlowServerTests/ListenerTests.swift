@@ -3,6 +3,7 @@ import DomainFlowServer
 import DomainFlowWire
 import Foundation
 import Glibc
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct ListenerTests {
@@ -66,12 +67,14 @@ import Testing
         let server = try await TestServer.start()
         let client = try await server.client()
         let stream = try client.serverStream(Methods.watchServerStats, WatchServerStatsRequest(intervalMillis: 100, count: 4))
+        let received = NIOLockedValueBox(0)
         let consumer = Task {
-            var n = 0
-            for try await _ in stream { n += 1 }
-            return n
+            for try await _ in stream { received.withLockedValue { $0 += 1 } }
+            return received.withLockedValue { $0 }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Shut down once the call is surely open on the server (its first message arrived).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while received.withLockedValue({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         await server.server.shutdown()
         #expect(try await consumer.value == 4, "in-flight stream completed during the grace period")
         #expect(!FileManager.default.fileExists(atPath: server.socketPath))
@@ -80,9 +83,12 @@ import Testing
     @Test func shutdownCancelsCallsStillOpenAfterGracePeriod() async throws {
         let server = try await TestServer.start { $0.shutdownGracePeriod = .milliseconds(300) }
         let client = try await server.client()
+        let received = NIOLockedValueBox(0)
         let consumer = Task { () -> StatusCode in
             do {
-                for try await _ in try client.serverStream(Methods.watchServerStats, WatchServerStatsRequest(intervalMillis: 50)) {}
+                for try await _ in try client.serverStream(Methods.watchServerStats, WatchServerStatsRequest(intervalMillis: 50)) {
+                    received.withLockedValue { $0 += 1 }
+                }
                 return .ok
             } catch let error as RPCError {
                 return error.code
@@ -90,7 +96,8 @@ import Testing
                 return error.code
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while received.withLockedValue({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let clock = ContinuousClock()
         let start = clock.now
         await server.server.shutdown()

@@ -74,3 +74,25 @@ import Testing
         }
     }
 }
+
+@Suite struct LoadHarnessServiceScenarioTests {
+    @Test func everyScenarioRunsAgainstAServerWithAStoreAndCleansUp() async throws {
+        try await AuthHarness.with { h in
+            let admin = try await h.admin()
+            var configuration = LoadConfiguration(socketPath: h.server.socketPath)
+            configuration.authToken = admin.authToken
+            configuration.connections = 2
+            configuration.inFlight = 2
+            configuration.requests = 70
+            configuration.duration = .seconds(60)
+            configuration.streamRows = 100
+            configuration.mix = try ScenarioMix(parsing: Scenario.allCases.map(\.rawValue).joined(separator: ","))
+            let report = try await LoadRunner.run(configuration)
+            #expect(report.requests == 70)
+            #expect(report.errorsByCode.isEmpty, "\(report.errorsByCode)")
+            #expect(report.streamedRows == 10 * 100, "10 stream-results calls of the 100-name fixture")
+            #expect(try await h.count("SELECT count(*) FROM campaigns") == 0, "fixture and created campaigns deleted")
+            await admin.close()
+        }
+    }
+}

@@ -1,24 +1,33 @@
 import DomainFlowStore
+import Dispatch
 import DomainFlowTestSupport
 import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct PoolTests {
+    /// Polls `condition` until it holds (bounded: fails after 10 s rather than hanging).
+    private func eventually(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "timed out: \(what)") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     @Test func waitersAreServedInArrivalOrder() async throws {
-        let store = try await TestDatabase.store(size: 1, leaseTimeout: .seconds(10))
+        let store = try await TestDatabase.store(size: 1, leaseTimeout: .seconds(30))
         let order = NIOLockedValueBox<[Int]>([])
+        let release = DispatchSemaphore(value: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await store.pool.withConnection { c in _ = try c.simpleQuery("SELECT pg_sleep(0.3)") }
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            group.addTask { try await store.pool.withConnection { _ in release.wait() } }  // holds the only connection
+            try await eventually("the holder to get the connection") { store.pool.statistics.inUse == 1 }
             for i in 1...5 {
                 group.addTask {
                     try await store.pool.withConnection { _ in order.withLockedValue { $0.append(i) } }
                 }
-                try await Task.sleep(for: .milliseconds(20))
-                #expect(store.pool.statistics.waiters == i, "caller \(i) is waiting")
+                try await eventually("caller \(i) to wait") { store.pool.statistics.waiters == i }
             }
+            release.signal()
             try await group.waitForAll()
         }
         #expect(order.withLockedValue { $0 } == [1, 2, 3, 4, 5])
@@ -28,17 +37,20 @@ import Testing
 
     @Test func waitPastTimeoutIsUnavailableAndNothingDeadlocks() async throws {
         let store = try await TestDatabase.store(size: 2, leaseTimeout: .milliseconds(150))
+        let release = DispatchSemaphore(value: 0)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<2 {
-                group.addTask { try await store.pool.withConnection { c in _ = try c.simpleQuery("SELECT pg_sleep(0.6)") } }
+                group.addTask { try await store.pool.withConnection { _ in release.wait() } }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            try await eventually("both connections to be taken") { store.pool.statistics.inUse == 2 }
             do {
                 try await store.pool.withConnection { _ in }
                 Issue.record("a third caller got a connection from a full pool")
             } catch let error as StoreError {
                 #expect(error.kind == .unavailable)
             }
+            release.signal()
+            release.signal()
             try await group.waitForAll()
         }
         // Afterwards, the pool serves normally.
