@@ -110,7 +110,9 @@ public final class CampaignEngine: Sendable {
             _ = try c.copyIn(StatementRegistry.generatedDomainsCopy, rows: finalRows)
             _ = try c.execute(StatementRegistry.finishBatch, [campaign, .int(lease.batchIndex)])
             _ = try c.execute(StatementRegistry.addProgress, [campaign, .int(lease.count), .int(skippedCount)])
-            _ = try c.execute(StatementRegistry.completeIfDone, [campaign])
+            if try c.execute(StatementRegistry.completeIfDone, [campaign]).affectedRows == 1 {
+                _ = try c.execute(StatementRegistry.createFollowOn, [campaign])  // the pipeline's next campaign, if any
+            }
             return true
         }
         if !wrote { logger.notice("lost a batch lease to another worker", metadata: ["campaign": "\(lease.campaignID)"]) }

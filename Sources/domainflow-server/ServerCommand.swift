@@ -74,6 +74,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Hours a session lives without use (each call extends it).")
     var sessionHours: Int = 12
 
+    @Option(help: "Campaign engine workers in this process (0: this server runs no campaign work).")
+    var engineWorkers: Int = 2
+
+    @Option(help: "Seconds a leased batch stays with its worker before another may take it (crash recovery).")
+    var leaseSeconds: Int = 30
+
+    @Option(help: "Names per batch of new generation campaigns.")
+    var batchSize: Int = 5_000
+
     @OptionGroup var database: DatabaseOptions
 
     func authConfiguration() throws -> AuthConfiguration {
@@ -109,6 +118,12 @@ struct Serve: AsyncParsableCommand {
                                          shutdownGracePeriod: .seconds(shutdownGrace), logger: logger, store: store,
                                          authentication: .required(auth))
         if let socket { config.socketPath = socket }
+        guard (0...64).contains(engineWorkers), (1...3600).contains(leaseSeconds), (1...1_000_000).contains(batchSize) else {
+            throw ValidationError("--engine-workers 0...64, --lease-seconds 1...3600, --batch-size 1...1000000")
+        }
+        config.engine.workers = engineWorkers
+        config.engine.leaseDuration = .seconds(leaseSeconds)
+        config.engine.batchSize = batchSize
 
         let server: DomainFlowServer
         do {

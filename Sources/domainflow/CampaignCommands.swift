@@ -46,16 +46,22 @@ struct CampaignCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a domain-generation campaign.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument var name: String?
         @Option var description = ""
         @OptionGroup var pattern: PatternOptions
         @Flag(help: "Start it at once.") var start = false
+        @Option(help: "Follow-on campaigns when it completes, comma-separated: dns_validation[,http_keyword_validation].")
+        var pipeline = ""
+        @Option(help: "Read the campaign from a JSON file: {\"name\", \"description\", \"generation\": {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, \"pipeline\", \"start\"}; flags are then ignored.")
+        var fromFile: String?
+
         func run() async throws {
+            let request = try fromFile.map(CampaignFile.load) ?? CreateCampaignRequest(
+                name: name ?? "", description: description, generation: try pattern.parameters(), start: start,
+                pipeline: try CampaignFile.types(pipeline.split(separator: ",").map(String.init)))
+            guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name (argument or \"name\" in the file)") }
             let client = try await connection.connect()
-            let c = try await connection.call {
-                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: name, description: description,
-                    generation: try pattern.parameters(), start: start))
-            }
+            let c = try await connection.call { try await client.unary(Methods.createCampaign, request) }
             await client.close()
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
         }
@@ -149,15 +155,29 @@ struct CampaignCommand: AsyncParsableCommand {
         @Argument var id: String
         func run() async throws {
             let client = try await connection.connect()
+            let terminal = isatty(STDOUT_FILENO) == 1
             let start = Date()
+            var first: UInt64?
             try await connection.call {
                 for try await c in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id)) {
                     let seconds = Date().timeIntervalSince(start)
-                    let rate = seconds > 0 ? Double(c.processedItems) / seconds : 0
-                    print(String(format: "%@  %llu/%llu (%.0f%%)  %.0f names/s", c.status.name, c.processedItems, c.totalItems,
-                                 c.totalItems == 0 ? 0 : 100 * Double(c.processedItems) / Double(c.totalItems), rate))
+                    if first == nil { first = c.processedItems }
+                    let rate = seconds > 0 ? Double(c.processedItems - min(first!, c.processedItems)) / seconds : 0
+                    let fraction = c.totalItems == 0 ? 0 : Double(c.processedItems) / Double(c.totalItems)
+                    let eta = rate > 0 ? String(format: "ETA %.0f s", Double(c.totalItems - c.processedItems) / rate) : "ETA -"
+                    if terminal {
+                        let filled = Int(fraction * 30)
+                        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
+                        let line = String(format: "\r\u{1B}[K%@ [%@] %.0f%%  %llu/%llu  %.0f names/s  %@", c.status.name, bar,
+                                          fraction * 100, c.processedItems, c.totalItems, rate, eta)
+                        FileHandle.standardOutput.write(Data(line.utf8))
+                    } else {
+                        print(String(format: "%@  %llu/%llu (%.0f%%)  %.0f names/s  %@", c.status.name, c.processedItems, c.totalItems,
+                                     fraction * 100, rate, eta))
+                    }
                 }
             }
+            if terminal { print("") }
             await client.close()
         }
     }
@@ -207,5 +227,50 @@ enum CampaignLine {
         }
         if !c.errorMessage.isEmpty { lines.append("error       \(c.errorMessage)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// `campaign create --from-file`: a JSON description of the campaign.
+enum CampaignFile {
+    struct Body: Decodable {
+        let name: String
+        let description: String?
+        let generation: Pattern
+        let pipeline: [String]?
+        let start: Bool?
+    }
+    struct Pattern: Decodable {
+        let pattern_type: String
+        let prefix_length: UInt32?
+        let suffix_length: UInt32?
+        let character_set: String
+        let constant: String?
+        let tlds: [String]
+        let count: UInt64
+        let start_offset: UInt64?
+    }
+
+    static func load(_ path: String) throws -> CreateCampaignRequest {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+        let body: Body
+        do { body = try JSONDecoder().decode(Body.self, from: data) } catch { throw CLIError("\(path): \(error)") }
+        guard let type = PatternTypeCode(name: body.generation.pattern_type) else {
+            throw CLIError("\(path): generation.pattern_type must be prefix, suffix or both")
+        }
+        let g = body.generation
+        return CreateCampaignRequest(name: body.name, description: body.description ?? "",
+            generation: GenerationParameters(patternType: type, prefixLength: g.prefix_length ?? 0, suffixLength: g.suffix_length ?? 0,
+                                             characterSet: g.character_set, constant: g.constant ?? "", tlds: g.tlds, count: g.count,
+                                             startOffset: g.start_offset ?? 0, explicitStartOffset: g.start_offset != nil),
+            start: body.start ?? false, pipeline: try types(body.pipeline ?? []))
+    }
+
+    static func types(_ names: [String]) throws -> [CampaignTypeCode] {
+        try names.filter { !$0.isEmpty }.map { name in
+            guard let type = CampaignTypeCode(name: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown campaign type '\(name)'")
+            }
+            return type
+        }
     }
 }

@@ -148,6 +148,59 @@ import Testing
         }
     }
 
+    @Test func pauseHoldsAtABatchBoundaryAndResumeFinishesExactly() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let big = GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+                                           constant: "-pause", tlds: [".com", ".net"], count: 150_000)
+            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "big", generation: big, start: true))
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await client.unary(Methods.getCampaign, IDRequest(id: c.id)).processedItems == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await client.unary(Methods.pauseCampaign, IDRequest(id: c.id)).status == .paused)
+            // Batches already leased finish; then nothing moves.
+            var previous = try await client.unary(Methods.getCampaign, IDRequest(id: c.id)).processedItems
+            var stable = false
+            for _ in 0..<50 {
+                try await Task.sleep(for: .milliseconds(200))
+                let now = try await client.unary(Methods.getCampaign, IDRequest(id: c.id)).processedItems
+                if now == previous { stable = true; break }
+                previous = now
+            }
+            #expect(stable, "progress stops while paused")
+            #expect(previous < 150_000, "paused before the end")
+            #expect(try await client.unary(Methods.resumeCampaign, IDRequest(id: c.id)).status == .queued)
+            let events = try await waitUntilEnded(client, c.id)
+            #expect(events.last?.status == .completed)
+            #expect(events.last?.processedItems == 150_000)
+            #expect(try await h.count("SELECT count(*) FROM generated_domains WHERE campaign_id = '\(c.id)'") == 150_000)
+            await client.close()
+        }
+    }
+
+    @Test func pipelineCreatesTheFollowOnCampaignWhenOneCompletes() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            await expectCode(.invalidArgument) {
+                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad chain",
+                    generation: Self.generation(count: 4), pipeline: [.httpKeywordValidation]))
+            }
+            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "chain",
+                generation: Self.generation(count: 12), start: true, pipeline: [.dnsValidation, .httpKeywordValidation]))
+            #expect(c.pipeline == [.dnsValidation, .httpKeywordValidation])
+            _ = try await waitUntilEnded(client, c.id)
+            var filter = ListCampaignsRequest()
+            filter.type = .dnsValidation
+            let followOn = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first)
+            #expect(followOn.sourceCampaignID == c.id)
+            #expect(followOn.status == .pending)
+            #expect(followOn.totalItems == 12, "one item per generated name")
+            #expect(followOn.pipeline == [.httpKeywordValidation], "the rest of the chain travels with it")
+            await client.close()
+        }
+    }
+
     @Test func viewersCannotCreateCampaigns() async throws {
         try await AuthHarness.with { h in
             _ = try await h.createUser("viewer1", role: .viewer)

@@ -36,6 +36,8 @@ struct CampaignRow: Sendable {
         info.startedAtMicros = try row.optionalDate(12).map(Micros.of) ?? 0
         info.completedAtMicros = try row.optionalDate(13).map(Micros.of) ?? 0
         info.errorMessage = row.optionalString(14) ?? ""
+        info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignTypeCode.init(name:))
+        info.sourceCampaignID = row.optionalString(16) ?? ""
         self.info = info
     }
 }
@@ -61,6 +63,15 @@ extension GenerationParameters {
                                          characterSet: characterSet, constant: constant, tlds: tlds)
         } catch {
             throw RPCError.invalidArgument("generation.\(error.field): \(error.reason)")
+        }
+    }
+}
+
+/// PostgreSQL's text form of a one-dimensional array of simple words, e.g. `{a,b}`.
+enum PostgresArray {
+    static func parse(_ text: String) -> [String] {
+        text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
     }
 }

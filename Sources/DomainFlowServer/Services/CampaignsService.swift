@@ -38,6 +38,11 @@ enum CampaignsService {
             guard let parameters = request.generation else { throw RPCError.invalidArgument("generation: required") }
             let pattern = try parameters.pattern()
             guard parameters.count >= 1 else { throw RPCError.invalidArgument("generation.count: must be at least 1") }
+            let chain: [CampaignTypeCode] = [.dnsValidation, .httpKeywordValidation]
+            guard request.pipeline.count <= chain.count, Array(chain.prefix(request.pipeline.count)) == request.pipeline else {
+                throw RPCError.invalidArgument("pipeline: a generation campaign may be followed by dns_validation, then http_keyword_validation")
+            }
+            let pipeline = request.pipeline.map(\.name).joined(separator: ",")
             let key = pattern.normalisedKey
             let row = try await pool.withTransaction { c -> CampaignRow in
                 let next = try c.execute(StatementRegistry.patternNextOffset, [.text(key)]).first?.int(0) ?? 0
@@ -57,6 +62,7 @@ enum CampaignsService {
                 let created = try CampaignRow(try c.execute(StatementRegistry.createCampaign, [
                     .text(name), request.description.isEmpty ? nil : .text(request.description),
                     .text(CampaignTypeCode.domainGeneration.name), .uuid(principal.userID), .json(json), .int(spec.count),
+                    .text(pipeline),
                 ]).first!)
                 _ = try c.execute(StatementRegistry.reservePatternRange, [.text(key), .int(start + spec.count)])
                 _ = try c.execute(StatementRegistry.createBatches, [.uuid(created.id), .int(start), .int(batchSize), .int(spec.count)])

@@ -280,5 +280,15 @@ CREATE TABLE generation_pattern_offsets (
     updated_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 """##),
+        Migration(version: 5, name: "005_campaign_pipeline", sql: ##"""
+-- 005: campaign chaining. `pipeline` lists the campaign types still to come; when a campaign
+-- completes, the engine creates the next one (pending, reading this one's results through
+-- source_campaign_id) in the same transaction.
+
+ALTER TABLE campaigns
+    ADD COLUMN pipeline TEXT[] NOT NULL DEFAULT '{}',
+    ADD CONSTRAINT campaigns_pipeline_types
+        CHECK (pipeline <@ ARRAY['dns_validation', 'http_keyword_validation']::text[]);
+"""##),
     ]
 }

@@ -88,11 +88,11 @@ public enum StatementRegistry {
     /// Columns of a campaign row, in `CampaignRow` order.
     public static let campaignColumns = """
         id, name, description, campaign_type, status, user_id, parameters, total_items, processed_items, skipped_items,
-        created_at, updated_at, started_at, completed_at, error_message
+        created_at, updated_at, started_at, completed_at, error_message, pipeline, source_campaign_id
         """
     public static let createCampaign = Statement("campaigns_create", """
-        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items)
-        VALUES ($1, $2, $3, 'pending', $4, $5, $6) RETURNING \(campaignColumns)
+        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items, pipeline)
+        VALUES ($1, $2, $3, 'pending', $4, $5, $6, string_to_array($7, ',')) RETURNING \(campaignColumns)
         """)
     /// $1 id, $2 owner (NULL: any owner, for admins).
     public static let campaignByID = Statement("campaigns_by_id",
@@ -161,6 +161,14 @@ public enum StatementRegistry {
         WHERE id = $1 AND status = 'running'
           AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND status = 'pending')
         """)
+    /// The next campaign of a completed campaign's pipeline, reading its results.
+    public static let createFollowOn = Statement("engine_create_follow_on", """
+        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items,
+                               source_campaign_id, pipeline)
+        SELECT name || ' / ' || pipeline[1], 'follow-on of ' || name, pipeline[1], 'pending', user_id,
+               jsonb_build_object('source_campaign_id', id), processed_items - skipped_items, id, pipeline[2:]
+        FROM campaigns WHERE id = $1 AND status = 'completed' AND cardinality(pipeline) > 0
+        """)
     public static let failCampaign = Statement("engine_fail_campaign", """
         UPDATE campaigns SET status = 'failed', error_message = $2, completed_at = now(), updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'running')
@@ -208,7 +216,7 @@ public enum StatementRegistry {
         insertAudit, listAudit, purgeAudit,
         insertCampaign, createCampaign, campaignByID, campaignByIDForUpdate, setCampaignStatus, listCampaigns, deleteCampaign,
         patternNextOffset, reservePatternRange, createBatches,
-        beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, failCampaign,
+        beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
         generatedDomainsPage,
         insertProxy,
         insertDNSResult, dnsResultsOfCampaign, countDNSResults,

@@ -29,6 +29,13 @@ public enum PatternTypeCode: Int32, Sendable, CaseIterable {
     public init?(name: String) { self.init(rawValue: Self.allCases.first { $0.name == name && $0 != .unspecified }?.rawValue ?? -1) }
 }
 
+func decodeTypes(_ values: [ProtoValue], _ field: String) throws -> [CampaignTypeCode] {
+    try values.map { value in
+        guard case .int(let raw) = value else { throw RPCError.invalidArgument("\(field): not an enum") }
+        return try decodeEnum(Int32(truncatingIfNeeded: raw), field)
+    }
+}
+
 func decodeEnum<E: RawRepresentable<Int32>>(_ raw: Int32, _ field: String) throws -> E {
     guard let value = E(rawValue: raw) else { throw RPCError.invalidArgument("\(field): unknown value \(raw)") }
     return value
@@ -75,6 +82,8 @@ public struct CampaignInfo: WireMessage, Equatable {
     public var totalItems: UInt64 = 0, processedItems: UInt64 = 0, skippedItems: UInt64 = 0
     public var createdAtMicros: Int64 = 0, updatedAtMicros: Int64 = 0, startedAtMicros: Int64 = 0, completedAtMicros: Int64 = 0
     public var errorMessage = ""
+    public var pipeline: [CampaignTypeCode] = []
+    public var sourceCampaignID = ""
 
     public init() {}
     public init(fields f: ProtoFields) throws {
@@ -84,12 +93,14 @@ public struct CampaignInfo: WireMessage, Equatable {
         totalItems = f.uint64(8); processedItems = f.uint64(9); skippedItems = f.uint64(10)
         createdAtMicros = f.int64(11); updatedAtMicros = f.int64(12); startedAtMicros = f.int64(13)
         completedAtMicros = f.int64(14); errorMessage = f.string(15)
+        pipeline = try decodeTypes(f.list(16), "pipeline"); sourceCampaignID = f.string(17)
     }
     public var fields: ProtoFields {
         [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(type.rawValue)),
          5: .int(Int64(status.rawValue)), 6: .string(ownerID), 7: .of(generation), 8: .uint(totalItems),
          9: .uint(processedItems), 10: .uint(skippedItems), 11: .int(createdAtMicros), 12: .int(updatedAtMicros),
-         13: .int(startedAtMicros), 14: .int(completedAtMicros), 15: .string(errorMessage)]
+         13: .int(startedAtMicros), 14: .int(completedAtMicros), 15: .string(errorMessage),
+         16: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) }), 17: .string(sourceCampaignID)]
     }
 }
 
@@ -99,16 +110,19 @@ public struct CreateCampaignRequest: WireMessage, Equatable {
     public var type: CampaignTypeCode
     public var generation: GenerationParameters?
     public var start: Bool
+    public var pipeline: [CampaignTypeCode]
     public init(name: String, description: String = "", type: CampaignTypeCode = .domainGeneration,
-                generation: GenerationParameters?, start: Bool = false) {
+                generation: GenerationParameters?, start: Bool = false, pipeline: [CampaignTypeCode] = []) {
         self.name = name; self.description = description; self.type = type; self.generation = generation; self.start = start
+        self.pipeline = pipeline
     }
     public init(fields f: ProtoFields) throws {
         self.init(name: f.string(1), description: f.string(2), type: try decodeEnum(f.int32(3), "type"),
-                  generation: try f.decode(4), start: f.bool(5))
+                  generation: try f.decode(4), start: f.bool(5), pipeline: try decodeTypes(f.list(6), "pipeline"))
     }
     public var fields: ProtoFields {
-        [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation), 5: .bool(start)]
+        [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation), 5: .bool(start),
+         6: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) })]
     }
 }
 

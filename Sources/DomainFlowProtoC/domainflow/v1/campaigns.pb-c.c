@@ -644,7 +644,7 @@ const ProtobufCMessageDescriptor domainflow__v1__generation_parameters__descript
   (ProtobufCMessageInit) domainflow__v1__generation_parameters__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptors[15] =
+static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptors[17] =
 {
   {
     "id",
@@ -826,6 +826,30 @@ static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pipeline",
+    16,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Domainflow__V1__Campaign, n_pipeline),
+    offsetof(Domainflow__V1__Campaign, pipeline),
+    &domainflow__v1__campaign_type__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source_campaign_id",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__Campaign, source_campaign_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
   13,   /* field[13] = completed_at_micros */
@@ -836,8 +860,10 @@ static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
   0,   /* field[0] = id */
   1,   /* field[1] = name */
   5,   /* field[5] = owner_id */
+  15,   /* field[15] = pipeline */
   8,   /* field[8] = processed_items */
   9,   /* field[9] = skipped_items */
+  16,   /* field[16] = source_campaign_id */
   12,   /* field[12] = started_at_micros */
   4,   /* field[4] = status */
   7,   /* field[7] = total_items */
@@ -847,7 +873,7 @@ static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
 static const ProtobufCIntRange domainflow__v1__campaign__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 15 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor =
 {
@@ -857,14 +883,14 @@ const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor =
   "Domainflow__V1__Campaign",
   "domainflow.v1",
   sizeof(Domainflow__V1__Campaign),
-  15,
+  17,
   domainflow__v1__campaign__field_descriptors,
   domainflow__v1__campaign__field_indices_by_name,
   1,  domainflow__v1__campaign__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__campaign__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[6] =
 {
   {
     "name",
@@ -926,18 +952,31 @@ static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pipeline",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Domainflow__V1__CreateCampaignRequest, n_pipeline),
+    offsetof(Domainflow__V1__CreateCampaignRequest, pipeline),
+    &domainflow__v1__campaign_type__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__create_campaign_request__field_indices_by_name[] = {
   1,   /* field[1] = description */
   3,   /* field[3] = generation */
   0,   /* field[0] = name */
+  5,   /* field[5] = pipeline */
   4,   /* field[4] = start */
   2,   /* field[2] = type */
 };
 static const ProtobufCIntRange domainflow__v1__create_campaign_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descriptor =
 {
@@ -947,7 +986,7 @@ const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descri
   "Domainflow__V1__CreateCampaignRequest",
   "domainflow.v1",
   sizeof(Domainflow__V1__CreateCampaignRequest),
-  5,
+  6,
   domainflow__v1__create_campaign_request__field_descriptors,
   domainflow__v1__create_campaign_request__field_indices_by_name,
   1,  domainflow__v1__create_campaign_request__number_ranges,

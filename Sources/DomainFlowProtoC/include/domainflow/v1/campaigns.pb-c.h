@@ -124,10 +124,19 @@ struct  Domainflow__V1__Campaign
   int64_t started_at_micros;
   int64_t completed_at_micros;
   char *error_message;
+  /*
+   * follow-on campaigns still to be created, in order
+   */
+  size_t n_pipeline;
+  Domainflow__V1__CampaignType *pipeline;
+  /*
+   * the campaign whose results this one reads
+   */
+  char *source_campaign_id;
 };
 #define DOMAINFLOW__V1__CAMPAIGN__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__campaign__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, DOMAINFLOW__V1__CAMPAIGN_STATUS__CAMPAIGN_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, DOMAINFLOW__V1__CAMPAIGN_STATUS__CAMPAIGN_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 struct  Domainflow__V1__CreateCampaignRequest
@@ -141,10 +150,16 @@ struct  Domainflow__V1__CreateCampaignRequest
    * start at once
    */
   protobuf_c_boolean start;
+  /*
+   * Follow-on campaigns to create when this one completes, in chain order: a generation
+   * campaign may be followed by DNS_VALIDATION, then HTTP_KEYWORD_VALIDATION.
+   */
+  size_t n_pipeline;
+  Domainflow__V1__CampaignType *pipeline;
 };
 #define DOMAINFLOW__V1__CREATE_CAMPAIGN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__create_campaign_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL }
 
 
 struct  Domainflow__V1__CampaignIdRequest
