@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c",
@@ -77,6 +78,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow", dependencies: [
             "DomainFlowClient",
+            .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire"], swiftSettings: strict),

@@ -2,6 +2,7 @@ import ArgumentParser
 import DomainFlowClient
 import DomainFlowWire
 import Foundation
+import Yams
 
 struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Domain-generation campaigns.",
@@ -52,7 +53,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @Flag(help: "Start it at once.") var start = false
         @Option(help: "Follow-on campaigns when it completes, comma-separated: dns_validation[,http_keyword_validation].")
         var pipeline = ""
-        @Option(help: "Read the campaign from a JSON file: {\"name\", \"description\", \"generation\": {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, \"pipeline\", \"start\"}; flags are then ignored.")
+        @Option(help: "Read the campaign from a JSON or YAML file (by extension .json, .yaml, .yml): {\"name\", \"description\", \"generation\": {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, \"pipeline\", \"start\"}; flags are then ignored.")
         var fromFile: String?
 
         func run() async throws {
@@ -230,7 +231,7 @@ enum CampaignLine {
     }
 }
 
-/// `campaign create --from-file`: a JSON description of the campaign.
+/// `campaign create --from-file`: a JSON or YAML description of the campaign.
 enum CampaignFile {
     struct Body: Decodable {
         let name: String
@@ -253,7 +254,15 @@ enum CampaignFile {
     static func load(_ path: String) throws -> CreateCampaignRequest {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
         let body: Body
-        do { body = try JSONDecoder().decode(Body.self, from: data) } catch { throw CLIError("\(path): \(error)") }
+        do {
+            if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                body = try YAMLDecoder().decode(Body.self, from: String(decoding: data, as: UTF8.self))
+            } else {
+                body = try JSONDecoder().decode(Body.self, from: data)
+            }
+        } catch {
+            throw CLIError("\(path): \(error)")
+        }
         guard let type = PatternTypeCode(name: body.generation.pattern_type) else {
             throw CLIError("\(path): generation.pattern_type must be prefix, suffix or both")
         }

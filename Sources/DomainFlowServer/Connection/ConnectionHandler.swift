@@ -320,10 +320,12 @@ struct ConnectionResponseSink: ResponseSink {
     let callID: UInt64
     let method: UInt32
 
-    func send(_ message: ProtoFields) async throws {
+    func send(_ messages: [ProtoFields]) async throws {
         try Task.checkCancellation()
         var buffer = ByteBuffer()
-        try FrameCodec.encode(.response(Response(callID: callID, method: method, message: message)), into: &buffer)
+        for message in messages {
+            try FrameCodec.encode(.response(Response(callID: callID, method: method, message: message)), into: &buffer)
+        }
         let frame = buffer
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             loop.execute {

@@ -159,7 +159,7 @@ enum CampaignsService {
                         GeneratedDomain(domainName: try $0.string(0), offset: UInt64(try $0.int(1)))
                     }
                 }
-                for domain in page { try await writer.write(domain) }
+                try await writer.write(contentsOf: page)
                 guard let lastOffset = page.last?.offset, page.count == 1000 else { return }
                 cursor = Int64(lastOffset)
             }
