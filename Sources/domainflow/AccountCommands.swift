@@ -12,9 +12,7 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let password = try PasswordInput.read(prompt: "Password for \(login): ", fromStdin: passwordStdin)
-        let client = try await connection.connect(authenticated: false)
-        let reply = try await connection.call { try await client.unary(Methods.login, LoginRequest(login: login, password: password)) }
-        await client.close()
+        let reply = try await connection.unary(Methods.login, LoginRequest(login: login, password: password), authenticated: false)
         try SessionFile.save(reply.token)
         print("logged in as \(reply.user?.username ?? login); session saved to \(SessionFile.path)")
         if reply.user?.mustChangePassword == true { print("your password must be changed now: domainflow passwd") }
@@ -26,9 +24,7 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let client = try await connection.connect()
-        _ = try await connection.call { try await client.unary(Methods.logout, Empty()) }
-        await client.close()
+        _ = try await connection.unary(Methods.logout, Empty())
         SessionFile.remove()
         print("logged out")
     }
@@ -40,9 +36,7 @@ struct WhoAmICommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let client = try await connection.connect()
-        let reply = try await connection.call { try await client.unary(Methods.whoAmI, Empty()) }
-        await client.close()
+        let reply = try await connection.unary(Methods.whoAmI, Empty())
         guard let user = reply.user else { throw CLIError("the server returned no user") }
         if json { print(try Output.json(UserView(user))) } else {
             print("\(user.username) <\(user.email)> role=\(user.role)" + (reply.viaPeerCredentials ? " (via peer uid)" : ""))

@@ -30,6 +30,14 @@ struct ConnectionOptions: ParsableArguments {
         return client
     }
 
+    /// Connects, makes one unary call (with a deadline) and closes: the shape of most commands.
+    func unary<Input, Output>(_ method: Method<Input, Output>, _ request: Input, authenticated: Bool = true,
+                              timeout: Duration = .seconds(60)) async throws -> Output {
+        let client = try await connect(authenticated: authenticated)
+        defer { Task { await client.close() } }
+        return try await call { try await client.unary(method, request, timeout: timeout) }
+    }
+
     /// Runs a call, turning a failure into one readable line.
     func call<T>(_ body: () async throws -> T) async throws -> T {
         do {

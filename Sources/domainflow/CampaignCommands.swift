@@ -61,18 +61,14 @@ struct CampaignCommand: AsyncParsableCommand {
                 name: name ?? "", description: description, generation: try pattern.parameters(), start: start,
                 pipeline: try CampaignFile.types(pipeline.split(separator: ",").map(String.init)))
             guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name (argument or \"name\" in the file)") }
-            let client = try await connection.connect()
-            let c = try await connection.call { try await client.unary(Methods.createCampaign, request) }
-            await client.close()
+            let c = try await connection.unary(Methods.createCampaign, request)
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
         }
     }
 
     /// Applies one life-cycle action to a campaign and prints its new status.
     static func control(_ method: Method<IDRequest, CampaignInfo>, _ id: String, _ connection: ConnectionOptions) async throws {
-        let client = try await connection.connect()
-        let c = try await connection.call { try await client.unary(method, IDRequest(id: id)) }
-        await client.close()
+        let c = try await connection.unary(method, IDRequest(id: id))
         print("campaign \(c.id) is \(c.status.name)")
     }
 
@@ -109,9 +105,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            let client = try await connection.connect()
-            _ = try await connection.call { try await client.unary(Methods.deleteCampaign, IDRequest(id: id)) }
-            await client.close()
+            _ = try await connection.unary(Methods.deleteCampaign, IDRequest(id: id))
             print("deleted campaign \(id)")
         }
     }
@@ -121,9 +115,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            let client = try await connection.connect()
-            let c = try await connection.call { try await client.unary(Methods.getCampaign, IDRequest(id: id)) }
-            await client.close()
+            let c = try await connection.unary(Methods.getCampaign, IDRequest(id: id))
             print(CampaignLine.describe(c))
         }
     }
@@ -141,9 +133,7 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             request.nameContains = name ?? ""
             request.pageSize = 500
-            let client = try await connection.connect()
-            let page = try await connection.call { try await client.unary(Methods.listCampaigns, request) }
-            await client.close()
+            let page = try await connection.unary(Methods.listCampaigns, request)
             Output.table(["ID", "NAME", "STATUS", "PROGRESS", "CREATED"], page.campaigns.map {
                 [$0.id, $0.name, $0.status.name, "\($0.processedItems)/\($0.totalItems)", Output.time($0.createdAtMicros)]
             })

@@ -12,9 +12,7 @@ struct ServerInfoCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let client = try await connection.connect()
-        let info = try await connection.call { try await client.unary(Methods.serverInfo, Empty(), timeout: .seconds(10)) }
-        await client.close()
+        let info = try await connection.unary(Methods.serverInfo, Empty(), timeout: .seconds(10))
         var rows: [(String, String)] = [
             ("server_version", info.serverVersion),
             ("protocol_version", "\(info.protocolVersion)"),

@@ -56,9 +56,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            let client = try await connection.connect()
-            let user = try await connection.call { try await client.unary(Methods.getUser, IDRequest(id: id)) }
-            await client.close()
+            let user = try await connection.unary(Methods.getUser, IDRequest(id: id))
             print(try Output.json(UserView(user)))
         }
     }
@@ -80,9 +78,7 @@ struct UserCommand: AsyncParsableCommand {
             }
             request.email = email ?? ""
             request.active = active.map { $0 ? .activate : .deactivate } ?? .unchanged
-            let client = try await connection.connect()
-            let user = try await connection.call { try await client.unary(Methods.updateUser, request) }
-            await client.close()
+            let user = try await connection.unary(Methods.updateUser, request)
             print(try Output.json(UserView(user)))
         }
     }
@@ -93,9 +89,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            let client = try await connection.connect()
-            _ = try await connection.call { try await client.unary(Methods.deleteUser, IDRequest(id: id)) }
-            await client.close()
+            _ = try await connection.unary(Methods.deleteUser, IDRequest(id: id))
             print("deleted user \(id)")
         }
     }
@@ -109,9 +103,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try PasswordInput.read(prompt: "New password: ", fromStdin: passwordStdin)
-            let client = try await connection.connect()
-            _ = try await connection.call { try await client.unary(Methods.resetPassword, ResetPasswordRequest(id: id, newPassword: password)) }
-            await client.close()
+            _ = try await connection.unary(Methods.resetPassword, ResetPasswordRequest(id: id, newPassword: password))
             print("password reset; the user's sessions were ended")
         }
     }
@@ -136,9 +128,7 @@ struct AuditCommand: AsyncParsableCommand {
             request.action = action ?? ""
             request.resourceType = resourceType ?? ""
             request.pageSize = UInt32(max(1, min(limit, 500)))
-            let client = try await connection.connect()
-            let page = try await connection.call { try await client.unary(Methods.listAuditLogs, request) }
-            await client.close()
+            let page = try await connection.unary(Methods.listAuditLogs, request)
             if json {
                 print(try Output.json(page.logs.map {
                     ["id": $0.id, "user_id": $0.userID, "action": $0.action, "resource_type": $0.resourceType,
