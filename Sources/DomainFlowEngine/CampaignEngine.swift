@@ -108,7 +108,7 @@ public final class CampaignEngine: Sendable {
                 return false
             }
             _ = try c.copyIn(StatementRegistry.generatedDomainsCopy, rows: finalRows)
-            _ = try c.execute(StatementRegistry.finishBatch, [campaign, .int(lease.batchIndex)])
+            _ = try c.execute(StatementRegistry.finishBatch, [campaign, .int(lease.batchIndex), .text(holder)])
             _ = try c.execute(StatementRegistry.addProgress, [campaign, .int(lease.count), .int(skippedCount)])
             if try c.execute(StatementRegistry.completeIfDone, [campaign]).affectedRows == 1 {
                 _ = try c.execute(StatementRegistry.createFollowOn, [campaign])  // the pipeline's next campaign, if any

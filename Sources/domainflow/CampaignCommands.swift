@@ -159,12 +159,12 @@ struct CampaignCommand: AsyncParsableCommand {
                     if terminal {
                         let filled = Int(fraction * 30)
                         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
-                        let line = String(format: "\r\u{1B}[K%@ [%@] %.0f%%  %llu/%llu  %.0f names/s  %@", c.status.name, bar,
-                                          fraction * 100, c.processedItems, c.totalItems, rate, eta)
+                        let line = String(format: "\r\u{1B}[K%@ [%@] %.0f%%  %llu/%llu (%llu skipped)  %.0f names/s  %@", c.status.name,
+                                          bar, fraction * 100, c.processedItems, c.totalItems, c.skippedItems, rate, eta)
                         FileHandle.standardOutput.write(Data(line.utf8))
                     } else {
-                        print(String(format: "%@  %llu/%llu (%.0f%%)  %.0f names/s  %@", c.status.name, c.processedItems, c.totalItems,
-                                     fraction * 100, rate, eta))
+                        print(String(format: "%@  %llu/%llu (%.0f%%, %llu skipped)  %.0f names/s  %@", c.status.name, c.processedItems,
+                                     c.totalItems, fraction * 100, c.skippedItems, rate, eta))
                     }
                 }
             }

@@ -83,6 +83,36 @@ import Testing
         server.waitUntilExit()
     }
 
+    @Test func twoServersOnOneDatabaseShareACampaign() async throws {
+        let database = try TestDatabase.create()
+        let sockets = (0..<2).map { _ in "/tmp/dfsh-\(UUID().uuidString.prefix(8)).sock" }
+        let first = try startServer(database: database, socket: sockets[0])
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        let client = try await connect(sockets[0])  // the first server has migrated and made the admin
+        let second = try startServer(database: database, socket: sockets[1])
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        _ = try await connect(sockets[1])
+        let count: UInt64 = 100_000
+        let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "shared",
+            generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+                                             constant: "-shared", tlds: [".com"], count: count), start: true))
+        var final = campaign
+        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 100),
+                                                        timeout: .seconds(120)) {
+            final = state
+        }
+        #expect(final.status == .completed && final.processedItems == count)
+        let connection = try PGConnection(connectionString: database)
+        let row = try connection.simpleQuery(
+            "SELECT count(*), count(DISTINCT offset_index) FROM generated_domains WHERE campaign_id = '\(campaign.id)'").first!
+        #expect(try row.int(0) == Int64(count) && row.int(1) == Int64(count))
+        let holders = try connection.simpleQuery(
+            "SELECT count(DISTINCT split_part(completed_by, ':', 2)) FROM campaign_batches WHERE campaign_id = '\(campaign.id)'").first!
+        #expect(try holders.int(0) == 2, "both server processes completed batches")
+        await client.close()
+        for server in [first, second] { kill(server.processIdentifier, SIGTERM); server.waitUntilExit() }
+    }
+
     private func progress(_ database: String, _ id: String) async throws -> UInt64 {
         let connection = try PGConnection(connectionString: database)
         return UInt64(try connection.simpleQuery("SELECT processed_items FROM campaigns WHERE id = '\(id)'").first!.int(0))

@@ -290,5 +290,10 @@ ALTER TABLE campaigns
     ADD CONSTRAINT campaigns_pipeline_types
         CHECK (pipeline <@ ARRAY['dns_validation', 'http_keyword_validation']::text[]);
 """##),
+        Migration(version: 6, name: "006_batch_completed_by", sql: ##"""
+-- 006: which engine (host:pid:id) completed each batch, for operators and for the tests
+-- that check several servers share a campaign.
+ALTER TABLE campaign_batches ADD COLUMN completed_by TEXT;
+"""##),
     ]
 }

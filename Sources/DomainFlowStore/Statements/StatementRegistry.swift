@@ -149,7 +149,8 @@ public enum StatementRegistry {
         WHERE campaign_id = $1 AND batch_index = $2 AND status = 'pending' AND lease_holder = $3 FOR UPDATE
         """)
     public static let finishBatch = Statement("engine_finish_batch", """
-        UPDATE campaign_batches SET status = 'done', completed_at = now(), lease_holder = NULL, lease_expires_at = NULL
+        UPDATE campaign_batches SET status = 'done', completed_at = now(), completed_by = $3, lease_holder = NULL,
+                                    lease_expires_at = NULL
         WHERE campaign_id = $1 AND batch_index = $2
         """)
     public static let addProgress = Statement("engine_add_progress", """
