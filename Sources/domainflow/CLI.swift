@@ -8,7 +8,7 @@ struct CLI: AsyncParsableCommand {
         commandName: "domainflow",
         abstract: "Command-line client of a DomainFlow server.",
         subcommands: [PingCommand.self, ServerInfoCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
-                      PasswdCommand.self, UserCommand.self, AuditCommand.self, CampaignCommand.self])
+                      PasswdCommand.self, UserCommand.self, AuditCommand.self, CampaignCommand.self, KeywordsCommand.self])
 }
 
 /// Options every command shares.

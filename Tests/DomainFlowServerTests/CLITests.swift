@@ -62,6 +62,27 @@ import Testing
             #expect(badStatus != 0)
             #expect(badOut.contains("bad.json"))
             #expect(try await admin.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.count == 2)
+
+            // Keyword sets: from YAML, then an import of one keyword per line; a bad regex is a clear error.
+            try """
+            name: leads
+            rules:
+              - keyword: for sale
+                weight: 2.5
+              - keyword: '\\bdomain[s]?\\b'
+                kind: regex
+            """.write(toFile: dir + "/k.yaml", atomically: true, encoding: .utf8)
+            let (kStatus, kOut) = try await run(["keywords", "create", "--from-file", dir + "/k.yaml"], socket: h.server.socketPath)
+            #expect(kStatus == 0, "\(kOut)")
+            let set = try #require(try await admin.unary(Methods.listKeywordSets, ListKeywordSetsRequest()).sets.first)
+            try "parked\nexpired\n\n".write(toFile: dir + "/words.txt", atomically: true, encoding: .utf8)
+            let (iStatus, iOut) = try await run(["keywords", "import", set.id, dir + "/words.txt"], socket: h.server.socketPath)
+            #expect(iStatus == 0, "\(iOut)")
+            let full = try await admin.unary(Methods.getKeywordSet, IDRequest(id: set.id))
+            #expect(full.rules.map(\.keyword) == ["for sale", #"\bdomain[s]?\b"#, "parked", "expired"])
+            #expect(full.rules[0].weight == "2.50" && full.rules[1].kind == .regex)
+            let (rStatus, rOut) = try await run(["keywords", "create", "broken", "--regex", "(oops"], socket: h.server.socketPath)
+            #expect(rStatus != 0 && rOut.contains("does not compile"), "\(rOut)")
             await admin.close()
         }
     }

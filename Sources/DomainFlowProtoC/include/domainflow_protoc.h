@@ -3,6 +3,7 @@
 #include "domainflow/v1/audit.pb-c.h"
 #include "domainflow/v1/campaigns.pb-c.h"
 #include "domainflow/v1/envelope.pb-c.h"
+#include "domainflow/v1/keywords.pb-c.h"
 #include "domainflow/v1/server.pb-c.h"
 #include "domainflow/v1/users.pb-c.h"
 
@@ -31,6 +32,13 @@ static inline const ProtobufCMessageDescriptor *domainflow__v1__client_frame__de
 static inline const ProtobufCMessageDescriptor *domainflow__v1__response__descriptor_ptr(void) { return &domainflow__v1__response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__status__descriptor_ptr(void) { return &domainflow__v1__status__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__server_frame__descriptor_ptr(void) { return &domainflow__v1__server_frame__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__keyword_rule__descriptor_ptr(void) { return &domainflow__v1__keyword_rule__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__keyword_set__descriptor_ptr(void) { return &domainflow__v1__keyword_set__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__create_keyword_set_request__descriptor_ptr(void) { return &domainflow__v1__create_keyword_set_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__keyword_set_id_request__descriptor_ptr(void) { return &domainflow__v1__keyword_set_id_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__list_keyword_sets_request__descriptor_ptr(void) { return &domainflow__v1__list_keyword_sets_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__list_keyword_sets_response__descriptor_ptr(void) { return &domainflow__v1__list_keyword_sets_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__update_keyword_set_request__descriptor_ptr(void) { return &domainflow__v1__update_keyword_set_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__ping_request__descriptor_ptr(void) { return &domainflow__v1__ping_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__ping_response__descriptor_ptr(void) { return &domainflow__v1__ping_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__server_info_request__descriptor_ptr(void) { return &domainflow__v1__server_info_request__descriptor; }

@@ -182,6 +182,37 @@ public enum StatementRegistry {
         WHERE campaign_id = $1 AND offset_index > $2 ORDER BY offset_index LIMIT $3
         """)
 
+    // MARK: keyword sets
+    public static let keywordSetColumns = "id, name, description, user_id, created_at, updated_at"
+    public static let createKeywordSet = Statement("keyword_sets_create", """
+        INSERT INTO keyword_sets (name, description, user_id) VALUES ($1, $2, $3) RETURNING \(keywordSetColumns)
+        """)
+    /// $1 id, $2 owner (NULL: any, for admins).
+    public static let keywordSetByID = Statement("keyword_sets_by_id",
+        "SELECT \(keywordSetColumns) FROM keyword_sets WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR UPDATE")
+    public static let updateKeywordSet = Statement("keyword_sets_update", """
+        UPDATE keyword_sets SET name = coalesce($2, name), description = CASE WHEN $3 THEN $4 ELSE description END,
+                                updated_at = now()
+        WHERE id = $1 RETURNING \(keywordSetColumns)
+        """)
+    public static let deleteKeywordSet = Statement("keyword_sets_delete", "DELETE FROM keyword_sets WHERE id = $1")
+    public static let listKeywordSets = Statement("keyword_sets_list", """
+        SELECT s.id, s.name, s.description, s.user_id, s.created_at, s.updated_at,
+               (SELECT count(*) FROM keyword_rules r WHERE r.keyword_set_id = s.id)
+        FROM keyword_sets s
+        WHERE ($1::uuid IS NULL OR s.user_id = $1) AND ($2::text IS NULL OR strpos(lower(s.name), lower($2)) > 0)
+        ORDER BY s.name, s.id LIMIT $3 OFFSET $4
+        """)
+    public static let rulesOfKeywordSet = Statement("keyword_rules_of_set", """
+        SELECT id, keyword, kind, case_sensitive, weight, is_active, category, context_chars
+        FROM keyword_rules WHERE keyword_set_id = $1 ORDER BY position, id
+        """)
+    public static let deleteRulesOfKeywordSet = Statement("keyword_rules_delete_of_set",
+        "DELETE FROM keyword_rules WHERE keyword_set_id = $1")
+    public static let keywordRulesCopy = CopyTarget(table: "keyword_rules", columns: [
+        "keyword_set_id", "keyword", "kind", "case_sensitive", "weight", "is_active", "category", "context_chars", "position",
+    ])
+
     // MARK: proxies
     public static let insertProxy = Statement("proxies_insert", """
         INSERT INTO proxies (name, address, protocol, host, port)
@@ -219,6 +250,8 @@ public enum StatementRegistry {
         patternNextOffset, reservePatternRange, createBatches,
         beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
         generatedDomainsPage,
+        createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,
+        deleteRulesOfKeywordSet,
         insertProxy,
         insertDNSResult, dnsResultsOfCampaign, countDNSResults,
     ]

@@ -68,6 +68,13 @@ public enum Methods {
     public static let streamGeneratedDomains = Method<StreamGeneratedDomainsRequest, GeneratedDomain>(
         number: 74, name: "StreamGeneratedDomains", kind: .serverStreaming, access: .reader)
 
+    // keywords.proto
+    public static let createKeywordSet = Method<CreateKeywordSetRequest, KeywordSetInfo>(number: 160, name: "CreateKeywordSet", access: .writer)
+    public static let getKeywordSet = Method<IDRequest, KeywordSetInfo>(number: 161, name: "GetKeywordSet", access: .reader)
+    public static let listKeywordSets = Method<ListKeywordSetsRequest, ListKeywordSetsResponse>(number: 162, name: "ListKeywordSets", access: .reader)
+    public static let updateKeywordSet = Method<UpdateKeywordSetRequest, KeywordSetInfo>(number: 163, name: "UpdateKeywordSet", access: .writer)
+    public static let deleteKeywordSet = Method<IDRequest, KeywordSetInfo>(number: 164, name: "DeleteKeywordSet", access: .writer)
+
     // audit.proto
     public static let listAuditLogs = Method<ListAuditLogsRequest, ListAuditLogsResponse>(
         number: 224, name: "ListAuditLogs", access: .admin)

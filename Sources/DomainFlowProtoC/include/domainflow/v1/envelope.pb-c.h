@@ -18,6 +18,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "domainflow/v1/users.pb-c.h"
 #include "domainflow/v1/audit.pb-c.h"
 #include "domainflow/v1/campaigns.pb-c.h"
+#include "domainflow/v1/keywords.pb-c.h"
 
 typedef struct Domainflow__V1__Hello Domainflow__V1__Hello;
 typedef struct Domainflow__V1__HelloReply Domainflow__V1__HelloReply;
@@ -119,6 +120,11 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_PREVIEW_GENERATION = 72,
   DOMAINFLOW__V1__REQUEST__METHOD_WATCH_CAMPAIGN = 73,
   DOMAINFLOW__V1__REQUEST__METHOD_STREAM_GENERATED_DOMAINS = 74,
+  DOMAINFLOW__V1__REQUEST__METHOD_CREATE_KEYWORD_SET = 160,
+  DOMAINFLOW__V1__REQUEST__METHOD_GET_KEYWORD_SET = 161,
+  DOMAINFLOW__V1__REQUEST__METHOD_LIST_KEYWORD_SETS = 162,
+  DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_KEYWORD_SET = 163,
+  DOMAINFLOW__V1__REQUEST__METHOD_DELETE_KEYWORD_SET = 164,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_AUDIT_LOGS = 224,
   DOMAINFLOW__V1__REQUEST__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__REQUEST__METHOD__CASE)
@@ -168,6 +174,11 @@ struct  Domainflow__V1__Request
     Domainflow__V1__PreviewGenerationRequest *preview_generation;
     Domainflow__V1__WatchCampaignRequest *watch_campaign;
     Domainflow__V1__StreamGeneratedDomainsRequest *stream_generated_domains;
+    Domainflow__V1__CreateKeywordSetRequest *create_keyword_set;
+    Domainflow__V1__KeywordSetIdRequest *get_keyword_set;
+    Domainflow__V1__ListKeywordSetsRequest *list_keyword_sets;
+    Domainflow__V1__UpdateKeywordSetRequest *update_keyword_set;
+    Domainflow__V1__KeywordSetIdRequest *delete_keyword_set;
     Domainflow__V1__ListAuditLogsRequest *list_audit_logs;
     Domainflow__V1__PurgeAuditLogsRequest *purge_audit_logs;
   };
@@ -240,6 +251,11 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_PREVIEW_GENERATION = 72,
   DOMAINFLOW__V1__RESPONSE__METHOD_WATCH_CAMPAIGN = 73,
   DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_GENERATED_DOMAINS = 74,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_KEYWORD_SET = 160,
+  DOMAINFLOW__V1__RESPONSE__METHOD_GET_KEYWORD_SET = 161,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LIST_KEYWORD_SETS = 162,
+  DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_KEYWORD_SET = 163,
+  DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_KEYWORD_SET = 164,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_AUDIT_LOGS = 224,
   DOMAINFLOW__V1__RESPONSE__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__RESPONSE__METHOD__CASE)
@@ -279,6 +295,11 @@ struct  Domainflow__V1__Response
     Domainflow__V1__PreviewGenerationResponse *preview_generation;
     Domainflow__V1__Campaign *watch_campaign;
     Domainflow__V1__GeneratedDomain *stream_generated_domains;
+    Domainflow__V1__KeywordSet *create_keyword_set;
+    Domainflow__V1__KeywordSet *get_keyword_set;
+    Domainflow__V1__ListKeywordSetsResponse *list_keyword_sets;
+    Domainflow__V1__KeywordSet *update_keyword_set;
+    Domainflow__V1__KeywordSet *delete_keyword_set;
     Domainflow__V1__ListAuditLogsResponse *list_audit_logs;
     Domainflow__V1__PurgeAuditLogsResponse *purge_audit_logs;
   };

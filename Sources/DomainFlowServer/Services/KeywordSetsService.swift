@@ -1,0 +1,170 @@
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// The keyword sets service: create, get, list, update (partial or full), delete. Owner-scoped
+/// (another user's set is NOT_FOUND; admins see all) and audited.
+enum KeywordSetsService {
+    static func register(into router: inout Router, auth: Authenticator) {
+        let pool = auth.store.pool
+
+        router.unary(Methods.createKeywordSet) { request, context in
+            let principal = try context.requirePrincipal()
+            let name = try validName(request.name)
+            let rules = try request.rules.enumerated().map { try KeywordRuleValidation.validated($1, index: $0) }
+            return try await pool.withTransaction { c in
+                let set = try c.execute(StatementRegistry.createKeywordSet, [
+                    .text(name), request.description.isEmpty ? nil : .text(request.description), .uuid(principal.userID),
+                ]).first!
+                let id = try set.uuid(0)
+                try insertRules(c, id, rules)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "keyword_set_create",
+                                         resourceType: "keyword_set", resourceID: id, details: ["name": name, "rules": rules.count])
+                return try load(c, id, principal: principal)
+            }
+        }
+
+        router.unary(Methods.getKeywordSet) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            return try await pool.withTransaction { c in try load(c, id, principal: principal) }
+        }
+
+        router.unary(Methods.listKeywordSets) { request, context in
+            let principal = try context.requirePrincipal()
+            let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
+            let sets = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.listKeywordSets, [
+                    principal.isAdmin ? nil : .uuid(principal.userID),
+                    request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
+                ]).rows.map { row -> KeywordSetInfo in
+                    var info = try setInfo(row)
+                    info.ruleCount = UInt32(try row.int(6))
+                    return info
+                }
+            }
+            return ListKeywordSetsResponse(sets: Array(sets.prefix(limit)), nextPageToken: sets.count > limit ? String(offset + limit) : "")
+        }
+
+        router.unary(Methods.updateKeywordSet) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            let name = request.name.isEmpty ? nil : try validName(request.name)
+            let rules = request.replaceRules
+                ? try request.rules.enumerated().map { try KeywordRuleValidation.validated($1, index: $0) } : []
+            return try await pool.withTransaction { c in
+                _ = try load(c, id, principal: principal)  // NOT_FOUND unless visible; locks the row
+                _ = try c.execute(StatementRegistry.updateKeywordSet, [
+                    .uuid(id), name.map(PGValue.text), .bool(request.setDescription),
+                    request.description.isEmpty ? nil : .text(request.description),
+                ])
+                if request.replaceRules {
+                    _ = try c.execute(StatementRegistry.deleteRulesOfKeywordSet, [.uuid(id)])
+                    try insertRules(c, id, rules)
+                }
+                var changes: [String: Any] = [:]
+                if let name { changes["name"] = name }
+                if request.setDescription { changes["description"] = request.description }
+                if request.replaceRules { changes["rules"] = rules.count }
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "keyword_set_update",
+                                         resourceType: "keyword_set", resourceID: id, details: ["changes": changes])
+                return try load(c, id, principal: principal)
+            }
+        }
+
+        router.unary(Methods.deleteKeywordSet) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            // No campaign type that uses keyword sets runs yet, so none can be in use; when HTTP campaigns
+            // land, a running one referencing the set must make this FAILED_PRECONDITION.
+            return try await pool.withTransaction { c in
+                let set = try load(c, id, principal: principal)
+                _ = try c.execute(StatementRegistry.deleteKeywordSet, [.uuid(id)])  // rules cascade
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "keyword_set_delete",
+                                         resourceType: "keyword_set", resourceID: id, details: ["name": set.name])
+                return set
+            }
+        }
+    }
+
+    private static func validName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+        return trimmed
+    }
+
+    private static func insertRules(_ c: PGConnection, _ setID: UUID, _ rules: [KeywordRule]) throws {
+        guard !rules.isEmpty else { return }
+        _ = try c.copyIn(StatementRegistry.keywordRulesCopy, rows: rules.enumerated().map { index, rule in
+            [.uuid(setID), .text(rule.keyword), .text(rule.kind.name), .bool(rule.caseSensitive), .numeric(rule.weight),
+             .bool(!rule.inactive), rule.category.isEmpty ? nil : .text(rule.category), .int(Int64(rule.contextChars)),
+             .int(index)]
+        })
+    }
+
+    private static func setInfo(_ row: Row) throws -> KeywordSetInfo {
+        var info = KeywordSetInfo()
+        info.id = try row.uuid(0).uuidString.lowercased()
+        info.name = try row.string(1)
+        info.description = row.optionalString(2) ?? ""
+        info.ownerID = try row.uuid(3).uuidString.lowercased()
+        info.createdAtMicros = try row.optionalDate(4).map(Micros.of) ?? 0
+        info.updatedAtMicros = try row.optionalDate(5).map(Micros.of) ?? 0
+        return info
+    }
+
+    /// The set with its rules, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
+    private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSetInfo {
+        guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+            throw RPCError(.notFound, "no keyword set \(id.uuidString.lowercased())")
+        }
+        var info = try setInfo(row)
+        info.rules = try c.execute(StatementRegistry.rulesOfKeywordSet, [.uuid(id)]).rows.map { r in
+            var rule = KeywordRule(keyword: try r.string(1), kind: KeywordKind(name: try r.string(2)), caseSensitive: try r.bool(3),
+                                   weight: r.optionalString(4) ?? "1.00", inactive: !(try r.optionalBool(5) ?? true),
+                                   category: r.optionalString(6) ?? "", contextChars: UInt32(try r.int(7)))
+            rule.id = try r.uuid(0).uuidString.lowercased()
+            return rule
+        }
+        info.ruleCount = UInt32(info.rules.count)
+        return info
+    }
+}
+
+/// The rules for a keyword rule; violations are INVALID_ARGUMENT naming the rule and field.
+enum KeywordRuleValidation {
+    static func validated(_ rule: KeywordRule, index: Int) throws -> KeywordRule {
+        let field = "rules[\(index)]"
+        var rule = rule
+        guard !rule.keyword.isEmpty, rule.keyword.count <= 255 else {
+            throw RPCError.invalidArgument("\(field).keyword: 1 to 255 characters")
+        }
+        if rule.kind == .unspecified { rule.kind = .string }
+        if rule.kind == .regex {
+            do {
+                _ = try NSRegularExpression(pattern: rule.keyword, options: rule.caseSensitive ? [] : [.caseInsensitive])
+            } catch {
+                throw RPCError.invalidArgument("\(field).keyword: the regular expression does not compile: \(regexError(error, rule.keyword))")
+            }
+        }
+        if rule.weight.isEmpty { rule.weight = "1.00" }
+        guard rule.weight.range(of: #"^[0-9]{1,3}(\.[0-9]{1,2})?$"#, options: .regularExpression) != nil,
+              let value = Double(rule.weight), value > 0 else {
+            throw RPCError.invalidArgument("\(field).weight: a positive decimal with at most 3 digits and 2 decimals, e.g. 1.5")
+        }
+        guard rule.category.count <= 100 else { throw RPCError.invalidArgument("\(field).category: at most 100 characters") }
+        if rule.contextChars == 0 { rule.contextChars = 50 }
+        guard rule.contextChars <= 1000 else { throw RPCError.invalidArgument("\(field).context_chars: at most 1000") }
+        return rule
+    }
+
+    /// The compiler's complaint. Foundation on Linux does not pass on ICU's message, so the pattern
+    /// is parsed again by Swift's own regex parser, whose errors say what and where.
+    private static func regexError(_ error: any Error, _ pattern: String) -> String {
+        do { _ = try Regex(pattern) } catch { return "\(error)" }
+        let nsError = error as NSError
+        if let reason = nsError.userInfo[NSLocalizedFailureReasonErrorKey] as? String { return reason }
+        if let detail = nsError.userInfo["NSInvalidValue"] { return "invalid pattern \(detail) (\(nsError.domain) \(nsError.code))" }
+        return "invalid pattern '\(pattern)' (\(nsError.domain) error \(nsError.code))"
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import DomainFlowClient
+import DomainFlowWire
+import Foundation
+import Yams
+
+struct KeywordsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keywords", abstract: "Keyword sets for HTTP keyword scoring.",
+        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self, Import.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a keyword set from flags or a JSON/YAML file.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String?
+        @Option var description = ""
+        @Option(help: "A plain keyword (repeatable).") var keyword: [String] = []
+        @Option(help: "A regular expression (repeatable).") var regex: [String] = []
+        @Option(help: "JSON or YAML: {name, description, rules: [{keyword, kind: string|regex, case_sensitive, weight, active, category, context_chars}]}.")
+        var fromFile: String?
+        @Flag var json = false
+
+        func run() async throws {
+            var request: CreateKeywordSetRequest
+            if let fromFile { request = try KeywordFile.load(fromFile) } else {
+                request = CreateKeywordSetRequest(name: name ?? "", description: description,
+                    rules: keyword.map { KeywordRule(keyword: $0) } + regex.map { KeywordRule(keyword: $0, kind: .regex) })
+            }
+            if let name { request.name = name }
+            guard !request.name.isEmpty else { throw ValidationError("a keyword set needs a name") }
+            let set = try await connection.unary(Methods.createKeywordSet, request)
+            print(json ? try Output.json(KeywordSetView(set)) : "created keyword set \(set.id) with \(set.rules.count) rules")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keyword sets.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option var name: String?
+        @Flag var json = false
+        func run() async throws {
+            var request = ListKeywordSetsRequest()
+            request.nameContains = name ?? ""
+            request.pageSize = 500
+            let page = try await connection.unary(Methods.listKeywordSets, request)
+            if json { print(try Output.json(page.sets.map(KeywordSetView.init))); return }
+            Output.table(["ID", "NAME", "RULES", "UPDATED"], page.sets.map { [$0.id, $0.name, "\($0.ruleCount)", Output.time($0.updatedAtMicros)] })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a keyword set and its rules.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            print(try Output.json(KeywordSetView(try await connection.unary(Methods.getKeywordSet, IDRequest(id: id)))))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Rename, re-describe, or replace all rules (--from-file).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option var name: String?
+        @Option var description: String?
+        @Option(help: "Replace all rules with the file's.") var fromFile: String?
+        func run() async throws {
+            var request = UpdateKeywordSetRequest(id: id)
+            request.name = name ?? ""
+            if let description { request.setDescription = true; request.description = description }
+            if let fromFile { request.replaceRules = true; request.rules = try KeywordFile.load(fromFile).rules }
+            let set = try await connection.unary(Methods.updateKeywordSet, request)
+            print("keyword set \(set.id): \(set.name), \(set.rules.count) rules")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a keyword set.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            _ = try await connection.unary(Methods.deleteKeywordSet, IDRequest(id: id))
+            print("deleted keyword set \(id)")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add keywords, one per line, from a file (or - for stdin).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Argument var file: String
+        func run() async throws {
+            let text: String
+            if file == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+                text = String(decoding: data, as: UTF8.self)
+            }
+            let words = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let existing = try await connection.unary(Methods.getKeywordSet, IDRequest(id: id))
+            var request = UpdateKeywordSetRequest(id: id)
+            request.replaceRules = true
+            request.rules = existing.rules + words.map { KeywordRule(keyword: $0) }
+            let set = try await connection.unary(Methods.updateKeywordSet, request)
+            print("imported \(words.count) keywords; keyword set \(set.id) has \(set.rules.count) rules")
+        }
+    }
+}
+
+/// A keyword set file (JSON or YAML, by extension).
+enum KeywordFile {
+    struct Body: Decodable {
+        let name: String?
+        let description: String?
+        let rules: [Rule]
+    }
+    struct Rule: Decodable {
+        let keyword: String
+        let kind: String?
+        let case_sensitive: Bool?
+        let weight: Double?
+        let active: Bool?
+        let category: String?
+        let context_chars: UInt32?
+    }
+
+    static func load(_ path: String) throws -> CreateKeywordSetRequest {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+        let body: Body
+        do {
+            body = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+                ? try YAMLDecoder().decode(Body.self, from: String(decoding: data, as: UTF8.self))
+                : try JSONDecoder().decode(Body.self, from: data)
+        } catch {
+            throw CLIError("\(path): \(error)")
+        }
+        return CreateKeywordSetRequest(name: body.name ?? "", description: body.description ?? "", rules: try body.rules.map { rule in
+            guard rule.kind == nil || rule.kind == "string" || rule.kind == "regex" else {
+                throw CLIError("\(path): rule '\(rule.keyword)': kind must be string or regex")
+            }
+            return KeywordRule(keyword: rule.keyword, kind: rule.kind == "regex" ? .regex : .string,
+                               caseSensitive: rule.case_sensitive ?? false, weight: rule.weight.map { String(format: "%.2f", $0) } ?? "",
+                               inactive: !(rule.active ?? true), category: rule.category ?? "", contextChars: rule.context_chars ?? 0)
+        })
+    }
+}
+
+/// A keyword set as the CLI prints it in JSON.
+struct KeywordSetView: Encodable {
+    struct RuleView: Encodable {
+        let keyword, kind, weight, category: String
+        let caseSensitive, active: Bool
+        let contextChars: UInt32
+    }
+    let id, name, description: String
+    let rules: [RuleView]
+    let ruleCount: UInt32
+
+    init(_ set: KeywordSetInfo) {
+        id = set.id; name = set.name; description = set.description; ruleCount = set.ruleCount
+        rules = set.rules.map { RuleView(keyword: $0.keyword, kind: $0.kind.name, weight: $0.weight, category: $0.category,
+                                         caseSensitive: $0.caseSensitive, active: !$0.inactive, contextChars: $0.contextChars) }
+    }
+}
