@@ -4,6 +4,7 @@
 #include "domainflow/v1/campaigns.pb-c.h"
 #include "domainflow/v1/envelope.pb-c.h"
 #include "domainflow/v1/keywords.pb-c.h"
+#include "domainflow/v1/personas.pb-c.h"
 #include "domainflow/v1/server.pb-c.h"
 #include "domainflow/v1/users.pb-c.h"
 
@@ -39,6 +40,15 @@ static inline const ProtobufCMessageDescriptor *domainflow__v1__keyword_set_id_r
 static inline const ProtobufCMessageDescriptor *domainflow__v1__list_keyword_sets_request__descriptor_ptr(void) { return &domainflow__v1__list_keyword_sets_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__list_keyword_sets_response__descriptor_ptr(void) { return &domainflow__v1__list_keyword_sets_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__update_keyword_set_request__descriptor_ptr(void) { return &domainflow__v1__update_keyword_set_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__resolver__descriptor_ptr(void) { return &domainflow__v1__resolver__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__dns_persona__descriptor_ptr(void) { return &domainflow__v1__dns_persona__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__http_header__descriptor_ptr(void) { return &domainflow__v1__http_header__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__http_persona__descriptor_ptr(void) { return &domainflow__v1__http_persona__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__persona__descriptor_ptr(void) { return &domainflow__v1__persona__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__persona_request__descriptor_ptr(void) { return &domainflow__v1__persona_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__persona_id_request__descriptor_ptr(void) { return &domainflow__v1__persona_id_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__list_personas_request__descriptor_ptr(void) { return &domainflow__v1__list_personas_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__list_personas_response__descriptor_ptr(void) { return &domainflow__v1__list_personas_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__ping_request__descriptor_ptr(void) { return &domainflow__v1__ping_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__ping_response__descriptor_ptr(void) { return &domainflow__v1__ping_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__server_info_request__descriptor_ptr(void) { return &domainflow__v1__server_info_request__descriptor; }

@@ -49,6 +49,7 @@ public final class DomainFlowServer: Sendable {
             AuditService.register(into: &router, auth: auth)
             CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
             KeywordSetsService.register(into: &router, auth: auth)
+            PersonasService.register(into: &router, auth: auth)
             authenticator = auth
         }
         let state = ServerShared(configuration: configuration, router: router, authenticator: authenticator)

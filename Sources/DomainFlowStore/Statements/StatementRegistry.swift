@@ -182,6 +182,28 @@ public enum StatementRegistry {
         WHERE campaign_id = $1 AND offset_index > $2 ORDER BY offset_index LIMIT $3
         """)
 
+    // MARK: personas
+    public static let personaColumns = "id, name, description, kind, user_id, config, created_at, updated_at"
+    public static let createPersona = Statement("personas_create", """
+        INSERT INTO personas (name, description, kind, config, user_agent, accept_language, accept_encoding, user_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING \(personaColumns)
+        """)
+    /// $1 id, $2 owner (NULL: any, for admins).
+    public static let personaByID = Statement("personas_by_id",
+        "SELECT \(personaColumns) FROM personas WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR UPDATE")
+    public static let updatePersona = Statement("personas_update", """
+        UPDATE personas SET name = $2, description = $3, kind = $4, config = $5, user_agent = $6, accept_language = $7,
+                            accept_encoding = $8, updated_at = now()
+        WHERE id = $1 RETURNING \(personaColumns)
+        """)
+    public static let deletePersona = Statement("personas_delete", "DELETE FROM personas WHERE id = $1")
+    public static let listPersonas = Statement("personas_list", """
+        SELECT \(personaColumns) FROM personas
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR kind = $2)
+          AND ($3::text IS NULL OR strpos(lower(name), lower($3)) > 0)
+        ORDER BY name, id LIMIT $4 OFFSET $5
+        """)
+
     // MARK: keyword sets
     public static let keywordSetColumns = "id, name, description, user_id, created_at, updated_at"
     public static let createKeywordSet = Statement("keyword_sets_create", """
@@ -250,6 +272,7 @@ public enum StatementRegistry {
         patternNextOffset, reservePatternRange, createBatches,
         beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
         generatedDomainsPage,
+        createPersona, personaByID, updatePersona, deletePersona, listPersonas,
         createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,
         deleteRulesOfKeywordSet,
         insertProxy,

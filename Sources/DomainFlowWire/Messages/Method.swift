@@ -68,6 +68,13 @@ public enum Methods {
     public static let streamGeneratedDomains = Method<StreamGeneratedDomainsRequest, GeneratedDomain>(
         number: 74, name: "StreamGeneratedDomains", kind: .serverStreaming, access: .reader)
 
+    // personas.proto
+    public static let createPersona = Method<PersonaRequest, PersonaInfo>(number: 96, name: "CreatePersona", access: .writer)
+    public static let getPersona = Method<IDRequest, PersonaInfo>(number: 97, name: "GetPersona", access: .reader)
+    public static let listPersonas = Method<ListPersonasRequest, ListPersonasResponse>(number: 98, name: "ListPersonas", access: .reader)
+    public static let updatePersona = Method<PersonaRequest, PersonaInfo>(number: 99, name: "UpdatePersona", access: .writer)
+    public static let deletePersona = Method<IDRequest, PersonaInfo>(number: 100, name: "DeletePersona", access: .writer)
+
     // keywords.proto
     public static let createKeywordSet = Method<CreateKeywordSetRequest, KeywordSetInfo>(number: 160, name: "CreateKeywordSet", access: .writer)
     public static let getKeywordSet = Method<IDRequest, KeywordSetInfo>(number: 161, name: "GetKeywordSet", access: .reader)

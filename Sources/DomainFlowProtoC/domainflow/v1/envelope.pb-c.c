@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[34] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[39] =
 {
   {
     "call_id",
@@ -822,6 +822,66 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "create_persona",
+    96,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, create_persona),
+    &domainflow__v1__persona_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_persona",
+    97,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, get_persona),
+    &domainflow__v1__persona_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_personas",
+    98,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, list_personas),
+    &domainflow__v1__list_personas_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_persona",
+    99,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, update_persona),
+    &domainflow__v1__persona_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_persona",
+    100,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, delete_persona),
+    &domainflow__v1__persona_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_keyword_set",
     160,
     PROTOBUF_C_LABEL_NONE,
@@ -912,45 +972,51 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   22,   /* field[22] = cancel_campaign */
   9,   /* field[9] = change_password */
   16,   /* field[16] = create_campaign */
-  27,   /* field[27] = create_keyword_set */
+  32,   /* field[32] = create_keyword_set */
+  27,   /* field[27] = create_persona */
   10,   /* field[10] = create_user */
   23,   /* field[23] = delete_campaign */
-  31,   /* field[31] = delete_keyword_set */
+  36,   /* field[36] = delete_keyword_set */
+  31,   /* field[31] = delete_persona */
   14,   /* field[14] = delete_user */
   17,   /* field[17] = get_campaign */
-  28,   /* field[28] = get_keyword_set */
+  33,   /* field[33] = get_keyword_set */
+  28,   /* field[28] = get_persona */
   12,   /* field[12] = get_user */
-  32,   /* field[32] = list_audit_logs */
+  37,   /* field[37] = list_audit_logs */
   18,   /* field[18] = list_campaigns */
-  29,   /* field[29] = list_keyword_sets */
+  34,   /* field[34] = list_keyword_sets */
+  29,   /* field[29] = list_personas */
   11,   /* field[11] = list_users */
   6,   /* field[6] = login */
   7,   /* field[7] = logout */
   20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
   24,   /* field[24] = preview_generation */
-  33,   /* field[33] = purge_audit_logs */
+  38,   /* field[38] = purge_audit_logs */
   15,   /* field[15] = reset_password */
   21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
   19,   /* field[19] = start_campaign */
   26,   /* field[26] = stream_generated_domains */
   1,   /* field[1] = timeout_millis */
-  30,   /* field[30] = update_keyword_set */
+  35,   /* field[35] = update_keyword_set */
+  30,   /* field[30] = update_persona */
   13,   /* field[13] = update_user */
   25,   /* field[25] = watch_campaign */
   5,   /* field[5] = watch_server_stats */
   8,   /* field[8] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__request__number_ranges[6 + 1] =
+static const ProtobufCIntRange domainflow__v1__request__number_ranges[7 + 1] =
 {
   { 1, 0 },
   { 16, 3 },
   { 32, 6 },
   { 64, 16 },
-  { 160, 27 },
-  { 224, 32 },
-  { 0, 34 }
+  { 96, 27 },
+  { 160, 32 },
+  { 224, 37 },
+  { 0, 39 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -960,10 +1026,10 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  34,
+  39,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
-  6,  domainflow__v1__request__number_ranges,
+  7,  domainflow__v1__request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -1069,7 +1135,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[32] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[37] =
 {
   {
     "call_id",
@@ -1372,6 +1438,66 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "create_persona",
+    96,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, create_persona),
+    &domainflow__v1__persona__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_persona",
+    97,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, get_persona),
+    &domainflow__v1__persona__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_personas",
+    98,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, list_personas),
+    &domainflow__v1__list_personas_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_persona",
+    99,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, update_persona),
+    &domainflow__v1__persona__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_persona",
+    100,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, delete_persona),
+    &domainflow__v1__persona__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_keyword_set",
     160,
     PROTOBUF_C_LABEL_NONE,
@@ -1461,44 +1587,50 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   20,   /* field[20] = cancel_campaign */
   7,   /* field[7] = change_password */
   14,   /* field[14] = create_campaign */
-  25,   /* field[25] = create_keyword_set */
+  30,   /* field[30] = create_keyword_set */
+  25,   /* field[25] = create_persona */
   8,   /* field[8] = create_user */
   21,   /* field[21] = delete_campaign */
-  29,   /* field[29] = delete_keyword_set */
+  34,   /* field[34] = delete_keyword_set */
+  29,   /* field[29] = delete_persona */
   12,   /* field[12] = delete_user */
   15,   /* field[15] = get_campaign */
-  26,   /* field[26] = get_keyword_set */
+  31,   /* field[31] = get_keyword_set */
+  26,   /* field[26] = get_persona */
   10,   /* field[10] = get_user */
-  30,   /* field[30] = list_audit_logs */
+  35,   /* field[35] = list_audit_logs */
   16,   /* field[16] = list_campaigns */
-  27,   /* field[27] = list_keyword_sets */
+  32,   /* field[32] = list_keyword_sets */
+  27,   /* field[27] = list_personas */
   9,   /* field[9] = list_users */
   4,   /* field[4] = login */
   5,   /* field[5] = logout */
   18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
   22,   /* field[22] = preview_generation */
-  31,   /* field[31] = purge_audit_logs */
+  36,   /* field[36] = purge_audit_logs */
   13,   /* field[13] = reset_password */
   19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
   17,   /* field[17] = start_campaign */
   24,   /* field[24] = stream_generated_domains */
-  28,   /* field[28] = update_keyword_set */
+  33,   /* field[33] = update_keyword_set */
+  28,   /* field[28] = update_persona */
   11,   /* field[11] = update_user */
   23,   /* field[23] = watch_campaign */
   3,   /* field[3] = watch_server_stats */
   6,   /* field[6] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__response__number_ranges[6 + 1] =
+static const ProtobufCIntRange domainflow__v1__response__number_ranges[7 + 1] =
 {
   { 1, 0 },
   { 16, 1 },
   { 32, 4 },
   { 64, 14 },
-  { 160, 25 },
-  { 224, 30 },
-  { 0, 32 }
+  { 96, 25 },
+  { 160, 30 },
+  { 224, 35 },
+  { 0, 37 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -1508,10 +1640,10 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  32,
+  37,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
-  6,  domainflow__v1__response__number_ranges,
+  7,  domainflow__v1__response__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

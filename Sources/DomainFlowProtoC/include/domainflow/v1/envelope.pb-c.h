@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "domainflow/v1/audit.pb-c.h"
 #include "domainflow/v1/campaigns.pb-c.h"
 #include "domainflow/v1/keywords.pb-c.h"
+#include "domainflow/v1/personas.pb-c.h"
 
 typedef struct Domainflow__V1__Hello Domainflow__V1__Hello;
 typedef struct Domainflow__V1__HelloReply Domainflow__V1__HelloReply;
@@ -120,6 +121,11 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_PREVIEW_GENERATION = 72,
   DOMAINFLOW__V1__REQUEST__METHOD_WATCH_CAMPAIGN = 73,
   DOMAINFLOW__V1__REQUEST__METHOD_STREAM_GENERATED_DOMAINS = 74,
+  DOMAINFLOW__V1__REQUEST__METHOD_CREATE_PERSONA = 96,
+  DOMAINFLOW__V1__REQUEST__METHOD_GET_PERSONA = 97,
+  DOMAINFLOW__V1__REQUEST__METHOD_LIST_PERSONAS = 98,
+  DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_PERSONA = 99,
+  DOMAINFLOW__V1__REQUEST__METHOD_DELETE_PERSONA = 100,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_KEYWORD_SET = 160,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_KEYWORD_SET = 161,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_KEYWORD_SETS = 162,
@@ -174,6 +180,11 @@ struct  Domainflow__V1__Request
     Domainflow__V1__PreviewGenerationRequest *preview_generation;
     Domainflow__V1__WatchCampaignRequest *watch_campaign;
     Domainflow__V1__StreamGeneratedDomainsRequest *stream_generated_domains;
+    Domainflow__V1__PersonaRequest *create_persona;
+    Domainflow__V1__PersonaIdRequest *get_persona;
+    Domainflow__V1__ListPersonasRequest *list_personas;
+    Domainflow__V1__PersonaRequest *update_persona;
+    Domainflow__V1__PersonaIdRequest *delete_persona;
     Domainflow__V1__CreateKeywordSetRequest *create_keyword_set;
     Domainflow__V1__KeywordSetIdRequest *get_keyword_set;
     Domainflow__V1__ListKeywordSetsRequest *list_keyword_sets;
@@ -251,6 +262,11 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_PREVIEW_GENERATION = 72,
   DOMAINFLOW__V1__RESPONSE__METHOD_WATCH_CAMPAIGN = 73,
   DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_GENERATED_DOMAINS = 74,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_PERSONA = 96,
+  DOMAINFLOW__V1__RESPONSE__METHOD_GET_PERSONA = 97,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PERSONAS = 98,
+  DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_PERSONA = 99,
+  DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_PERSONA = 100,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_KEYWORD_SET = 160,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_KEYWORD_SET = 161,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_KEYWORD_SETS = 162,
@@ -295,6 +311,11 @@ struct  Domainflow__V1__Response
     Domainflow__V1__PreviewGenerationResponse *preview_generation;
     Domainflow__V1__Campaign *watch_campaign;
     Domainflow__V1__GeneratedDomain *stream_generated_domains;
+    Domainflow__V1__Persona *create_persona;
+    Domainflow__V1__Persona *get_persona;
+    Domainflow__V1__ListPersonasResponse *list_personas;
+    Domainflow__V1__Persona *update_persona;
+    Domainflow__V1__Persona *delete_persona;
     Domainflow__V1__KeywordSet *create_keyword_set;
     Domainflow__V1__KeywordSet *get_keyword_set;
     Domainflow__V1__ListKeywordSetsResponse *list_keyword_sets;

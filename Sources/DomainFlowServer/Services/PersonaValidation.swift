@@ -1,0 +1,107 @@
+import DomainFlowWire
+import Foundation
+import Glibc
+
+/// The rules for persona configurations, applied at create and update. Each violation is
+/// INVALID_ARGUMENT naming the field; defaults are filled in for what was left zero.
+enum PersonaValidation {
+    static let recordTypes: Set<String> = ["A", "AAAA", "CNAME", "MX", "NS", "TXT"]
+
+    static func dns(_ input: DnsPersona) throws -> DnsPersona {
+        var p = input
+        guard !p.resolvers.isEmpty else { throw RPCError.invalidArgument("dns.resolvers: at least one resolver is needed") }
+        guard p.resolvers.count <= 64 else { throw RPCError.invalidArgument("dns.resolvers: at most 64") }
+        for (i, resolver) in p.resolvers.enumerated() {
+            guard ResolverAddress.parse(resolver.address) != nil else {
+                throw RPCError.invalidArgument("dns.resolvers[\(i)].address: '\(resolver.address)' is not an IPv4 or IPv6 address with an optional port (e.g. 192.0.2.1:53, [2001:db8::1]:53)")
+            }
+            if resolver.weight == 0 { p.resolvers[i].weight = 1 }
+        }
+        if p.rotation == .unspecified { p.rotation = .roundRobin }
+        var types: [String] = []
+        for type in p.recordTypes.map({ $0.uppercased() }) where !types.contains(type) {
+            guard recordTypes.contains(type) else {
+                throw RPCError.invalidArgument("dns.record_types: unknown record type '\(type)'; use A, AAAA, CNAME, MX, NS or TXT")
+            }
+            types.append(type)
+        }
+        p.recordTypes = types.isEmpty ? ["A"] : types
+        guard p.timeoutMillis > 0 else { throw RPCError.invalidArgument("dns.timeout_millis: must be greater than 0") }
+        guard p.timeoutMillis <= 60_000 else { throw RPCError.invalidArgument("dns.timeout_millis: at most 60000") }
+        guard p.retries <= 10 else { throw RPCError.invalidArgument("dns.retries: at most 10") }
+        if p.concurrency == 0 { p.concurrency = 10 }
+        guard p.concurrency <= 10_000 else { throw RPCError.invalidArgument("dns.concurrency: at most 10000") }
+        if p.burst == 0 { p.burst = p.queriesPerSecond }
+        guard p.delayMinMillis <= p.delayMaxMillis else {
+            throw RPCError.invalidArgument("dns.delay_min_millis: must not exceed delay_max_millis")
+        }
+        if p.nxdomainQuorum == 0 { p.nxdomainQuorum = 1 }
+        guard p.nxdomainQuorum <= UInt32(p.resolvers.count) else {
+            throw RPCError.invalidArgument("dns.nxdomain_quorum: at most the number of resolvers (\(p.resolvers.count))")
+        }
+        return p
+    }
+
+    static func http(_ input: HttpPersona) throws -> HttpPersona {
+        var p = input
+        try headerValue(p.userAgent, field: "http.user_agent", max: 512)
+        try headerValue(p.acceptLanguage, field: "http.accept_language", max: 255)
+        try headerValue(p.acceptEncoding, field: "http.accept_encoding", max: 255)
+        guard p.headers.count <= 100 else { throw RPCError.invalidArgument("http.headers: at most 100") }
+        for (i, header) in p.headers.enumerated() {
+            guard !header.name.isEmpty, header.name.utf8.count <= 128,
+                  header.name.range(of: #"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"#, options: .regularExpression) != nil else {
+                throw RPCError.invalidArgument("http.headers[\(i)].name: '\(header.name)' is not a valid header name")
+            }
+            try headerValue(header.value, field: "http.headers[\(i)].value", max: 8192)
+        }
+        guard p.timeoutMillis > 0 else { throw RPCError.invalidArgument("http.timeout_millis: must be greater than 0") }
+        guard p.timeoutMillis <= 300_000 else { throw RPCError.invalidArgument("http.timeout_millis: at most 300000") }
+        guard p.maxRedirects <= 20 else { throw RPCError.invalidArgument("http.max_redirects: at most 20") }
+        if p.followRedirects && p.maxRedirects == 0 { p.maxRedirects = 5 }
+        for code in p.allowedStatusCodes where !(100...599).contains(code) {
+            throw RPCError.invalidArgument("http.allowed_status_codes: \(code) is not an HTTP status code")
+        }
+        if p.maxBodyBytes == 0 { p.maxBodyBytes = 1 << 20 }
+        guard p.maxBodyBytes <= 64 << 20 else { throw RPCError.invalidArgument("http.max_body_bytes: at most 64 MiB") }
+        return p
+    }
+
+    /// A value that goes into an HTTP header: no CR, LF or NUL (header injection), bounded length.
+    private static func headerValue(_ value: String, field: String, max: Int) throws {
+        // Scalars, not Characters: "\r\n" is one Character in Swift and would slip past a Character test.
+        guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            throw RPCError.invalidArgument("\(field): must not contain CR, LF or NUL")
+        }
+        guard value.utf8.count <= max else { throw RPCError.invalidArgument("\(field): at most \(max) bytes") }
+    }
+}
+
+/// `host[:port]` for a resolver: IPv4, IPv6, or `[IPv6]:port`; port 53 when omitted.
+enum ResolverAddress {
+    static func parse(_ text: String) -> (host: String, port: Int)? {
+        var host = text, port = 53
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.first == ":", let p = Int(rest.dropFirst()) else { return nil }
+                port = p
+            }
+            guard isIPv6(host) else { return nil }
+        } else if text.filter({ $0 == ":" }).count == 1 {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let p = Int(parts[1]) else { return nil }
+            host = String(parts[0])
+            port = p
+            guard isIPv4(host) else { return nil }
+        } else {
+            guard isIPv4(host) || isIPv6(host) else { return nil }
+        }
+        return (1...65535).contains(port) ? (host, port) : nil
+    }
+
+    static func isIPv4(_ s: String) -> Bool { var a = in_addr(); return inet_pton(AF_INET, s, &a) == 1 }
+    static func isIPv6(_ s: String) -> Bool { var a = in6_addr(); return inet_pton(AF_INET6, s, &a) == 1 }
+}

@@ -1,0 +1,121 @@
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// The personas service: create, get, list, full update, delete of DNS and HTTP personas.
+/// Owner-scoped (another user's persona is NOT_FOUND; admins see all) and audited.
+enum PersonasService {
+    static func register(into router: inout Router, auth: Authenticator) {
+        let pool = auth.store.pool
+
+        router.unary(Methods.createPersona) { request, context in
+            let principal = try context.requirePrincipal()
+            let values = try stored(request)
+            return try await pool.withTransaction { c in
+                let row = try c.execute(StatementRegistry.createPersona, values + [.uuid(principal.userID)]).first!
+                let persona = try info(row)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_create",
+                                         resourceType: "persona", resourceID: try row.uuid(0),
+                                         details: ["name": persona.name, "kind": persona.kind.name])
+                return persona
+            }
+        }
+
+        router.unary(Methods.getPersona) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            return try await pool.withTransaction { c in try find(c, id, principal) }
+        }
+
+        router.unary(Methods.listPersonas) { request, context in
+            let principal = try context.requirePrincipal()
+            let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
+            let rows = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.listPersonas, [
+                    principal.isAdmin ? nil : .uuid(principal.userID), request.kind == .unspecified ? nil : .text(request.kind.name),
+                    request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
+                ]).rows.map(info)
+            }
+            return ListPersonasResponse(personas: Array(rows.prefix(limit)), nextPageToken: rows.count > limit ? String(offset + limit) : "")
+        }
+
+        router.unary(Methods.updatePersona) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            let values = try stored(request)
+            return try await pool.withTransaction { c in
+                _ = try find(c, id, principal)
+                let persona = try info(try c.execute(StatementRegistry.updatePersona, [.uuid(id)] + values).first!)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_update",
+                                         resourceType: "persona", resourceID: id, details: ["name": persona.name, "kind": persona.kind.name])
+                return persona
+            }
+        }
+
+        router.unary(Methods.deletePersona) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            // No DNS or HTTP campaign runs yet, so no persona can be in use; when they land, a running campaign
+            // using the persona must make this FAILED_PRECONDITION.
+            return try await pool.withTransaction { c in
+                let persona = try find(c, id, principal)
+                _ = try c.execute(StatementRegistry.deletePersona, [.uuid(id)])
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_delete",
+                                         resourceType: "persona", resourceID: id, details: ["name": persona.name])
+                return persona
+            }
+        }
+    }
+
+    /// Validates a request into the stored values: name, description, kind, config, user_agent, accept_language, accept_encoding.
+    private static func stored(_ request: PersonaRequest) throws -> [PGValue?] {
+        let name = request.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+        let description: PGValue? = request.description.isEmpty ? nil : .text(request.description)
+        switch request.kind {
+        case .dns:
+            guard let dns = request.dns, request.http == nil else { throw RPCError.invalidArgument("dns: required for a DNS persona (and http must be unset)") }
+            let config = try PersonaValidation.dns(dns)
+            return [.text(name), description, .text("dns"), .json(try json(config)), nil, nil, nil]
+        case .http:
+            guard let http = request.http, request.dns == nil else { throw RPCError.invalidArgument("http: required for an HTTP persona (and dns must be unset)") }
+            let config = try PersonaValidation.http(http)
+            return [.text(name), description, .text("http"), .json(try json(config)),
+                    config.userAgent.isEmpty ? nil : .text(config.userAgent),
+                    config.acceptLanguage.isEmpty ? nil : .text(config.acceptLanguage),
+                    config.acceptEncoding.isEmpty ? nil : .text(config.acceptEncoding)]
+        case .unspecified:
+            throw RPCError.invalidArgument("kind: must be PERSONA_DNS or PERSONA_HTTP")
+        }
+    }
+
+    private static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    private static func info(_ row: Row) throws -> PersonaInfo {
+        var p = PersonaInfo()
+        p.id = try row.uuid(0).uuidString.lowercased()
+        p.name = try row.string(1)
+        p.description = row.optionalString(2) ?? ""
+        p.kind = PersonaKind(name: try row.string(3)) ?? .unspecified
+        p.ownerID = try row.uuid(4).uuidString.lowercased()
+        let config = Data(try row.json(5).utf8)
+        switch p.kind {
+        case .dns: p.dns = try JSONDecoder().decode(DnsPersona.self, from: config)
+        case .http: p.http = try JSONDecoder().decode(HttpPersona.self, from: config)
+        case .unspecified: break
+        }
+        p.createdAtMicros = try row.optionalDate(6).map(Micros.of) ?? 0
+        p.updatedAtMicros = try row.optionalDate(7).map(Micros.of) ?? 0
+        return p
+    }
+
+    /// The persona, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
+    private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> PersonaInfo {
+        guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+            throw RPCError(.notFound, "no persona \(id.uuidString.lowercased())")
+        }
+        return try info(row)
+    }
+}

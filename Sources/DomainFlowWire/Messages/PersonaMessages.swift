@@ -1,0 +1,164 @@
+/// `PersonaKind`.
+public enum PersonaKind: Int32, Sendable, CaseIterable, Codable {
+    case unspecified = 0, dns = 1, http = 2
+    /// The name stored in `personas.kind`.
+    public var name: String { self == .dns ? "dns" : self == .http ? "http" : "" }
+    public init?(name: String) { self.init(rawValue: name == "dns" ? 1 : name == "http" ? 2 : -1) }
+}
+
+/// `ResolverRotation`.
+public enum ResolverRotation: Int32, Sendable, CaseIterable, Codable {
+    case unspecified = 0, roundRobin, random, weighted, sequentialFailover
+}
+
+/// `Resolver`.
+public struct Resolver: WireMessage, Equatable, Codable {
+    public var address: String
+    public var weight: UInt32
+    public init(address: String, weight: UInt32 = 0) { self.address = address; self.weight = weight }
+    public init(fields f: ProtoFields) { self.init(address: f.string(1), weight: f.uint32(2)) }
+    public var fields: ProtoFields { [1: .string(address), 2: .uint(UInt64(weight))] }
+}
+
+/// `DnsPersona`: how a DNS persona resolves.
+public struct DnsPersona: WireMessage, Equatable, Codable {
+    public var resolvers: [Resolver] = []
+    public var rotation = ResolverRotation.unspecified
+    public var recordTypes: [String] = []
+    public var timeoutMillis: UInt32 = 0
+    public var retries: UInt32 = 0
+    public var concurrency: UInt32 = 0
+    public var queriesPerSecond: UInt32 = 0
+    public var burst: UInt32 = 0
+    public var delayMinMillis: UInt32 = 0
+    public var delayMaxMillis: UInt32 = 0
+    public var nxdomainQuorum: UInt32 = 0
+
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        resolvers = f.list(1).compactMap { if case .message(let m) = $0 { Resolver(fields: m) } else { nil } }
+        rotation = try decodeEnum(f.int32(2), "dns.rotation")
+        recordTypes = f.list(3).compactMap { if case .string(let s) = $0 { s } else { nil } }
+        timeoutMillis = f.uint32(4); retries = f.uint32(5); concurrency = f.uint32(6); queriesPerSecond = f.uint32(7)
+        burst = f.uint32(8); delayMinMillis = f.uint32(9); delayMaxMillis = f.uint32(10); nxdomainQuorum = f.uint32(11)
+    }
+    public var fields: ProtoFields {
+        [1: resolvers.isEmpty ? nil : .list(resolvers.map { .message($0.fields) }), 2: .int(Int64(rotation.rawValue)),
+         3: recordTypes.isEmpty ? nil : .list(recordTypes.map { .string($0) }), 4: .uint(UInt64(timeoutMillis)),
+         5: .uint(UInt64(retries)), 6: .uint(UInt64(concurrency)), 7: .uint(UInt64(queriesPerSecond)), 8: .uint(UInt64(burst)),
+         9: .uint(UInt64(delayMinMillis)), 10: .uint(UInt64(delayMaxMillis)), 11: .uint(UInt64(nxdomainQuorum))]
+    }
+}
+
+/// `HttpHeader`.
+public struct HTTPHeader: WireMessage, Equatable, Codable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) { self.name = name; self.value = value }
+    public init(fields f: ProtoFields) { self.init(name: f.string(1), value: f.string(2)) }
+    public var fields: ProtoFields { [1: .string(name), 2: .string(value)] }
+}
+
+/// `HttpPersona`: how an HTTP persona fetches.
+public struct HttpPersona: WireMessage, Equatable, Codable {
+    public var userAgent = ""
+    public var headers: [HTTPHeader] = []
+    public var acceptLanguage = ""
+    public var acceptEncoding = ""
+    public var timeoutMillis: UInt32 = 0
+    public var followRedirects = false
+    public var maxRedirects: UInt32 = 0
+    public var allowedStatusCodes: [UInt32] = []
+    public var maxBodyBytes: UInt64 = 0
+    public var skipTLSVerification = false
+    public var allowHTTP2 = false
+    public var keepCookies = false
+    public var requestsPerSecond: UInt32 = 0
+
+    public init() {}
+    public init(fields f: ProtoFields) {
+        userAgent = f.string(1)
+        headers = f.list(2).compactMap { if case .message(let m) = $0 { HTTPHeader(fields: m) } else { nil } }
+        acceptLanguage = f.string(3); acceptEncoding = f.string(4); timeoutMillis = f.uint32(5); followRedirects = f.bool(6)
+        maxRedirects = f.uint32(7)
+        allowedStatusCodes = f.list(8).compactMap { if case .uint(let v) = $0 { UInt32(truncatingIfNeeded: v) } else { nil } }
+        maxBodyBytes = f.uint64(9); skipTLSVerification = f.bool(10); allowHTTP2 = f.bool(11); keepCookies = f.bool(12)
+        requestsPerSecond = f.uint32(13)
+    }
+    public var fields: ProtoFields {
+        [1: .string(userAgent), 2: headers.isEmpty ? nil : .list(headers.map { .message($0.fields) }), 3: .string(acceptLanguage),
+         4: .string(acceptEncoding), 5: .uint(UInt64(timeoutMillis)), 6: .bool(followRedirects), 7: .uint(UInt64(maxRedirects)),
+         8: allowedStatusCodes.isEmpty ? nil : .list(allowedStatusCodes.map { .uint(UInt64($0)) }), 9: .uint(maxBodyBytes),
+         10: .bool(skipTLSVerification), 11: .bool(allowHTTP2), 12: .bool(keepCookies), 13: .uint(UInt64(requestsPerSecond))]
+    }
+}
+
+/// `Persona`.
+public struct PersonaInfo: WireMessage, Equatable {
+    public var id = "", name = "", description = ""
+    public var kind = PersonaKind.unspecified
+    public var ownerID = ""
+    public var dns: DnsPersona?
+    public var http: HttpPersona?
+    public var createdAtMicros: Int64 = 0, updatedAtMicros: Int64 = 0
+
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        id = f.string(1); name = f.string(2); description = f.string(3); kind = try decodeEnum(f.int32(4), "kind")
+        ownerID = f.string(5); dns = try f.decode(6); http = try f.decode(7)
+        createdAtMicros = f.int64(8); updatedAtMicros = f.int64(9)
+    }
+    public var fields: ProtoFields {
+        [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(kind.rawValue)), 5: .string(ownerID),
+         6: .of(dns), 7: .of(http), 8: .int(createdAtMicros), 9: .int(updatedAtMicros)]
+    }
+}
+
+/// `PersonaRequest`: a create (no id) or a full update (with an id).
+public struct PersonaRequest: WireMessage, Equatable {
+    public var id = ""
+    public var name: String
+    public var description = ""
+    public var kind: PersonaKind
+    public var dns: DnsPersona?
+    public var http: HttpPersona?
+
+    public init(id: String = "", name: String, description: String = "", dns: DnsPersona) {
+        self.id = id; self.name = name; self.description = description; kind = .dns; self.dns = dns
+    }
+    public init(id: String = "", name: String, description: String = "", http: HttpPersona) {
+        self.id = id; self.name = name; self.description = description; kind = .http; self.http = http
+    }
+    public init(fields f: ProtoFields) throws {
+        id = f.string(1); name = f.string(2); description = f.string(3); kind = try decodeEnum(f.int32(4), "kind")
+        dns = try f.decode(5); http = try f.decode(6)
+    }
+    public var fields: ProtoFields {
+        [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(kind.rawValue)), 5: .of(dns), 6: .of(http)]
+    }
+}
+
+public struct ListPersonasRequest: WireMessage, Equatable {
+    public var kind = PersonaKind.unspecified
+    public var nameContains = ""
+    public var pageSize: UInt32 = 0
+    public var pageToken = ""
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        kind = try decodeEnum(f.int32(1), "kind"); nameContains = f.string(2); pageSize = f.uint32(3); pageToken = f.string(4)
+    }
+    public var fields: ProtoFields {
+        [1: .int(Int64(kind.rawValue)), 2: .string(nameContains), 3: .uint(UInt64(pageSize)), 4: .string(pageToken)]
+    }
+}
+
+public struct ListPersonasResponse: WireMessage, Equatable {
+    public var personas: [PersonaInfo]
+    public var nextPageToken: String
+    public init(personas: [PersonaInfo], nextPageToken: String) { self.personas = personas; self.nextPageToken = nextPageToken }
+    public init(fields f: ProtoFields) throws {
+        personas = try f.list(1).compactMap { if case .message(let m) = $0 { try PersonaInfo(fields: m) } else { nil } }
+        nextPageToken = f.string(2)
+    }
+    public var fields: ProtoFields { [1: .list(personas.map { .message($0.fields) }), 2: .string(nextPageToken)] }
+}

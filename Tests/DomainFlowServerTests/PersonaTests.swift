@@ -1,0 +1,109 @@
+import DomainFlowClient
+import DomainFlowServer
+import DomainFlowWire
+import Foundation
+import Testing
+
+@Suite struct PersonaTests {
+    static func dns() -> DnsPersona {
+        var d = DnsPersona()
+        d.resolvers = [Resolver(address: "127.0.0.1:5353"), Resolver(address: "[::1]:53", weight: 3), Resolver(address: "192.0.2.1")]
+        d.rotation = .weighted
+        d.recordTypes = ["a", "MX", "A"]
+        d.timeoutMillis = 2000
+        d.retries = 2
+        d.queriesPerSecond = 50
+        d.nxdomainQuorum = 2
+        return d
+    }
+
+    static func http() -> HttpPersona {
+        var h = HttpPersona()
+        h.userAgent = "Mozilla/5.0 (DomainFlow)"
+        h.headers = [HTTPHeader(name: "X-First", value: "1"), HTTPHeader(name: "Accept", value: "text/html")]
+        h.acceptLanguage = "en-GB,en;q=0.8"
+        h.timeoutMillis = 5000
+        h.followRedirects = true
+        h.allowedStatusCodes = [200, 301]
+        return h
+    }
+
+    @Test func dnsAndHttpPersonasRoundTripWithDefaultsFilled() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let dns = try await client.unary(Methods.createPersona, PersonaRequest(name: "resolvers", dns: Self.dns()))
+            #expect(dns.kind == .dns)
+            #expect(dns.dns?.recordTypes == ["A", "MX"], "upper-cased, deduplicated in order")
+            #expect(dns.dns?.resolvers.map(\.weight) == [1, 3, 1] && dns.dns?.concurrency == 10 && dns.dns?.burst == 50)
+            let http = try await client.unary(Methods.createPersona, PersonaRequest(name: "browser", http: Self.http()))
+            #expect(http.http?.headers.map(\.name) == ["X-First", "Accept"], "header order kept")
+            #expect(http.http?.maxRedirects == 5 && http.http?.maxBodyBytes == 1 << 20)
+            #expect(try await h.count("SELECT count(*) FROM personas WHERE user_agent = 'Mozilla/5.0 (DomainFlow)' AND accept_language = 'en-GB,en;q=0.8'") == 1,
+                    "the seed's columns are filled")
+            var filter = ListPersonasRequest()
+            filter.kind = .http
+            #expect(try await client.unary(Methods.listPersonas, filter).personas.map(\.name) == ["browser"])
+            var changed = Self.http()
+            changed.userAgent = "curl/8"
+            let updated = try await client.unary(Methods.updatePersona, PersonaRequest(id: http.id, name: "browser", http: changed))
+            #expect(updated.http?.userAgent == "curl/8")
+            _ = try await client.unary(Methods.deletePersona, IDRequest(id: dns.id))
+            await expectCode(.notFound) { try await client.unary(Methods.getPersona, IDRequest(id: dns.id)) }
+            #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE resource_type = 'persona'") == 4)
+            await client.close()
+        }
+    }
+
+    @Test func invalidConfigurationsAreRejectedNamingTheFieldAndNothingWritten() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            var cases: [(PersonaRequest, String)] = []
+            var d = Self.dns(); d.resolvers = [Resolver(address: "not-an-ip")]
+            cases.append((PersonaRequest(name: "x", dns: d), "dns.resolvers[0].address"))
+            d = Self.dns(); d.resolvers = [Resolver(address: "127.0.0.1:99999")]
+            cases.append((PersonaRequest(name: "x", dns: d), "dns.resolvers[0].address"))
+            d = Self.dns(); d.timeoutMillis = 0
+            cases.append((PersonaRequest(name: "x", dns: d), "dns.timeout_millis"))
+            d = Self.dns(); d.recordTypes = ["SRV"]
+            cases.append((PersonaRequest(name: "x", dns: d), "dns.record_types"))
+            d = Self.dns(); d.nxdomainQuorum = 9
+            cases.append((PersonaRequest(name: "x", dns: d), "dns.nxdomain_quorum"))
+            var p = Self.http(); p.headers = [HTTPHeader(name: "X-Evil", value: "a\r\nSet-Cookie: x=1")]
+            cases.append((PersonaRequest(name: "x", http: p), "http.headers[0].value"))
+            p = Self.http(); p.headers = [HTTPHeader(name: "Bad Name", value: "v")]
+            cases.append((PersonaRequest(name: "x", http: p), "http.headers[0].name"))
+            p = Self.http(); p.userAgent = "ua\nx"
+            cases.append((PersonaRequest(name: "x", http: p), "http.user_agent"))
+            p = Self.http(); p.timeoutMillis = 0
+            cases.append((PersonaRequest(name: "x", http: p), "http.timeout_millis"))
+            p = Self.http(); p.allowedStatusCodes = [700]
+            cases.append((PersonaRequest(name: "x", http: p), "http.allowed_status_codes"))
+            var noKind = PersonaRequest(name: "x", http: Self.http()); noKind.kind = .unspecified
+            cases.append((noKind, "kind"))
+            for (request, field) in cases {
+                let error = await expectCode(.invalidArgument) { try await client.unary(Methods.createPersona, request) }
+                #expect(error?.message.hasPrefix(field) == true, "\(error?.message ?? "") names \(field)")
+            }
+            _ = try await client.unary(Methods.createPersona, PersonaRequest(name: "same", dns: Self.dns()))
+            await expectCode(.alreadyExists) { try await client.unary(Methods.createPersona, PersonaRequest(name: "same", http: Self.http())) }
+            #expect(try await h.count("SELECT count(*) FROM personas") == 1)
+            await client.close()
+        }
+    }
+
+    @Test func anotherUsersPersonaIsInvisible() async throws {
+        try await AuthHarness.with { h in
+            _ = try await h.createUser("pa")
+            _ = try await h.createUser("pb")
+            let a = try await h.client("pa", "a long enough password")
+            let b = try await h.client("pb", "a long enough password")
+            let persona = try await a.unary(Methods.createPersona, PersonaRequest(name: "mine", dns: Self.dns()))
+            await expectCode(.notFound) { try await b.unary(Methods.getPersona, IDRequest(id: persona.id)) }
+            await expectCode(.notFound) { try await b.unary(Methods.updatePersona, PersonaRequest(id: persona.id, name: "taken", dns: Self.dns())) }
+            await expectCode(.notFound) { try await b.unary(Methods.deletePersona, IDRequest(id: persona.id)) }
+            #expect(try await b.unary(Methods.listPersonas, ListPersonasRequest()).personas.isEmpty)
+            #expect(try await a.unary(Methods.getPersona, IDRequest(id: persona.id)).name == "mine")
+            await a.close(); await b.close()
+        }
+    }
+}
