@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var store: Store?
     /// Authentication; `.required` needs a store.
     public var authentication: Authentication
+    /// The key that seals proxy passwords; without one, proxies cannot have passwords.
+    public var secrets: SecretBox?
     /// The campaign engine (runs when there is a store and `workers > 0`).
     public var engine = CampaignEngine.Configuration()
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DomainFlowServer
 import DomainFlowStore
+import Foundation
 import Glibc
 import Logging
 import NIOPosix
@@ -83,6 +84,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Names per batch of new generation campaigns.")
     var batchSize: Int = 5_000
 
+    @Option(help: "Key file sealing proxy passwords, created (mode 0600) if missing; $DOMAINFLOW_SECRET_KEY overrides it (default: next to the embedded data, or ~/.config/domainflow/secret.key).")
+    var secretKeyFile: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func authConfiguration() throws -> AuthConfiguration {
@@ -127,6 +131,9 @@ struct Serve: AsyncParsableCommand {
 
         let server: DomainFlowServer
         do {
+            let keyFile = secretKeyFile ?? (getuid() == 0 ? "/var/lib/domainflow/secret.key"
+                : (ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"] ?? NSHomeDirectory() + "/.config") + "/domainflow/secret.key")
+            config.secrets = try SecretBox.load(keyFile: keyFile)
             _ = try await AdminBootstrap.ensureAdmin(store: store, bcryptCost: auth.bcryptCost, logger: logger)
             server = try await DomainFlowServer.start(configuration: config)
         } catch {

@@ -13,7 +13,7 @@ struct AuthHarness {
     let store: Store
     let adminPassword = "correct horse battery staple"
 
-    static func with(_ configure: (inout AuthConfiguration) -> Void = { _ in },
+    static func with(_ configure: (inout AuthConfiguration) -> Void = { _ in }, secrets: SecretBox? = nil,
                      _ body: (AuthHarness) async throws -> Void) async throws {
         let store = try await TestDatabase.store()
         var auth = AuthConfiguration()
@@ -21,7 +21,7 @@ struct AuthHarness {
         configure(&auth)
         let created = try await AdminBootstrap.createAdmin(store: store, username: "admin", email: "admin@example.com",
                                                            bcryptCost: 4)
-        try await TestServer.with({ $0.store = store; $0.authentication = .required(auth) }) { server in
+        try await TestServer.with({ $0.store = store; $0.authentication = .required(auth); $0.secrets = secrets }) { server in
             let harness = AuthHarness(server: server, store: store)
             // First login must change the one-time password.
             let client = try await server.client()

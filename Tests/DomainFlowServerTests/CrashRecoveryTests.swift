@@ -20,8 +20,11 @@ import Testing
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--socket", socket, "--database-url", database, "--log-level", "warning",
                              "--trust-peer-uid", "\(getuid())=admin", "--engine-workers", "2", "--lease-seconds", "2",
-                             "--batch-size", "2000"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["DOMAINFLOW_ADMIN_PASSWORD": "crash test admin password"]) { $1 }
+                             "--batch-size", "2000", "--secret-key-file", socket + ".key"]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "DOMAINFLOW_ADMIN_PASSWORD": "crash test admin password",
+            "DOMAINFLOW_SECRET_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",  // a fixed test key: both servers share it
+        ]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -18,7 +18,7 @@ touch "$work/domainflow/__init__.py" "$work/domainflow/v1/__init__.py"
 # whose password is known here so the test can also log in by password.
 chmod 755 "$work"
 export DOMAINFLOW_ADMIN_PASSWORD="interop admin password"
-"$server" --socket "$work/s.sock" --log-level warning --data-dir "$work/pg" --trust-peer-uid "$(id -u)=admin" &
+"$server" --socket "$work/s.sock" --log-level warning --data-dir "$work/pg" --secret-key-file "$work/secret.key" --trust-peer-uid "$(id -u)=admin" &
 server_pid=$!
 for _ in $(seq 600); do [[ -S "$work/s.sock" ]] && break; sleep 0.1; done
 DOMAINFLOW_SOCKET="$work/s.sock" PYTHONPATH="$work" python3 "$root/Tests/Interop/test_protocol.py"

@@ -5,6 +5,7 @@
 #include "domainflow/v1/envelope.pb-c.h"
 #include "domainflow/v1/keywords.pb-c.h"
 #include "domainflow/v1/personas.pb-c.h"
+#include "domainflow/v1/proxies.pb-c.h"
 #include "domainflow/v1/server.pb-c.h"
 #include "domainflow/v1/users.pb-c.h"
 
@@ -49,6 +50,11 @@ static inline const ProtobufCMessageDescriptor *domainflow__v1__persona_request_
 static inline const ProtobufCMessageDescriptor *domainflow__v1__persona_id_request__descriptor_ptr(void) { return &domainflow__v1__persona_id_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__list_personas_request__descriptor_ptr(void) { return &domainflow__v1__list_personas_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__list_personas_response__descriptor_ptr(void) { return &domainflow__v1__list_personas_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__proxy__descriptor_ptr(void) { return &domainflow__v1__proxy__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__proxy_request__descriptor_ptr(void) { return &domainflow__v1__proxy_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__proxy_id_request__descriptor_ptr(void) { return &domainflow__v1__proxy_id_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__list_proxies_request__descriptor_ptr(void) { return &domainflow__v1__list_proxies_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *domainflow__v1__list_proxies_response__descriptor_ptr(void) { return &domainflow__v1__list_proxies_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__ping_request__descriptor_ptr(void) { return &domainflow__v1__ping_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__ping_response__descriptor_ptr(void) { return &domainflow__v1__ping_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *domainflow__v1__server_info_request__descriptor_ptr(void) { return &domainflow__v1__server_info_request__descriptor; }

@@ -50,6 +50,7 @@ public final class DomainFlowServer: Sendable {
             CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
             KeywordSetsService.register(into: &router, auth: auth)
             PersonasService.register(into: &router, auth: auth)
+            ProxiesService.register(into: &router, auth: auth, secrets: configuration.secrets)
             authenticator = auth
         }
         let state = ServerShared(configuration: configuration, router: router, authenticator: authenticator)

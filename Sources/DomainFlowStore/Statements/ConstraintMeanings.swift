@@ -41,6 +41,8 @@ public enum ConstraintMeanings {
         "keyword_rules_context_range": "context_chars must be between 0 and 1000",
         "keyword_rules_keyword_not_empty": "a rule's keyword must not be empty",
         "proxies_protocol_check": "proxy protocol must be http, https, socks5 or socks4",
+        "proxies_owner_name_unique": "you already have a proxy with this name",
+        "proxies_name_not_blank": "name must not be empty",
         "proxies_port_range": "port must be between 1 and 65535",
         "proxies_latency_nonnegative": "latency must not be negative",
     ]

@@ -236,6 +236,35 @@ public enum StatementRegistry {
     ])
 
     // MARK: proxies
+    public static let proxyColumns = """
+        id, name, description, address, protocol, username, password_hash IS NOT NULL, host, port, is_enabled, is_healthy,
+        last_status, last_checked_at, latency_ms, city, country_code, provider, user_id
+        """
+    /// $1 name … $12 owner; $6 the encrypted password (never a plain one).
+    public static let createProxy = Statement("proxies_create", """
+        INSERT INTO proxies (name, description, address, protocol, username, password_hash, host, port, is_enabled,
+                             city, country_code, provider, user_id)
+        VALUES ($1, $2, $7::text || ':' || $8::integer, $3, $4, $6, $7::text, $8::integer, $5, $9, $10, $11, $12)
+        RETURNING \(proxyColumns)
+        """)
+    public static let proxyByID = Statement("proxies_by_id",
+        "SELECT \(proxyColumns) FROM proxies WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR UPDATE")
+    /// $1 id, $2 name, … $6 encrypted password, $7 whether to replace the stored one.
+    public static let updateProxy = Statement("proxies_update", """
+        UPDATE proxies SET name = $2, description = $3, protocol = $4, username = $5,
+                           password_hash = CASE WHEN $7::boolean THEN $6 ELSE password_hash END,
+                           host = $8::text, port = $9::integer, address = $8::text || ':' || $9::integer,
+                           is_enabled = $10, city = $11,
+                           country_code = $12, provider = $13, updated_at = now()
+        WHERE id = $1 RETURNING \(proxyColumns)
+        """)
+    public static let deleteProxy = Statement("proxies_delete", "DELETE FROM proxies WHERE id = $1")
+    public static let listProxies = Statement("proxies_list", """
+        SELECT \(proxyColumns) FROM proxies
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
+          AND (NOT $3 OR is_enabled)
+        ORDER BY name, id LIMIT $4 OFFSET $5
+        """)
     public static let insertProxy = Statement("proxies_insert", """
         INSERT INTO proxies (name, address, protocol, host, port)
         VALUES ($1, $2, $3, $4, $5)
@@ -272,6 +301,7 @@ public enum StatementRegistry {
         patternNextOffset, reservePatternRange, createBatches,
         beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
         generatedDomainsPage,
+        createProxy, proxyByID, updateProxy, deleteProxy, listProxies,
         createPersona, personaByID, updatePersona, deletePersona, listPersonas,
         createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,
         deleteRulesOfKeywordSet,

@@ -75,6 +75,13 @@ public enum Methods {
     public static let updatePersona = Method<PersonaRequest, PersonaInfo>(number: 99, name: "UpdatePersona", access: .writer)
     public static let deletePersona = Method<IDRequest, PersonaInfo>(number: 100, name: "DeletePersona", access: .writer)
 
+    // proxies.proto
+    public static let createProxy = Method<ProxyRequest, ProxyInfo>(number: 128, name: "CreateProxy", access: .writer)
+    public static let getProxy = Method<IDRequest, ProxyInfo>(number: 129, name: "GetProxy", access: .reader)
+    public static let listProxies = Method<ListProxiesRequest, ListProxiesResponse>(number: 130, name: "ListProxies", access: .reader)
+    public static let updateProxy = Method<ProxyRequest, ProxyInfo>(number: 131, name: "UpdateProxy", access: .writer)
+    public static let deleteProxy = Method<IDRequest, ProxyInfo>(number: 132, name: "DeleteProxy", access: .writer)
+
     // keywords.proto
     public static let createKeywordSet = Method<CreateKeywordSetRequest, KeywordSetInfo>(number: 160, name: "CreateKeywordSet", access: .writer)
     public static let getKeywordSet = Method<IDRequest, KeywordSetInfo>(number: 161, name: "GetKeywordSet", access: .reader)

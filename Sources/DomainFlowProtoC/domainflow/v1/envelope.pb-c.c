@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[39] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[44] =
 {
   {
     "call_id",
@@ -882,6 +882,66 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "create_proxy",
+    128,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, create_proxy),
+    &domainflow__v1__proxy_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_proxy",
+    129,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, get_proxy),
+    &domainflow__v1__proxy_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_proxies",
+    130,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, list_proxies),
+    &domainflow__v1__list_proxies_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_proxy",
+    131,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, update_proxy),
+    &domainflow__v1__proxy_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_proxy",
+    132,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, delete_proxy),
+    &domainflow__v1__proxy_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_keyword_set",
     160,
     PROTOBUF_C_LABEL_NONE,
@@ -972,51 +1032,57 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   22,   /* field[22] = cancel_campaign */
   9,   /* field[9] = change_password */
   16,   /* field[16] = create_campaign */
-  32,   /* field[32] = create_keyword_set */
+  37,   /* field[37] = create_keyword_set */
   27,   /* field[27] = create_persona */
+  32,   /* field[32] = create_proxy */
   10,   /* field[10] = create_user */
   23,   /* field[23] = delete_campaign */
-  36,   /* field[36] = delete_keyword_set */
+  41,   /* field[41] = delete_keyword_set */
   31,   /* field[31] = delete_persona */
+  36,   /* field[36] = delete_proxy */
   14,   /* field[14] = delete_user */
   17,   /* field[17] = get_campaign */
-  33,   /* field[33] = get_keyword_set */
+  38,   /* field[38] = get_keyword_set */
   28,   /* field[28] = get_persona */
+  33,   /* field[33] = get_proxy */
   12,   /* field[12] = get_user */
-  37,   /* field[37] = list_audit_logs */
+  42,   /* field[42] = list_audit_logs */
   18,   /* field[18] = list_campaigns */
-  34,   /* field[34] = list_keyword_sets */
+  39,   /* field[39] = list_keyword_sets */
   29,   /* field[29] = list_personas */
+  34,   /* field[34] = list_proxies */
   11,   /* field[11] = list_users */
   6,   /* field[6] = login */
   7,   /* field[7] = logout */
   20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
   24,   /* field[24] = preview_generation */
-  38,   /* field[38] = purge_audit_logs */
+  43,   /* field[43] = purge_audit_logs */
   15,   /* field[15] = reset_password */
   21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
   19,   /* field[19] = start_campaign */
   26,   /* field[26] = stream_generated_domains */
   1,   /* field[1] = timeout_millis */
-  35,   /* field[35] = update_keyword_set */
+  40,   /* field[40] = update_keyword_set */
   30,   /* field[30] = update_persona */
+  35,   /* field[35] = update_proxy */
   13,   /* field[13] = update_user */
   25,   /* field[25] = watch_campaign */
   5,   /* field[5] = watch_server_stats */
   8,   /* field[8] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__request__number_ranges[7 + 1] =
+static const ProtobufCIntRange domainflow__v1__request__number_ranges[8 + 1] =
 {
   { 1, 0 },
   { 16, 3 },
   { 32, 6 },
   { 64, 16 },
   { 96, 27 },
-  { 160, 32 },
-  { 224, 37 },
-  { 0, 39 }
+  { 128, 32 },
+  { 160, 37 },
+  { 224, 42 },
+  { 0, 44 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -1026,10 +1092,10 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  39,
+  44,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
-  7,  domainflow__v1__request__number_ranges,
+  8,  domainflow__v1__request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -1135,7 +1201,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[37] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[42] =
 {
   {
     "call_id",
@@ -1498,6 +1564,66 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "create_proxy",
+    128,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, create_proxy),
+    &domainflow__v1__proxy__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "get_proxy",
+    129,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, get_proxy),
+    &domainflow__v1__proxy__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_proxies",
+    130,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, list_proxies),
+    &domainflow__v1__list_proxies_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_proxy",
+    131,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, update_proxy),
+    &domainflow__v1__proxy__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delete_proxy",
+    132,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, delete_proxy),
+    &domainflow__v1__proxy__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_keyword_set",
     160,
     PROTOBUF_C_LABEL_NONE,
@@ -1587,50 +1713,56 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   20,   /* field[20] = cancel_campaign */
   7,   /* field[7] = change_password */
   14,   /* field[14] = create_campaign */
-  30,   /* field[30] = create_keyword_set */
+  35,   /* field[35] = create_keyword_set */
   25,   /* field[25] = create_persona */
+  30,   /* field[30] = create_proxy */
   8,   /* field[8] = create_user */
   21,   /* field[21] = delete_campaign */
-  34,   /* field[34] = delete_keyword_set */
+  39,   /* field[39] = delete_keyword_set */
   29,   /* field[29] = delete_persona */
+  34,   /* field[34] = delete_proxy */
   12,   /* field[12] = delete_user */
   15,   /* field[15] = get_campaign */
-  31,   /* field[31] = get_keyword_set */
+  36,   /* field[36] = get_keyword_set */
   26,   /* field[26] = get_persona */
+  31,   /* field[31] = get_proxy */
   10,   /* field[10] = get_user */
-  35,   /* field[35] = list_audit_logs */
+  40,   /* field[40] = list_audit_logs */
   16,   /* field[16] = list_campaigns */
-  32,   /* field[32] = list_keyword_sets */
+  37,   /* field[37] = list_keyword_sets */
   27,   /* field[27] = list_personas */
+  32,   /* field[32] = list_proxies */
   9,   /* field[9] = list_users */
   4,   /* field[4] = login */
   5,   /* field[5] = logout */
   18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
   22,   /* field[22] = preview_generation */
-  36,   /* field[36] = purge_audit_logs */
+  41,   /* field[41] = purge_audit_logs */
   13,   /* field[13] = reset_password */
   19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
   17,   /* field[17] = start_campaign */
   24,   /* field[24] = stream_generated_domains */
-  33,   /* field[33] = update_keyword_set */
+  38,   /* field[38] = update_keyword_set */
   28,   /* field[28] = update_persona */
+  33,   /* field[33] = update_proxy */
   11,   /* field[11] = update_user */
   23,   /* field[23] = watch_campaign */
   3,   /* field[3] = watch_server_stats */
   6,   /* field[6] = who_am_i */
 };
-static const ProtobufCIntRange domainflow__v1__response__number_ranges[7 + 1] =
+static const ProtobufCIntRange domainflow__v1__response__number_ranges[8 + 1] =
 {
   { 1, 0 },
   { 16, 1 },
   { 32, 4 },
   { 64, 14 },
   { 96, 25 },
-  { 160, 30 },
-  { 224, 35 },
-  { 0, 37 }
+  { 128, 30 },
+  { 160, 35 },
+  { 224, 40 },
+  { 0, 42 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -1640,10 +1772,10 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  37,
+  42,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
-  7,  domainflow__v1__response__number_ranges,
+  8,  domainflow__v1__response__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -20,6 +20,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "domainflow/v1/campaigns.pb-c.h"
 #include "domainflow/v1/keywords.pb-c.h"
 #include "domainflow/v1/personas.pb-c.h"
+#include "domainflow/v1/proxies.pb-c.h"
 
 typedef struct Domainflow__V1__Hello Domainflow__V1__Hello;
 typedef struct Domainflow__V1__HelloReply Domainflow__V1__HelloReply;
@@ -126,6 +127,11 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_PERSONAS = 98,
   DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_PERSONA = 99,
   DOMAINFLOW__V1__REQUEST__METHOD_DELETE_PERSONA = 100,
+  DOMAINFLOW__V1__REQUEST__METHOD_CREATE_PROXY = 128,
+  DOMAINFLOW__V1__REQUEST__METHOD_GET_PROXY = 129,
+  DOMAINFLOW__V1__REQUEST__METHOD_LIST_PROXIES = 130,
+  DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_PROXY = 131,
+  DOMAINFLOW__V1__REQUEST__METHOD_DELETE_PROXY = 132,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_KEYWORD_SET = 160,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_KEYWORD_SET = 161,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_KEYWORD_SETS = 162,
@@ -185,6 +191,11 @@ struct  Domainflow__V1__Request
     Domainflow__V1__ListPersonasRequest *list_personas;
     Domainflow__V1__PersonaRequest *update_persona;
     Domainflow__V1__PersonaIdRequest *delete_persona;
+    Domainflow__V1__ProxyRequest *create_proxy;
+    Domainflow__V1__ProxyIdRequest *get_proxy;
+    Domainflow__V1__ListProxiesRequest *list_proxies;
+    Domainflow__V1__ProxyRequest *update_proxy;
+    Domainflow__V1__ProxyIdRequest *delete_proxy;
     Domainflow__V1__CreateKeywordSetRequest *create_keyword_set;
     Domainflow__V1__KeywordSetIdRequest *get_keyword_set;
     Domainflow__V1__ListKeywordSetsRequest *list_keyword_sets;
@@ -267,6 +278,11 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PERSONAS = 98,
   DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_PERSONA = 99,
   DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_PERSONA = 100,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_PROXY = 128,
+  DOMAINFLOW__V1__RESPONSE__METHOD_GET_PROXY = 129,
+  DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PROXIES = 130,
+  DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_PROXY = 131,
+  DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_PROXY = 132,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_KEYWORD_SET = 160,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_KEYWORD_SET = 161,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_KEYWORD_SETS = 162,
@@ -316,6 +332,11 @@ struct  Domainflow__V1__Response
     Domainflow__V1__ListPersonasResponse *list_personas;
     Domainflow__V1__Persona *update_persona;
     Domainflow__V1__Persona *delete_persona;
+    Domainflow__V1__Proxy *create_proxy;
+    Domainflow__V1__Proxy *get_proxy;
+    Domainflow__V1__ListProxiesResponse *list_proxies;
+    Domainflow__V1__Proxy *update_proxy;
+    Domainflow__V1__Proxy *delete_proxy;
     Domainflow__V1__KeywordSet *create_keyword_set;
     Domainflow__V1__KeywordSet *get_keyword_set;
     Domainflow__V1__ListKeywordSetsResponse *list_keyword_sets;

@@ -1,0 +1,154 @@
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// The proxies service: create, get, list, full update, delete. Owner-scoped and audited.
+/// Passwords are sealed with the server's `SecretBox` and never returned, logged or audited.
+enum ProxiesService {
+    static func register(into router: inout Router, auth: Authenticator, secrets: SecretBox?) {
+        let pool = auth.store.pool
+
+        router.unary(Methods.createProxy) { request, context in
+            let principal = try context.requirePrincipal()
+            let v = try validated(request)
+            let sealed = try seal(request, secrets)
+            return try await pool.withTransaction { c in
+                let row = try c.execute(StatementRegistry.createProxy, [
+                    .text(v.name), v.description, .text(request.proxyProtocol.name), v.username, .bool(!request.disabled),
+                    sealed.map(PGValue.text), .text(v.host), .int(Int64(request.port)), v.city, v.countryCode, v.provider,
+                    .uuid(principal.userID),
+                ]).first!
+                let proxy = try info(row)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_create",
+                                         resourceType: "proxy", resourceID: try row.uuid(0),
+                                         details: ["name": proxy.name, "address": proxy.address, "protocol": proxy.proxyProtocol.name,
+                                                   "password_set": sealed != nil])
+                return proxy
+            }
+        }
+
+        router.unary(Methods.getProxy) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            return try await pool.withTransaction { c in try find(c, id, principal) }
+        }
+
+        router.unary(Methods.listProxies) { request, context in
+            let principal = try context.requirePrincipal()
+            let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
+            let rows = try await pool.withConnection(retryTransient: true) { c in
+                try c.execute(StatementRegistry.listProxies, [
+                    principal.isAdmin ? nil : .uuid(principal.userID), request.nameContains.isEmpty ? nil : .text(request.nameContains),
+                    .bool(request.enabledOnly), .int(limit + 1), .int(offset),
+                ]).rows.map(info)
+            }
+            return ListProxiesResponse(proxies: Array(rows.prefix(limit)), nextPageToken: rows.count > limit ? String(offset + limit) : "")
+        }
+
+        router.unary(Methods.updateProxy) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            let v = try validated(request)
+            let sealed = request.setPassword ? try seal(request, secrets) : nil
+            return try await pool.withTransaction { c in
+                _ = try find(c, id, principal)
+                let proxy = try info(try c.execute(StatementRegistry.updateProxy, [
+                    .uuid(id), .text(v.name), v.description, .text(request.proxyProtocol.name), v.username,
+                    sealed.map(PGValue.text), .bool(request.setPassword), .text(v.host), .int(Int64(request.port)),
+                    .bool(!request.disabled), v.city, v.countryCode, v.provider,
+                ]).first!)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_update",
+                                         resourceType: "proxy", resourceID: id,
+                                         details: ["name": proxy.name, "address": proxy.address, "password_changed": request.setPassword])
+                return proxy
+            }
+        }
+
+        router.unary(Methods.deleteProxy) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            return try await pool.withTransaction { c in
+                let proxy = try find(c, id, principal)
+                _ = try c.execute(StatementRegistry.deleteProxy, [.uuid(id)])
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_delete",
+                                         resourceType: "proxy", resourceID: id, details: ["name": proxy.name])
+                return proxy
+            }
+        }
+    }
+
+    private struct Validated {
+        let name: String, host: String
+        let description, username, city, countryCode, provider: PGValue?
+    }
+
+    private static func validated(_ r: ProxyRequest) throws -> Validated {
+        let name = r.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+        guard r.proxyProtocol != .unspecified else { throw RPCError.invalidArgument("protocol: http, https, socks5 or socks4") }
+        let host = r.host.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !host.isEmpty, host.utf8.count <= 253,
+              ResolverAddress.isIPv4(host) || ResolverAddress.isIPv6(host)
+                || host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ label in
+                    !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+                }) else {
+            throw RPCError.invalidArgument("host: '\(r.host)' is not a hostname or IP address")
+        }
+        guard (1...65535).contains(r.port) else { throw RPCError.invalidArgument("port: must be 1 to 65535") }
+        guard r.username.utf8.count <= 255, !r.username.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            throw RPCError.invalidArgument("username: at most 255 characters, no CR, LF or NUL")
+        }
+        if r.proxyProtocol == .socks4 && r.setPassword {
+            throw RPCError.invalidArgument("password: SOCKS4 has no passwords (only a user id)")
+        }
+        guard r.countryCode.isEmpty || r.countryCode.range(of: "^[A-Za-z]{2}$", options: .regularExpression) != nil else {
+            throw RPCError.invalidArgument("country_code: two letters (ISO 3166-1 alpha-2)")
+        }
+        func text(_ s: String, max: Int, _ field: String) throws -> PGValue? {
+            guard s.count <= max else { throw RPCError.invalidArgument("\(field): at most \(max) characters") }
+            return s.isEmpty ? nil : .text(s)
+        }
+        return Validated(name: name, host: host, description: try text(r.description, max: 10_000, "description"),
+                         username: try text(r.username, max: 255, "username"), city: try text(r.city, max: 100, "city"),
+                         countryCode: r.countryCode.isEmpty ? nil : .text(r.countryCode.uppercased()),
+                         provider: try text(r.provider, max: 100, "provider"))
+    }
+
+    private static func seal(_ r: ProxyRequest, _ secrets: SecretBox?) throws -> String? {
+        guard r.setPassword, !r.password.isEmpty else { return nil }
+        guard r.password.utf8.count <= 1024 else { throw RPCError.invalidArgument("password: at most 1024 bytes") }
+        guard let secrets else { throw RPCError(.failedPrecondition, "this server has no secret key, so it cannot store proxy passwords") }
+        return try secrets.seal(r.password)
+    }
+
+    private static func info(_ row: Row) throws -> ProxyInfo {
+        var p = ProxyInfo()
+        p.id = try row.uuid(0).uuidString.lowercased()
+        p.name = try row.string(1)
+        p.description = row.optionalString(2) ?? ""
+        p.address = try row.string(3)
+        p.proxyProtocol = ProxyProtocol(name: row.optionalString(4) ?? "") ?? .unspecified
+        p.username = row.optionalString(5) ?? ""
+        p.hasPassword = try row.bool(6)
+        p.host = row.optionalString(7) ?? ""
+        p.port = UInt32(try row.optionalInt(8) ?? 0)
+        p.enabled = try row.optionalBool(9) ?? false
+        p.healthy = try row.optionalBool(10) ?? false
+        p.lastStatus = row.optionalString(11) ?? ""
+        p.lastCheckedAtMicros = try row.optionalDate(12).map(Micros.of) ?? 0
+        p.latencyMs = UInt32(try row.optionalInt(13) ?? 0)
+        p.city = row.optionalString(14) ?? ""
+        p.countryCode = row.optionalString(15) ?? ""
+        p.provider = row.optionalString(16) ?? ""
+        p.ownerID = try row.optionalUUID(17)?.uuidString.lowercased() ?? ""
+        return p
+    }
+
+    /// The proxy, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
+    private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> ProxyInfo {
+        guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+            throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())")
+        }
+        return try info(row)
+    }
+}
