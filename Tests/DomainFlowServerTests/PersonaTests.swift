@@ -107,3 +107,51 @@ import Testing
         }
     }
 }
+
+/// TestDnsPersona against a real authoritative server (nsd, started by Scripts/test on loopback).
+@Suite struct DnsPersonaCheckTests {
+    static func testDNS() throws -> String {
+        guard let address = ProcessInfo.processInfo.environment["DOMAINFLOW_TEST_DNS"], !address.isEmpty else {
+            throw TestFailure("DOMAINFLOW_TEST_DNS is not set: run the tests with Scripts/test, which starts nsd")
+        }
+        return address
+    }
+
+    static func results(_ client: DomainFlowClient, _ id: String, _ name: String) async throws -> [DnsTestResult] {
+        try await client.unary(Methods.testDnsPersona, TestDnsPersonaRequest(id: id, name: name)).results
+    }
+
+    @Test func answersNxdomainRefusedAndTimeoutEachReported() async throws {
+        let server = try Self.testDNS()
+        try await AuthHarness.with { h in try await Self.check(h, server) }
+    }
+
+    static func check(_ h: AuthHarness, _ server: String) async throws {
+        let client = try await h.admin()
+        var dns = DnsPersona()
+        dns.resolvers = [Resolver(address: server), Resolver(address: "127.0.0.1:9")]  // nothing answers on port 9
+        dns.recordTypes = ["A", "AAAA", "MX", "TXT", "CNAME"]
+        dns.timeoutMillis = 300
+        dns.nxdomainQuorum = 1
+        let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "lab", dns: dns))
+        let id = persona.id
+        let www = try await Self.results(client, id, "www.dftest.example")
+        let live = www.filter { $0.resolver == server }
+        #expect(live.first { $0.recordType == "A" }?.answers == ["192.0.2.10"])
+        #expect(live.first { $0.recordType == "AAAA" }?.answers == ["2001:db8:0:0:0:0:0:10"])
+        #expect(live.first { $0.recordType == "MX" }?.outcome == .noRecords)
+        #expect(www.filter { $0.resolver == "127.0.0.1:9" }.allSatisfy { $0.outcome == .timeout }, "a dead resolver times out")
+        let mail = try await Self.results(client, id, "mail.dftest.example").filter { $0.resolver == server }
+        #expect(mail.first { $0.recordType == "MX" }?.answers == ["10 mx.dftest.example"])
+        let txt = try await Self.results(client, id, "txt.dftest.example").filter { $0.resolver == server }
+        #expect(txt.first { $0.recordType == "TXT" }?.answers == ["v=spf1 -allsecond part"])
+        let alias = try await Self.results(client, id, "alias.dftest.example").filter { $0.resolver == server }
+        #expect(alias.first { $0.recordType == "CNAME" }?.answers == ["www.dftest.example"])
+        let missing = try await Self.results(client, id, "nope.dftest.example").filter { $0.resolver == server }
+        #expect(missing.allSatisfy { $0.outcome == .nxdomain })
+        let elsewhere = try await Self.results(client, id, "www.not-served.example").filter { $0.resolver == server }
+        #expect(elsewhere.allSatisfy { $0.outcome == .refused })
+        await expectCode(.invalidArgument) { try await client.unary(Methods.testDnsPersona, TestDnsPersonaRequest(id: persona.id, name: "bad name")) }
+        await client.close()
+    }
+}

@@ -25,6 +25,15 @@ public enum Hostname {
         return "xn--" + encoded
     }
 
+    /// The ASCII (IDNA) form of a whole name, lower-cased, without a trailing dot; nil if it is not a hostname.
+    public static func asciiName(_ name: String) -> String? {
+        let trimmed = name.hasSuffix(".") ? String(name.dropLast()) : name
+        let labels = trimmed.split(separator: ".", omittingEmptySubsequences: false).map { asciiLabel(String($0)) }
+        guard labels.allSatisfy({ $0 != nil }) else { return nil }
+        let ascii = labels.map { $0! }.joined(separator: ".")
+        return isValid(ascii) ? ascii : nil
+    }
+
     /// Whether `name` (ASCII) is a valid hostname.
     public static func isValid(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= maxLength else { return false }

@@ -1,3 +1,5 @@
+import DomainFlowCore
+import DomainFlowEngine
 import DomainFlowStore
 import DomainFlowWire
 import Foundation
@@ -50,6 +52,17 @@ enum PersonasService {
                                          resourceType: "persona", resourceID: id, details: ["name": persona.name, "kind": persona.kind.name])
                 return persona
             }
+        }
+
+        router.unary(Methods.testDnsPersona) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            guard let name = Hostname.asciiName(request.name) else {
+                throw RPCError.invalidArgument("name: '\(request.name)' is not a valid hostname")
+            }
+            let persona = try await pool.withTransaction { c in try find(c, id, principal) }
+            guard let dns = persona.dns else { throw RPCError(.failedPrecondition, "persona \(persona.name) is not a DNS persona") }
+            return TestDnsPersonaResponse(results: try await DNSPersonaTester.run(dns, name: name))
         }
 
         router.unary(Methods.deletePersona) { request, context in

@@ -74,6 +74,7 @@ public enum Methods {
     public static let listPersonas = Method<ListPersonasRequest, ListPersonasResponse>(number: 98, name: "ListPersonas", access: .reader)
     public static let updatePersona = Method<PersonaRequest, PersonaInfo>(number: 99, name: "UpdatePersona", access: .writer)
     public static let deletePersona = Method<IDRequest, PersonaInfo>(number: 100, name: "DeletePersona", access: .writer)
+    public static let testDnsPersona = Method<TestDnsPersonaRequest, TestDnsPersonaResponse>(number: 101, name: "TestDnsPersona", access: .reader)
 
     // proxies.proto
     public static let createProxy = Method<ProxyRequest, ProxyInfo>(number: 128, name: "CreateProxy", access: .writer)

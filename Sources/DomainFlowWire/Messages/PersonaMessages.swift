@@ -162,3 +162,47 @@ public struct ListPersonasResponse: WireMessage, Equatable {
     }
     public var fields: ProtoFields { [1: .list(personas.map { .message($0.fields) }), 2: .string(nextPageToken)] }
 }
+
+public struct TestDnsPersonaRequest: WireMessage, Equatable {
+    public var id: String
+    public var name: String
+    public init(id: String, name: String) { self.id = id; self.name = name }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), name: f.string(2)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .string(name)] }
+}
+
+/// `DnsTestOutcome`.
+public enum DnsTestOutcome: Int32, Sendable, CaseIterable {
+    case unspecified = 0, answer, noRecords, nxdomain, servfail, refused, timeout, error
+}
+
+/// `DnsTestResult`: one resolver's answer for one record type.
+public struct DnsTestResult: WireMessage, Equatable {
+    public var resolver: String
+    public var recordType: String
+    public var outcome: DnsTestOutcome
+    public var answers: [String]
+    public var millis: UInt32
+    public var error: String
+    public init(resolver: String, recordType: String, outcome: DnsTestOutcome, answers: [String] = [], millis: UInt32, error: String = "") {
+        self.resolver = resolver; self.recordType = recordType; self.outcome = outcome; self.answers = answers
+        self.millis = millis; self.error = error
+    }
+    public init(fields f: ProtoFields) throws {
+        self.init(resolver: f.string(1), recordType: f.string(2), outcome: try decodeEnum(f.int32(3), "outcome"),
+                  answers: f.list(4).compactMap { if case .string(let s) = $0 { s } else { nil } }, millis: f.uint32(5), error: f.string(6))
+    }
+    public var fields: ProtoFields {
+        [1: .string(resolver), 2: .string(recordType), 3: .int(Int64(outcome.rawValue)),
+         4: answers.isEmpty ? nil : .list(answers.map { .string($0) }), 5: .uint(UInt64(millis)), 6: .string(error)]
+    }
+}
+
+public struct TestDnsPersonaResponse: WireMessage, Equatable {
+    public var results: [DnsTestResult]
+    public init(results: [DnsTestResult]) { self.results = results }
+    public init(fields f: ProtoFields) throws {
+        results = try f.list(1).compactMap { if case .message(let m) = $0 { try DnsTestResult(fields: m) } else { nil } }
+    }
+    public var fields: ProtoFields { [1: .list(results.map { .message($0.fields) })] }
+}

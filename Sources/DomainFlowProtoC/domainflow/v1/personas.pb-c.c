@@ -412,6 +412,141 @@ void   domainflow__v1__list_personas_response__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__list_personas_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__test_dns_persona_request__init
+                     (Domainflow__V1__TestDnsPersonaRequest         *message)
+{
+  static const Domainflow__V1__TestDnsPersonaRequest init_value = DOMAINFLOW__V1__TEST_DNS_PERSONA_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_dns_persona_request__get_packed_size
+                     (const Domainflow__V1__TestDnsPersonaRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_dns_persona_request__pack
+                     (const Domainflow__V1__TestDnsPersonaRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_dns_persona_request__pack_to_buffer
+                     (const Domainflow__V1__TestDnsPersonaRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestDnsPersonaRequest *
+       domainflow__v1__test_dns_persona_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestDnsPersonaRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__test_dns_persona_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_dns_persona_request__free_unpacked
+                     (Domainflow__V1__TestDnsPersonaRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__dns_test_result__init
+                     (Domainflow__V1__DnsTestResult         *message)
+{
+  static const Domainflow__V1__DnsTestResult init_value = DOMAINFLOW__V1__DNS_TEST_RESULT__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__dns_test_result__get_packed_size
+                     (const Domainflow__V1__DnsTestResult *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__dns_test_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__dns_test_result__pack
+                     (const Domainflow__V1__DnsTestResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__dns_test_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__dns_test_result__pack_to_buffer
+                     (const Domainflow__V1__DnsTestResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__dns_test_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__DnsTestResult *
+       domainflow__v1__dns_test_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__DnsTestResult *)
+     protobuf_c_message_unpack (&domainflow__v1__dns_test_result__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__dns_test_result__free_unpacked
+                     (Domainflow__V1__DnsTestResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__dns_test_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__test_dns_persona_response__init
+                     (Domainflow__V1__TestDnsPersonaResponse         *message)
+{
+  static const Domainflow__V1__TestDnsPersonaResponse init_value = DOMAINFLOW__V1__TEST_DNS_PERSONA_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_dns_persona_response__get_packed_size
+                     (const Domainflow__V1__TestDnsPersonaResponse *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_dns_persona_response__pack
+                     (const Domainflow__V1__TestDnsPersonaResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_dns_persona_response__pack_to_buffer
+                     (const Domainflow__V1__TestDnsPersonaResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestDnsPersonaResponse *
+       domainflow__v1__test_dns_persona_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestDnsPersonaResponse *)
+     protobuf_c_message_unpack (&domainflow__v1__test_dns_persona_response__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_dns_persona_response__free_unpacked
+                     (Domainflow__V1__TestDnsPersonaResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_dns_persona_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor domainflow__v1__resolver__field_descriptors[2] =
 {
   {
@@ -1287,6 +1422,198 @@ const ProtobufCMessageDescriptor domainflow__v1__list_personas_response__descrip
   (ProtobufCMessageInit) domainflow__v1__list_personas_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor domainflow__v1__test_dns_persona_request__field_descriptors[2] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestDnsPersonaRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestDnsPersonaRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_dns_persona_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  1,   /* field[1] = name */
+};
+static const ProtobufCIntRange domainflow__v1__test_dns_persona_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestDnsPersonaRequest",
+  "TestDnsPersonaRequest",
+  "Domainflow__V1__TestDnsPersonaRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestDnsPersonaRequest),
+  2,
+  domainflow__v1__test_dns_persona_request__field_descriptors,
+  domainflow__v1__test_dns_persona_request__field_indices_by_name,
+  1,  domainflow__v1__test_dns_persona_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_dns_persona_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__dns_test_result__field_descriptors[6] =
+{
+  {
+    "resolver",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsTestResult, resolver),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "record_type",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsTestResult, record_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsTestResult, outcome),
+    &domainflow__v1__dns_test_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answers",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__DnsTestResult, n_answers),
+    offsetof(Domainflow__V1__DnsTestResult, answers),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "millis",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsTestResult, millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsTestResult, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__dns_test_result__field_indices_by_name[] = {
+  3,   /* field[3] = answers */
+  5,   /* field[5] = error */
+  4,   /* field[4] = millis */
+  2,   /* field[2] = outcome */
+  1,   /* field[1] = record_type */
+  0,   /* field[0] = resolver */
+};
+static const ProtobufCIntRange domainflow__v1__dns_test_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__dns_test_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.DnsTestResult",
+  "DnsTestResult",
+  "Domainflow__V1__DnsTestResult",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__DnsTestResult),
+  6,
+  domainflow__v1__dns_test_result__field_descriptors,
+  domainflow__v1__dns_test_result__field_indices_by_name,
+  1,  domainflow__v1__dns_test_result__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__dns_test_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__test_dns_persona_response__field_descriptors[1] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__TestDnsPersonaResponse, n_results),
+    offsetof(Domainflow__V1__TestDnsPersonaResponse, results),
+    &domainflow__v1__dns_test_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_dns_persona_response__field_indices_by_name[] = {
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange domainflow__v1__test_dns_persona_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestDnsPersonaResponse",
+  "TestDnsPersonaResponse",
+  "Domainflow__V1__TestDnsPersonaResponse",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestDnsPersonaResponse),
+  1,
+  domainflow__v1__test_dns_persona_response__field_descriptors,
+  domainflow__v1__test_dns_persona_response__field_indices_by_name,
+  1,  domainflow__v1__test_dns_persona_response__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_dns_persona_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue domainflow__v1__persona_kind__enum_values_by_number[3] =
 {
   { "PERSONA_KIND_UNSPECIFIED", "DOMAINFLOW__V1__PERSONA_KIND__PERSONA_KIND_UNSPECIFIED", 0 },
@@ -1349,5 +1676,45 @@ const ProtobufCEnumDescriptor domainflow__v1__resolver_rotation__descriptor =
   domainflow__v1__resolver_rotation__enum_values_by_name,
   1,
   domainflow__v1__resolver_rotation__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue domainflow__v1__dns_test_outcome__enum_values_by_number[8] =
+{
+  { "DNS_TEST_OUTCOME_UNSPECIFIED", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_TEST_OUTCOME_UNSPECIFIED", 0 },
+  { "DNS_ANSWER", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_ANSWER", 1 },
+  { "DNS_NO_RECORDS", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_NO_RECORDS", 2 },
+  { "DNS_NXDOMAIN", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_NXDOMAIN", 3 },
+  { "DNS_SERVFAIL", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_SERVFAIL", 4 },
+  { "DNS_REFUSED", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_REFUSED", 5 },
+  { "DNS_TIMEOUT", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_TIMEOUT", 6 },
+  { "DNS_ERROR", "DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_ERROR", 7 },
+};
+static const ProtobufCIntRange domainflow__v1__dns_test_outcome__value_ranges[] = {
+{0, 0},{0, 8}
+};
+static const ProtobufCEnumValueIndex domainflow__v1__dns_test_outcome__enum_values_by_name[8] =
+{
+  { "DNS_ANSWER", 1 },
+  { "DNS_ERROR", 7 },
+  { "DNS_NO_RECORDS", 2 },
+  { "DNS_NXDOMAIN", 3 },
+  { "DNS_REFUSED", 5 },
+  { "DNS_SERVFAIL", 4 },
+  { "DNS_TEST_OUTCOME_UNSPECIFIED", 0 },
+  { "DNS_TIMEOUT", 6 },
+};
+const ProtobufCEnumDescriptor domainflow__v1__dns_test_outcome__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "domainflow.v1.DnsTestOutcome",
+  "DnsTestOutcome",
+  "Domainflow__V1__DnsTestOutcome",
+  "domainflow.v1",
+  8,
+  domainflow__v1__dns_test_outcome__enum_values_by_number,
+  8,
+  domainflow__v1__dns_test_outcome__enum_values_by_name,
+  1,
+  domainflow__v1__dns_test_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -127,6 +127,7 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_PERSONAS = 98,
   DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_PERSONA = 99,
   DOMAINFLOW__V1__REQUEST__METHOD_DELETE_PERSONA = 100,
+  DOMAINFLOW__V1__REQUEST__METHOD_TEST_DNS_PERSONA = 101,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_PROXY = 128,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_PROXY = 129,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_PROXIES = 130,
@@ -191,6 +192,7 @@ struct  Domainflow__V1__Request
     Domainflow__V1__ListPersonasRequest *list_personas;
     Domainflow__V1__PersonaRequest *update_persona;
     Domainflow__V1__PersonaIdRequest *delete_persona;
+    Domainflow__V1__TestDnsPersonaRequest *test_dns_persona;
     Domainflow__V1__ProxyRequest *create_proxy;
     Domainflow__V1__ProxyIdRequest *get_proxy;
     Domainflow__V1__ListProxiesRequest *list_proxies;
@@ -278,6 +280,7 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PERSONAS = 98,
   DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_PERSONA = 99,
   DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_PERSONA = 100,
+  DOMAINFLOW__V1__RESPONSE__METHOD_TEST_DNS_PERSONA = 101,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_PROXY = 128,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_PROXY = 129,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PROXIES = 130,
@@ -332,6 +335,7 @@ struct  Domainflow__V1__Response
     Domainflow__V1__ListPersonasResponse *list_personas;
     Domainflow__V1__Persona *update_persona;
     Domainflow__V1__Persona *delete_persona;
+    Domainflow__V1__TestDnsPersonaResponse *test_dns_persona;
     Domainflow__V1__Proxy *create_proxy;
     Domainflow__V1__Proxy *get_proxy;
     Domainflow__V1__ListProxiesResponse *list_proxies;

@@ -24,6 +24,9 @@ typedef struct Domainflow__V1__PersonaRequest Domainflow__V1__PersonaRequest;
 typedef struct Domainflow__V1__PersonaIdRequest Domainflow__V1__PersonaIdRequest;
 typedef struct Domainflow__V1__ListPersonasRequest Domainflow__V1__ListPersonasRequest;
 typedef struct Domainflow__V1__ListPersonasResponse Domainflow__V1__ListPersonasResponse;
+typedef struct Domainflow__V1__TestDnsPersonaRequest Domainflow__V1__TestDnsPersonaRequest;
+typedef struct Domainflow__V1__DnsTestResult Domainflow__V1__DnsTestResult;
+typedef struct Domainflow__V1__TestDnsPersonaResponse Domainflow__V1__TestDnsPersonaResponse;
 
 
 /* --- enums --- */
@@ -51,6 +54,17 @@ typedef enum _Domainflow__V1__ResolverRotation {
   DOMAINFLOW__V1__RESOLVER_ROTATION__SEQUENTIAL_FAILOVER = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__RESOLVER_ROTATION)
 } Domainflow__V1__ResolverRotation;
+typedef enum _Domainflow__V1__DnsTestOutcome {
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_TEST_OUTCOME_UNSPECIFIED = 0,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_ANSWER = 1,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_NO_RECORDS = 2,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_NXDOMAIN = 3,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_SERVFAIL = 4,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_REFUSED = 5,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_TIMEOUT = 6,
+  DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_ERROR = 7
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__DNS_TEST_OUTCOME)
+} Domainflow__V1__DnsTestOutcome;
 
 /* --- messages --- */
 
@@ -250,6 +264,47 @@ struct  Domainflow__V1__ListPersonasResponse
     , 0,NULL, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Resolves `name` through each of a DNS persona's resolvers, for each of its record types.
+ */
+struct  Domainflow__V1__TestDnsPersonaRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  char *name;
+};
+#define DOMAINFLOW__V1__TEST_DNS_PERSONA_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_dns_persona_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Domainflow__V1__DnsTestResult
+{
+  ProtobufCMessage base;
+  char *resolver;
+  char *record_type;
+  Domainflow__V1__DnsTestOutcome outcome;
+  size_t n_answers;
+  char **answers;
+  uint32_t millis;
+  char *error;
+};
+#define DOMAINFLOW__V1__DNS_TEST_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__dns_test_result__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__DNS_TEST_OUTCOME__DNS_TEST_OUTCOME_UNSPECIFIED, 0,NULL, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Domainflow__V1__TestDnsPersonaResponse
+{
+  ProtobufCMessage base;
+  size_t n_results;
+  Domainflow__V1__DnsTestResult **results;
+};
+#define DOMAINFLOW__V1__TEST_DNS_PERSONA_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_dns_persona_response__descriptor) \
+    , 0,NULL }
+
+
 /* Domainflow__V1__Resolver methods */
 void   domainflow__v1__resolver__init
                      (Domainflow__V1__Resolver         *message);
@@ -421,6 +476,63 @@ Domainflow__V1__ListPersonasResponse *
 void   domainflow__v1__list_personas_response__free_unpacked
                      (Domainflow__V1__ListPersonasResponse *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestDnsPersonaRequest methods */
+void   domainflow__v1__test_dns_persona_request__init
+                     (Domainflow__V1__TestDnsPersonaRequest         *message);
+size_t domainflow__v1__test_dns_persona_request__get_packed_size
+                     (const Domainflow__V1__TestDnsPersonaRequest   *message);
+size_t domainflow__v1__test_dns_persona_request__pack
+                     (const Domainflow__V1__TestDnsPersonaRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_dns_persona_request__pack_to_buffer
+                     (const Domainflow__V1__TestDnsPersonaRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestDnsPersonaRequest *
+       domainflow__v1__test_dns_persona_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_dns_persona_request__free_unpacked
+                     (Domainflow__V1__TestDnsPersonaRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__DnsTestResult methods */
+void   domainflow__v1__dns_test_result__init
+                     (Domainflow__V1__DnsTestResult         *message);
+size_t domainflow__v1__dns_test_result__get_packed_size
+                     (const Domainflow__V1__DnsTestResult   *message);
+size_t domainflow__v1__dns_test_result__pack
+                     (const Domainflow__V1__DnsTestResult   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__dns_test_result__pack_to_buffer
+                     (const Domainflow__V1__DnsTestResult   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__DnsTestResult *
+       domainflow__v1__dns_test_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__dns_test_result__free_unpacked
+                     (Domainflow__V1__DnsTestResult *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestDnsPersonaResponse methods */
+void   domainflow__v1__test_dns_persona_response__init
+                     (Domainflow__V1__TestDnsPersonaResponse         *message);
+size_t domainflow__v1__test_dns_persona_response__get_packed_size
+                     (const Domainflow__V1__TestDnsPersonaResponse   *message);
+size_t domainflow__v1__test_dns_persona_response__pack
+                     (const Domainflow__V1__TestDnsPersonaResponse   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_dns_persona_response__pack_to_buffer
+                     (const Domainflow__V1__TestDnsPersonaResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestDnsPersonaResponse *
+       domainflow__v1__test_dns_persona_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_dns_persona_response__free_unpacked
+                     (Domainflow__V1__TestDnsPersonaResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Domainflow__V1__Resolver_Closure)
@@ -450,6 +562,15 @@ typedef void (*Domainflow__V1__ListPersonasRequest_Closure)
 typedef void (*Domainflow__V1__ListPersonasResponse_Closure)
                  (const Domainflow__V1__ListPersonasResponse *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__TestDnsPersonaRequest_Closure)
+                 (const Domainflow__V1__TestDnsPersonaRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__DnsTestResult_Closure)
+                 (const Domainflow__V1__DnsTestResult *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__TestDnsPersonaResponse_Closure)
+                 (const Domainflow__V1__TestDnsPersonaResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -458,6 +579,7 @@ typedef void (*Domainflow__V1__ListPersonasResponse_Closure)
 
 extern const ProtobufCEnumDescriptor    domainflow__v1__persona_kind__descriptor;
 extern const ProtobufCEnumDescriptor    domainflow__v1__resolver_rotation__descriptor;
+extern const ProtobufCEnumDescriptor    domainflow__v1__dns_test_outcome__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__resolver__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__dns_persona__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__http_header__descriptor;
@@ -467,6 +589,9 @@ extern const ProtobufCMessageDescriptor domainflow__v1__persona_request__descrip
 extern const ProtobufCMessageDescriptor domainflow__v1__persona_id_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_personas_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_personas_response__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__dns_test_result__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
