@@ -8,7 +8,8 @@ struct CLI: AsyncParsableCommand {
         commandName: "domainflow",
         abstract: "Command-line client of a DomainFlow server.",
         subcommands: [PingCommand.self, ServerInfoCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
-                      PasswdCommand.self, UserCommand.self, AuditCommand.self, CampaignCommand.self, KeywordsCommand.self])
+                      PasswdCommand.self, UserCommand.self, AuditCommand.self, CampaignCommand.self, KeywordsCommand.self,
+                      PersonaCommand.self, ProxyCommand.self])
 }
 
 /// Options every command shares.

@@ -83,6 +83,25 @@ import Testing
             #expect(full.rules[0].weight == "2.50" && full.rules[1].kind == .regex)
             let (rStatus, rOut) = try await run(["keywords", "create", "broken", "--regex", "(oops"], socket: h.server.socketPath)
             #expect(rStatus != 0 && rOut.contains("does not compile"), "\(rOut)")
+
+            // A DNS persona from YAML, tested against the real nsd.
+            let dnsServer = try DnsPersonaCheckTests.testDNS()
+            try """
+            description: lab resolvers
+            dns:
+              resolvers:
+                - address: "\(dnsServer)"
+              recordTypes: [A]
+              timeoutMillis: 1000
+            """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+            let (pStatus, pOut) = try await run(["persona", "create", "lab", "--from-file", dir + "/p.yaml"], socket: h.server.socketPath)
+            #expect(pStatus == 0, "\(pOut)")
+            let persona = try #require(try await admin.unary(Methods.listPersonas, ListPersonasRequest()).personas.first)
+            let (tStatus, tOut) = try await run(["persona", "test", persona.id, "www.dftest.example"], socket: h.server.socketPath)
+            #expect(tStatus == 0 && tOut.contains("192.0.2.10") && tOut.contains("answer"), "\(tOut)")
+            let (xStatus, xOut) = try await run(["proxy", "create", "p1", "--proxy-protocol", "socks5", "--host", "127.0.0.1", "--port", "1080"],
+                                                socket: h.server.socketPath)
+            #expect(xStatus == 0 && xOut.contains("socks5://127.0.0.1:1080"), "\(xOut)")
             await admin.close()
         }
     }

@@ -206,3 +206,58 @@ public struct TestDnsPersonaResponse: WireMessage, Equatable {
     }
     public var fields: ProtoFields { [1: .list(results.map { .message($0.fields) })] }
 }
+
+// Decoding from files and stored JSON: every field may be absent (its default then applies).
+extension Resolver {
+    enum CodingKeys: String, CodingKey { case address, weight }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(address: try c.decode(String.self, forKey: .address), weight: try c.decodeIfPresent(UInt32.self, forKey: .weight) ?? 0)
+    }
+}
+
+extension DnsPersona {
+    enum CodingKeys: String, CodingKey {
+        case resolvers, rotation, recordTypes, timeoutMillis, retries, concurrency, queriesPerSecond, burst
+        case delayMinMillis, delayMaxMillis, nxdomainQuorum
+    }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        resolvers = try c.decodeIfPresent([Resolver].self, forKey: .resolvers) ?? []
+        rotation = try c.decodeIfPresent(ResolverRotation.self, forKey: .rotation) ?? .unspecified
+        recordTypes = try c.decodeIfPresent([String].self, forKey: .recordTypes) ?? []
+        timeoutMillis = try c.decodeIfPresent(UInt32.self, forKey: .timeoutMillis) ?? 0
+        retries = try c.decodeIfPresent(UInt32.self, forKey: .retries) ?? 0
+        concurrency = try c.decodeIfPresent(UInt32.self, forKey: .concurrency) ?? 0
+        queriesPerSecond = try c.decodeIfPresent(UInt32.self, forKey: .queriesPerSecond) ?? 0
+        burst = try c.decodeIfPresent(UInt32.self, forKey: .burst) ?? 0
+        delayMinMillis = try c.decodeIfPresent(UInt32.self, forKey: .delayMinMillis) ?? 0
+        delayMaxMillis = try c.decodeIfPresent(UInt32.self, forKey: .delayMaxMillis) ?? 0
+        nxdomainQuorum = try c.decodeIfPresent(UInt32.self, forKey: .nxdomainQuorum) ?? 0
+    }
+}
+
+extension HttpPersona {
+    enum CodingKeys: String, CodingKey {
+        case userAgent, headers, acceptLanguage, acceptEncoding, timeoutMillis, followRedirects, maxRedirects
+        case allowedStatusCodes, maxBodyBytes, skipTLSVerification, allowHTTP2, keepCookies, requestsPerSecond
+    }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent) ?? ""
+        headers = try c.decodeIfPresent([HTTPHeader].self, forKey: .headers) ?? []
+        acceptLanguage = try c.decodeIfPresent(String.self, forKey: .acceptLanguage) ?? ""
+        acceptEncoding = try c.decodeIfPresent(String.self, forKey: .acceptEncoding) ?? ""
+        timeoutMillis = try c.decodeIfPresent(UInt32.self, forKey: .timeoutMillis) ?? 0
+        followRedirects = try c.decodeIfPresent(Bool.self, forKey: .followRedirects) ?? false
+        maxRedirects = try c.decodeIfPresent(UInt32.self, forKey: .maxRedirects) ?? 0
+        allowedStatusCodes = try c.decodeIfPresent([UInt32].self, forKey: .allowedStatusCodes) ?? []
+        maxBodyBytes = try c.decodeIfPresent(UInt64.self, forKey: .maxBodyBytes) ?? 0
+        skipTLSVerification = try c.decodeIfPresent(Bool.self, forKey: .skipTLSVerification) ?? false
+        allowHTTP2 = try c.decodeIfPresent(Bool.self, forKey: .allowHTTP2) ?? false
+        keepCookies = try c.decodeIfPresent(Bool.self, forKey: .keepCookies) ?? false
+        requestsPerSecond = try c.decodeIfPresent(UInt32.self, forKey: .requestsPerSecond) ?? 0
+    }
+}
