@@ -55,6 +55,7 @@ struct AuthHarness {
     }
 }
 
+@discardableResult
 func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation) async -> RPCError? {
     do {
         _ = try await body()

@@ -18,7 +18,7 @@ public struct PasswordHasher: Sendable {
         guard crypt_gensalt_rn("$2b$", UInt(cost), nil, 0, &setting, Int32(setting.count)) != nil else {
             throw HasherError("cannot make a bcrypt salt: errno \(errno)")
         }
-        return try crypt(password, setting: String(cString: setting))
+        return try crypt(password, setting: String(decoding: setting.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     /// Whether `password` matches `storedHash`, compared in constant time.

@@ -14,7 +14,7 @@ enum BlockingCommand {
         var template = Array("/tmp/domainflow-cmd-XXXXXX".utf8CString)
         let outputFD = mkstemp(&template)
         guard outputFD >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        let outputPath = String(cString: template)
+        let outputPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { close(outputFD); unlink(outputPath) }
 
         var actions = posix_spawn_file_actions_t()
