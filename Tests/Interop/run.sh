@@ -7,7 +7,13 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 server="${1:-$root/.build/debug/domainflow-server}"
 work="$(mktemp -d /tmp/df-interop.XXXXXX)"
 server_pid=""
-cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
+# Clean-up never changes the outcome: the exit status is the test's.
+cleanup() {
+  status=$?
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work" 2>/dev/null || true
+  exit $status
+}
 trap cleanup EXIT
 
 python3 -c 'import google.protobuf' 2>/dev/null || python3 -m pip install -q 'protobuf>=4.21,<5'
