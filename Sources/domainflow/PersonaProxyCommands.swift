@@ -6,7 +6,7 @@ import Yams
 
 struct PersonaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "persona", abstract: "DNS and HTTP personas.",
-        subcommands: [Create.self, List.self, Show.self, Delete.self, Test.self])
+        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self, Test.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a persona from a JSON or YAML file, or a DNS persona from flags.")
@@ -58,6 +58,21 @@ struct PersonaCommand: AsyncParsableCommand {
         func run() async throws {
             let persona = try await connection.unary(Methods.getPersona, IDRequest(id: id))
             print(try Output.json(PersonaFile.Body(name: persona.name, description: persona.description, dns: persona.dns, http: persona.http)))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a persona's configuration from a JSON or YAML file.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option(help: "The new configuration, as for create.") var fromFile: String
+        @Option(help: "A new name (default: keep).") var name: String?
+        func run() async throws {
+            let current = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            var request = try PersonaFile.load(fromFile, name: name ?? current.name)
+            request.id = id
+            let persona = try await connection.unary(Methods.updatePersona, request)
+            print("updated \(persona.kind.name) persona \(persona.id)")
         }
     }
 

@@ -99,6 +99,12 @@ import Testing
             let persona = try #require(try await admin.unary(Methods.listPersonas, ListPersonasRequest()).personas.first)
             let (tStatus, tOut) = try await run(["persona", "test", persona.id, "www.dftest.example"], socket: h.server.socketPath)
             #expect(tStatus == 0 && tOut.contains("192.0.2.10") && tOut.contains("answer"), "\(tOut)")
+            try "dns:\n  resolvers: [{address: \"\(dnsServer)\"}]\n  recordTypes: [A, MX]\n  timeoutMillis: 500\n"
+                .write(toFile: dir + "/p2.yaml", atomically: true, encoding: .utf8)
+            let (uStatus, uOut) = try await run(["persona", "update", persona.id, "--from-file", dir + "/p2.yaml"], socket: h.server.socketPath)
+            #expect(uStatus == 0, "\(uOut)")
+            let updated = try await admin.unary(Methods.getPersona, IDRequest(id: persona.id))
+            #expect(updated.name == "lab" && updated.dns?.recordTypes == ["A", "MX"] && updated.dns?.timeoutMillis == 500)
             let (xStatus, xOut) = try await run(["proxy", "create", "p1", "--proxy-protocol", "socks5", "--host", "127.0.0.1", "--port", "1080"],
                                                 socket: h.server.socketPath)
             #expect(xStatus == 0 && xOut.contains("socks5://127.0.0.1:1080"), "\(xOut)")
