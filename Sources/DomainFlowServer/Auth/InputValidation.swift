@@ -28,6 +28,19 @@ enum InputValidation {
         }
     }
 
+    /// The name of a user-owned resource (campaign, persona, proxy, keyword set): trimmed, 1 to 255 characters.
+    static func resourceName(_ value: String) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+        return trimmed
+    }
+
+    /// Whether `value` holds CR, LF or NUL. Tested on Unicode scalars: "\r\n" is a single
+    /// Character in Swift and would slip past a Character test.
+    static func hasLineBreakOrNUL(_ value: String) -> Bool {
+        value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+    }
+
     static func role(_ value: Role, default fallback: Role) -> Role {
         value == .unspecified ? fallback : value
     }

@@ -30,8 +30,7 @@ enum CampaignsService {
 
         router.unary(Methods.createCampaign) { request, context in
             let principal = try context.requirePrincipal()
-            let name = request.name.trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+            let name = try InputValidation.resourceName(request.name)
             guard request.type == .domainGeneration else {
                 throw RPCError(.unimplemented, "type: only domain_generation campaigns run in this version")
             }
@@ -87,7 +86,7 @@ enum CampaignsService {
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
             let parameters: [PGValue?] = [
-                principal.isAdmin ? nil : .uuid(principal.userID),
+                principal.ownerScope,
                 request.type == .unspecified ? nil : .text(request.type.name),
                 request.status == .unspecified ? nil : .text(request.status.name),
                 request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
@@ -169,7 +168,7 @@ enum CampaignsService {
     /// The campaign, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     static func find(_ c: PGConnection, _ id: UUID, principal: Principal, forUpdate: Bool) throws -> CampaignRow {
         let statement = forUpdate ? StatementRegistry.campaignByIDForUpdate : StatementRegistry.campaignByID
-        guard let row = try c.execute(statement, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+        guard let row = try c.execute(statement, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no campaign \(id.uuidString.lowercased())")
         }
         return try CampaignRow(row)

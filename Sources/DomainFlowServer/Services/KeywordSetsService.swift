@@ -10,7 +10,7 @@ enum KeywordSetsService {
 
         router.unary(Methods.createKeywordSet) { request, context in
             let principal = try context.requirePrincipal()
-            let name = try validName(request.name)
+            let name = try InputValidation.resourceName(request.name)
             let rules = try request.rules.enumerated().map { try KeywordRuleValidation.validated($1, index: $0) }
             return try await pool.withTransaction { c in
                 let set = try c.execute(StatementRegistry.createKeywordSet, [
@@ -35,7 +35,7 @@ enum KeywordSetsService {
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
             let sets = try await pool.withConnection(retryTransient: true) { c in
                 try c.execute(StatementRegistry.listKeywordSets, [
-                    principal.isAdmin ? nil : .uuid(principal.userID),
+                    principal.ownerScope,
                     request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
                 ]).rows.map { row -> KeywordSetInfo in
                     var info = try setInfo(row)
@@ -49,7 +49,7 @@ enum KeywordSetsService {
         router.unary(Methods.updateKeywordSet) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            let name = request.name.isEmpty ? nil : try validName(request.name)
+            let name = request.name.isEmpty ? nil : try InputValidation.resourceName(request.name)
             let rules = request.replaceRules
                 ? try request.rules.enumerated().map { try KeywordRuleValidation.validated($1, index: $0) } : []
             return try await pool.withTransaction { c in
@@ -87,12 +87,6 @@ enum KeywordSetsService {
         }
     }
 
-    private static func validName(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
-        return trimmed
-    }
-
     private static func insertRules(_ c: PGConnection, _ setID: UUID, _ rules: [KeywordRule]) throws {
         guard !rules.isEmpty else { return }
         _ = try c.copyIn(StatementRegistry.keywordRulesCopy, rows: rules.enumerated().map { index, rule in
@@ -115,7 +109,7 @@ enum KeywordSetsService {
 
     /// The set with its rules, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSetInfo {
-        guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+        guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no keyword set \(id.uuidString.lowercased())")
         }
         var info = try setInfo(row)

@@ -69,8 +69,7 @@ enum PersonaValidation {
 
     /// A value that goes into an HTTP header: no CR, LF or NUL (header injection), bounded length.
     private static func headerValue(_ value: String, field: String, max: Int) throws {
-        // Scalars, not Characters: "\r\n" is one Character in Swift and would slip past a Character test.
-        guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+        guard !InputValidation.hasLineBreakOrNUL(value) else {
             throw RPCError.invalidArgument("\(field): must not contain CR, LF or NUL")
         }
         guard value.utf8.count <= max else { throw RPCError.invalidArgument("\(field): at most \(max) bytes") }

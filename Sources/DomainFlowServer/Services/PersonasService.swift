@@ -34,7 +34,7 @@ enum PersonasService {
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
             let rows = try await pool.withConnection(retryTransient: true) { c in
                 try c.execute(StatementRegistry.listPersonas, [
-                    principal.isAdmin ? nil : .uuid(principal.userID), request.kind == .unspecified ? nil : .text(request.kind.name),
+                    principal.ownerScope, request.kind == .unspecified ? nil : .text(request.kind.name),
                     request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
                 ]).rows.map(info)
             }
@@ -82,8 +82,7 @@ enum PersonasService {
 
     /// Validates a request into the stored values: name, description, kind, config, user_agent, accept_language, accept_encoding.
     private static func stored(_ request: PersonaRequest) throws -> [PGValue?] {
-        let name = request.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+        let name = try InputValidation.resourceName(request.name)
         let description: PGValue? = request.description.isEmpty ? nil : .text(request.description)
         switch request.kind {
         case .dns:
@@ -126,7 +125,7 @@ enum PersonasService {
 
     /// The persona, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> PersonaInfo {
-        guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+        guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no persona \(id.uuidString.lowercased())")
         }
         return try info(row)

@@ -38,7 +38,7 @@ enum ProxiesService {
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
             let rows = try await pool.withConnection(retryTransient: true) { c in
                 try c.execute(StatementRegistry.listProxies, [
-                    principal.isAdmin ? nil : .uuid(principal.userID), request.nameContains.isEmpty ? nil : .text(request.nameContains),
+                    principal.ownerScope, request.nameContains.isEmpty ? nil : .text(request.nameContains),
                     .bool(request.enabledOnly), .int(limit + 1), .int(offset),
                 ]).rows.map(info)
             }
@@ -83,8 +83,7 @@ enum ProxiesService {
     }
 
     private static func validated(_ r: ProxyRequest) throws -> Validated {
-        let name = r.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 255 else { throw RPCError.invalidArgument("name: 1 to 255 characters") }
+        let name = try InputValidation.resourceName(r.name)
         guard r.proxyProtocol != .unspecified else { throw RPCError.invalidArgument("protocol: http, https, socks5 or socks4") }
         let host = r.host.trimmingCharacters(in: .whitespaces).lowercased()
         guard !host.isEmpty, host.utf8.count <= 253,
@@ -95,7 +94,7 @@ enum ProxiesService {
             throw RPCError.invalidArgument("host: '\(r.host)' is not a hostname or IP address")
         }
         guard (1...65535).contains(r.port) else { throw RPCError.invalidArgument("port: must be 1 to 65535") }
-        guard r.username.utf8.count <= 255, !r.username.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+        guard r.username.utf8.count <= 255, !InputValidation.hasLineBreakOrNUL(r.username) else {
             throw RPCError.invalidArgument("username: at most 255 characters, no CR, LF or NUL")
         }
         if r.proxyProtocol == .socks4 && r.setPassword {
@@ -146,7 +145,7 @@ enum ProxiesService {
 
     /// The proxy, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> ProxyInfo {
-        guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.isAdmin ? nil : .uuid(principal.userID)]).first else {
+        guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())")
         }
         return try info(row)
