@@ -45,10 +45,9 @@ public enum AdminBootstrap {
             let row = try UserRow(try c.execute(StatementRegistry.createUser, [
                 .text(username), .text(email), .text(hash), .text(Role.admin.description), .bool(true),
             ]).first!)
-            _ = try c.execute(StatementRegistry.insertAudit, [
-                nil, .text("user_create"), .text("user"), .uuid(row.id),
-                .json(#"{"by":"server","role":"admin","username":"\#(username)"}"#), .text("domainflow-server"),
-            ])
+            try AuditRecorder.write(c, userID: nil, action: "user_create", resourceType: "user", resourceID: row.id,
+                                    details: ["by": "server", "role": "admin", "username": username],
+                                    userAgent: "domainflow-server")
         }
         return Created(username: username, password: password, generated: fromEnvironment == nil)
     }

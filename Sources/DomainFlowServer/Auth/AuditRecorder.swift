@@ -12,11 +12,19 @@ enum AuditRecorder {
             details["peer_pid"] = Int(peer.pid)
         }
         details["method"] = context.methodName
+        try write(connection, userID: userID, action: action, resourceType: resourceType, resourceID: resourceID,
+                  details: details, userAgent: context.clientName)
+    }
+
+    /// Writes one row as given; `record` adds the call's peer, method and client to it.
+    /// The server itself (first-start admin) writes through here, with no call.
+    static func write(_ connection: PGConnection, userID: UUID?, action: String, resourceType: String?, resourceID: UUID?,
+                      details: [String: Any], userAgent: String) throws {
         let json = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         _ = try connection.execute(StatementRegistry.insertAudit, [
             userID.map(PGValue.uuid), .text(action), resourceType.map(PGValue.text), resourceID.map(PGValue.uuid),
-            .json(json), context.clientName.isEmpty ? nil : .text(context.clientName),
+            .json(json), userAgent.isEmpty ? nil : .text(userAgent),
         ])
     }
 }

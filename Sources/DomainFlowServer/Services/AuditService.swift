@@ -26,8 +26,8 @@ enum AuditService {
                                   createdAtMicros: Micros.of(try r.date(7)))
                 }
             }
-            return ListAuditLogsResponse(logs: Array(rows.prefix(limit)),
-                                         nextPageToken: rows.count > limit ? String(offset + limit) : "")
+            let page = Paging.page(rows, limit: limit, offset: offset)
+            return ListAuditLogsResponse(logs: page.items, nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.purgeAuditLogs) { request, context in

@@ -94,8 +94,8 @@ enum CampaignsService {
             let rows = try await pool.withConnection(retryTransient: true) { c in
                 try c.execute(StatementRegistry.listCampaigns, parameters).rows.map(CampaignRow.init)
             }
-            return ListCampaignsResponse(campaigns: rows.prefix(limit).map(\.info),
-                                         nextPageToken: rows.count > limit ? String(offset + limit) : "")
+            let page = Paging.page(rows, limit: limit, offset: offset)
+            return ListCampaignsResponse(campaigns: page.items.map(\.info), nextPageToken: page.nextPageToken)
         }
 
         for (method, event) in [(Methods.startCampaign, CampaignEvent.start), (Methods.pauseCampaign, .pause),

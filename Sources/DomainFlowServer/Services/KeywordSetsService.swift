@@ -43,7 +43,8 @@ enum KeywordSetsService {
                     return info
                 }
             }
-            return ListKeywordSetsResponse(sets: Array(sets.prefix(limit)), nextPageToken: sets.count > limit ? String(offset + limit) : "")
+            let page = Paging.page(sets, limit: limit, offset: offset)
+            return ListKeywordSetsResponse(sets: page.items, nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.updateKeywordSet) { request, context in

@@ -38,7 +38,8 @@ enum PersonasService {
                     request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
                 ]).rows.map(info)
             }
-            return ListPersonasResponse(personas: Array(rows.prefix(limit)), nextPageToken: rows.count > limit ? String(offset + limit) : "")
+            let page = Paging.page(rows, limit: limit, offset: offset)
+            return ListPersonasResponse(personas: page.items, nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.updatePersona) { request, context in

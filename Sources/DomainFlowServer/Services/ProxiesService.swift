@@ -42,7 +42,8 @@ enum ProxiesService {
                     .bool(request.enabledOnly), .int(limit + 1), .int(offset),
                 ]).rows.map(info)
             }
-            return ListProxiesResponse(proxies: Array(rows.prefix(limit)), nextPageToken: rows.count > limit ? String(offset + limit) : "")
+            let page = Paging.page(rows, limit: limit, offset: offset)
+            return ListProxiesResponse(proxies: page.items, nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.updateProxy) { request, context in

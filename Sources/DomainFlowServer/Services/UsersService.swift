@@ -82,8 +82,8 @@ enum UsersService {
             let rows = try await pool.withConnection(retryTransient: true) { c in
                 try c.execute(StatementRegistry.listUsers, [.int(limit + 1), .int(offset)]).rows.map(UserRow.init)
             }
-            return ListUsersResponse(users: rows.prefix(limit).map(\.info),
-                                     nextPageToken: rows.count > limit ? String(offset + limit) : "")
+            let page = Paging.page(rows, limit: limit, offset: offset)
+            return ListUsersResponse(users: page.items.map(\.info), nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.getUser) { request, _ in
@@ -213,6 +213,11 @@ enum Paging {
             throw RPCError.invalidArgument("page_token: not a token this server issued")
         }
         return (limit, Int(token) ?? 0)
+    }
+
+    /// The page of `rows` (fetched with `limit + 1`) and the token of the next page ("" on the last).
+    static func page<T>(_ rows: [T], limit: Int, offset: Int) -> (items: [T], nextPageToken: String) {
+        (Array(rows.prefix(limit)), rows.count > limit ? String(offset + limit) : "")
     }
 
     static func uuid(_ text: String, field: String) throws -> UUID {
