@@ -27,7 +27,7 @@ enum KeywordSetsService {
         router.unary(Methods.getKeywordSet) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            return try await pool.withTransaction { c in try load(c, id, principal: principal) }
+            return try await pool.withConnection(retryTransient: true) { c in try load(c, id, principal: principal) }
         }
 
         router.unary(Methods.listKeywordSets) { request, context in
@@ -109,6 +109,8 @@ enum KeywordSetsService {
     }
 
     /// The set with its rules, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
+    /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
+    /// plain reads run it outside one, so the lock ends with the statement.
     private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSetInfo {
         guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no keyword set \(id.uuidString.lowercased())")

@@ -26,7 +26,7 @@ enum PersonasService {
         router.unary(Methods.getPersona) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            return try await pool.withTransaction { c in try find(c, id, principal) }
+            return try await pool.withConnection(retryTransient: true) { c in try find(c, id, principal) }
         }
 
         router.unary(Methods.listPersonas) { request, context in
@@ -61,7 +61,7 @@ enum PersonasService {
             guard let name = Hostname.asciiName(request.name) else {
                 throw RPCError.invalidArgument("name: '\(request.name)' is not a valid hostname")
             }
-            let persona = try await pool.withTransaction { c in try find(c, id, principal) }
+            let persona = try await pool.withConnection(retryTransient: true) { c in try find(c, id, principal) }
             guard let dns = persona.dns else { throw RPCError(.failedPrecondition, "persona \(persona.name) is not a DNS persona") }
             return TestDnsPersonaResponse(results: try await DNSPersonaTester.run(dns, name: name))
         }
@@ -125,6 +125,8 @@ enum PersonasService {
     }
 
     /// The persona, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
+    /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
+    /// plain reads run it outside one, so the lock ends with the statement.
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> PersonaInfo {
         guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no persona \(id.uuidString.lowercased())")

@@ -30,7 +30,7 @@ enum ProxiesService {
         router.unary(Methods.getProxy) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            return try await pool.withTransaction { c in try find(c, id, principal) }
+            return try await pool.withConnection(retryTransient: true) { c in try find(c, id, principal) }
         }
 
         router.unary(Methods.listProxies) { request, context in
@@ -145,6 +145,8 @@ enum ProxiesService {
     }
 
     /// The proxy, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
+    /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
+    /// plain reads run it outside one, so the lock ends with the statement.
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> ProxyInfo {
         guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())")
