@@ -12,10 +12,6 @@ public enum StatementRegistry {
         VALUES ($1, $2, $3, $4, $5)
         RETURNING id, created_at
         """)
-    public static let userByID = Statement("users_by_id", """
-        SELECT id, username, email, role, is_active, created_at, updated_at, last_login
-        FROM users WHERE id = $1
-        """)
     public static let countUsers = Statement("users_count", "SELECT count(*) FROM users")
 
     /// Columns of a user row, in `UserRow` order.
@@ -293,7 +289,7 @@ public enum StatementRegistry {
     /// All statements, prepared on every connection.
     public static let all: [Statement] = [
         storeIdentity,
-        insertUser, userByID, countUsers, userByLogin, userRowByID, userByUsername, createUser, listUsers, updateUser,
+        insertUser, countUsers, userByLogin, userRowByID, userByUsername, createUser, listUsers, updateUser,
         deleteUser, setPassword, touchLastLogin,
         createSession, useSession, revokeSession, revokeUserSessions,
         insertAudit, listAudit, purgeAudit,

@@ -20,9 +20,4 @@ public struct ProtoSchema: @unchecked Sendable {
               let sub = field.pointee.descriptor else { return nil }
         return ProtoSchema(descriptor: sub.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
     }
-
-    /// Field numbers declared by this message.
-    public var fieldNumbers: [UInt32] {
-        (0..<Int(descriptor.pointee.n_fields)).map { descriptor.pointee.fields[$0].id }
-    }
 }
