@@ -46,7 +46,7 @@ public enum DNSClient {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return .timeout }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let millis = Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let millis = Int32(clamping: max(1, left.wholeMilliseconds))
             let ready = poll(&poller, 1, millis)
             if ready == 0 { return .timeout }
             if ready < 0 { if errno == EINTR { continue } else { return .error("poll: \(String(cString: strerror(errno)))") } }

@@ -1,6 +1,7 @@
 import DomainFlowEngine
 import DomainFlowStore
 import DomainFlowWire
+import Foundation
 import Glibc
 import Logging
 import NIOCore
@@ -25,6 +26,10 @@ public struct ServerConfiguration: Sendable {
     public var authentication: Authentication
     /// The key that seals proxy passwords; without one, proxies cannot have passwords.
     public var secrets: SecretBox?
+    /// Where proxy checks fetch when the caller names no URL.
+    public var proxyCheckURL = URL(string: "https://www.example.com/")!
+    /// How long one proxy check may take, connection and response included.
+    public var proxyCheckTimeout = Duration.seconds(10)
     /// The campaign engine (runs when there is a store and `workers > 0`).
     public var engine = CampaignEngine.Configuration()
 

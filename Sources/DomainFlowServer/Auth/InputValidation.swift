@@ -35,6 +35,16 @@ enum InputValidation {
         return trimmed
     }
 
+    /// An absolute `http://` or `https://` URL with a host, at most 2048 bytes.
+    static func httpURL(_ value: String, field: String = "url") throws -> URL {
+        guard value.utf8.count <= 2048, !hasLineBreakOrNUL(value), !value.contains(" "),
+              let url = URL(string: value), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else {
+            throw RPCError.invalidArgument("\(field): '\(value.prefix(200))' is not an absolute http:// or https:// URL")
+        }
+        return url
+    }
+
     /// Whether `value` holds CR, LF or NUL. Tested on Unicode scalars: "\r\n" is a single
     /// Character in Swift and would slip past a Character test.
     static func hasLineBreakOrNUL(_ value: String) -> Bool {

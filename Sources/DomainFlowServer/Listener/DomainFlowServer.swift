@@ -49,8 +49,9 @@ public final class DomainFlowServer: Sendable {
             AuditService.register(into: &router, auth: auth)
             CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
             KeywordSetsService.register(into: &router, auth: auth)
-            PersonasService.register(into: &router, auth: auth)
-            ProxiesService.register(into: &router, auth: auth, secrets: configuration.secrets)
+            PersonasService.register(into: &router, auth: auth, secrets: configuration.secrets)
+            ProxiesService.register(into: &router, auth: auth, secrets: configuration.secrets,
+                                    checkURL: configuration.proxyCheckURL, checkTimeout: configuration.proxyCheckTimeout)
             authenticator = auth
         }
         let state = ServerShared(configuration: configuration, router: router, authenticator: authenticator)

@@ -23,7 +23,7 @@ enum DNSPersonaTester {
                         DNSClient.query(name, type: job.type, host: job.host, port: job.port, timeout: timeout)
                     }
                     let elapsed = ContinuousClock.now - start
-                    let millis = UInt32(clamping: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                    let millis = UInt32(clamping: elapsed.wholeMilliseconds)
                     return (index, DnsTestResult(resolver: job.resolver, recordType: job.type.rawValue, result: result, millis: millis))
                 }
             }

@@ -7,7 +7,7 @@ import Foundation
 /// The personas service: create, get, list, full update, delete of DNS and HTTP personas.
 /// Owner-scoped (another user's persona is NOT_FOUND; admins see all) and audited.
 enum PersonasService {
-    static func register(into router: inout Router, auth: Authenticator) {
+    static func register(into router: inout Router, auth: Authenticator, secrets: SecretBox?) {
         let pool = auth.store.pool
 
         router.unary(Methods.createPersona) { request, context in
@@ -64,6 +64,23 @@ enum PersonasService {
             let persona = try await pool.withConnection(retryTransient: true) { c in try find(c, id, principal) }
             guard let dns = persona.dns else { throw RPCError(.failedPrecondition, "persona \(persona.name) is not a DNS persona") }
             return TestDnsPersonaResponse(results: try await DNSPersonaTester.run(dns, name: name))
+        }
+
+        router.unary(Methods.testHttpPersona) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            let url = try InputValidation.httpURL(request.url)
+            let proxyID = request.proxyID.isEmpty ? nil : try Paging.uuid(request.proxyID, field: "proxy_id")
+            let (persona, proxy) = try await pool.withConnection(retryTransient: true) { c in
+                let persona = try find(c, id, principal)
+                guard let proxyID else { return (persona, ProxyTarget?.none) }
+                guard let proxy = try ProxyChecker.targets(c, principal: principal, id: proxyID, secrets: secrets).first else {
+                    throw RPCError(.notFound, "no proxy \(proxyID.uuidString.lowercased())")
+                }
+                return (persona, proxy)
+            }
+            guard let http = persona.http else { throw RPCError(.failedPrecondition, "persona \(persona.name) is not an HTTP persona") }
+            return await HTTPPersonaTester.run(http, url: url, proxy: proxy?.endpoint)
         }
 
         router.unary(Methods.deletePersona) { request, context in

@@ -2,10 +2,11 @@ import DomainFlowStore
 import DomainFlowWire
 import Foundation
 
-/// The proxies service: create, get, list, full update, delete. Owner-scoped and audited.
+/// The proxies service: create, get, list, full update, delete, and live checks. Owner-scoped and audited.
 /// Passwords are sealed with the server's `SecretBox` and never returned, logged or audited.
 enum ProxiesService {
-    static func register(into router: inout Router, auth: Authenticator, secrets: SecretBox?) {
+    static func register(into router: inout Router, auth: Authenticator, secrets: SecretBox?,
+                         checkURL: URL, checkTimeout: Duration) {
         let pool = auth.store.pool
 
         router.unary(Methods.createProxy) { request, context in
@@ -62,6 +63,58 @@ enum ProxiesService {
                                          resourceType: "proxy", resourceID: id,
                                          details: ["name": proxy.name, "address": proxy.address, "password_changed": request.setPassword])
                 return proxy
+            }
+        }
+
+        router.unary(Methods.testProxy) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            let url = request.url.isEmpty ? checkURL : try InputValidation.httpURL(request.url)
+            let targets = try await pool.withConnection(retryTransient: true) { c in
+                try ProxyChecker.targets(c, principal: principal, id: id, secrets: secrets)
+            }
+            guard let target = targets.first else { throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())") }
+            var result = await ProxyChecker.check(target, url: url, timeout: checkTimeout)
+            return try await pool.withTransaction { [result] c in
+                var result = result
+                try ProxyChecker.record(&result, id: id, on: c)
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_test", resourceType: "proxy",
+                                         resourceID: id, details: ["url": result.url, "healthy": result.healthy, "status": result.status])
+                return result
+            }
+        }
+
+        router.serverStream(Methods.checkAllProxies) { request, context, writer in
+            let principal = try context.requirePrincipal()
+            let url = request.url.isEmpty ? checkURL : try InputValidation.httpURL(request.url)
+            guard request.concurrency <= 64 else { throw RPCError.invalidArgument("concurrency: at most 64") }
+            let concurrency = request.concurrency == 0 ? 8 : Int(request.concurrency)
+            let targets = try await pool.withConnection(retryTransient: true) { c in
+                try ProxyChecker.targets(c, principal: principal, id: nil, secrets: secrets)
+            }
+            var healthy = 0
+            try await withThrowingTaskGroup(of: (UUID, ProxyCheckResult).self) { group in
+                var pending = targets.makeIterator()
+                for _ in 0..<concurrency {
+                    guard let target = pending.next() else { break }
+                    group.addTask { (target.id, await ProxyChecker.check(target, url: url, timeout: checkTimeout)) }
+                }
+                while let (id, checked) = try await group.next() {
+                    if let target = pending.next() {
+                        group.addTask { (target.id, await ProxyChecker.check(target, url: url, timeout: checkTimeout)) }
+                    }
+                    let recorded = try await pool.withConnection(retryTransient: true) { c in
+                        var result = checked
+                        try ProxyChecker.record(&result, id: id, on: c)
+                        return result
+                    }
+                    if recorded.healthy { healthy += 1 }
+                    try await writer.write(recorded)
+                }
+            }
+            try await pool.withConnection { [healthy] c in
+                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_check_all",
+                                         details: ["url": url.absoluteString, "checked": targets.count, "healthy": healthy])
             }
         }
 

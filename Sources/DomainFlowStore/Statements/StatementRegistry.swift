@@ -261,6 +261,18 @@ public enum StatementRegistry {
           AND (NOT $3 OR is_enabled)
         ORDER BY name, id LIMIT $4 OFFSET $5
         """)
+    /// What a check needs of the proxies to check: $1 owner scope; $2 one proxy's id, or NULL for every enabled proxy.
+    /// Column 6 is the sealed password.
+    public static let proxiesToCheck = Statement("proxies_to_check", """
+        SELECT id, name, protocol, host, port, username, password_hash FROM proxies
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND CASE WHEN $2::uuid IS NULL THEN is_enabled ELSE id = $2 END
+        ORDER BY name, id
+        """)
+    /// $1 id, $2 healthy, $3 last status, $4 latency in ms (NULL: no response).
+    public static let recordProxyCheck = Statement("proxies_record_check", """
+        UPDATE proxies SET is_healthy = $2, last_status = left($3::text, 100), latency_ms = $4, last_checked_at = now()
+        WHERE id = $1 RETURNING last_checked_at
+        """)
     public static let insertProxy = Statement("proxies_insert", """
         INSERT INTO proxies (name, address, protocol, host, port)
         VALUES ($1, $2, $3, $4, $5)
@@ -297,7 +309,7 @@ public enum StatementRegistry {
         patternNextOffset, reservePatternRange, createBatches,
         beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
         generatedDomainsPage,
-        createProxy, proxyByID, updateProxy, deleteProxy, listProxies,
+        createProxy, proxyByID, updateProxy, deleteProxy, listProxies, proxiesToCheck, recordProxyCheck,
         createPersona, personaByID, updatePersona, deletePersona, listPersonas,
         createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,
         deleteRulesOfKeywordSet,

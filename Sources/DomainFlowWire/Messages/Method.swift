@@ -75,6 +75,7 @@ public enum Methods {
     public static let updatePersona = Method<PersonaRequest, PersonaInfo>(number: 99, name: "UpdatePersona", access: .writer)
     public static let deletePersona = Method<IDRequest, PersonaInfo>(number: 100, name: "DeletePersona", access: .writer)
     public static let testDnsPersona = Method<TestDnsPersonaRequest, TestDnsPersonaResponse>(number: 101, name: "TestDnsPersona", access: .reader)
+    public static let testHttpPersona = Method<TestHttpPersonaRequest, TestHttpPersonaResponse>(number: 102, name: "TestHttpPersona", access: .reader)
 
     // proxies.proto
     public static let createProxy = Method<ProxyRequest, ProxyInfo>(number: 128, name: "CreateProxy", access: .writer)
@@ -82,6 +83,10 @@ public enum Methods {
     public static let listProxies = Method<ListProxiesRequest, ListProxiesResponse>(number: 130, name: "ListProxies", access: .reader)
     public static let updateProxy = Method<ProxyRequest, ProxyInfo>(number: 131, name: "UpdateProxy", access: .writer)
     public static let deleteProxy = Method<IDRequest, ProxyInfo>(number: 132, name: "DeleteProxy", access: .writer)
+    /// Records the check on the proxy, so it needs write access.
+    public static let testProxy = Method<TestProxyRequest, ProxyCheckResult>(number: 133, name: "TestProxy", access: .writer)
+    public static let checkAllProxies = Method<CheckAllProxiesRequest, ProxyCheckResult>(
+        number: 134, name: "CheckAllProxies", kind: .serverStreaming, access: .writer)
 
     // keywords.proto
     public static let createKeywordSet = Method<CreateKeywordSetRequest, KeywordSetInfo>(number: 160, name: "CreateKeywordSet", access: .writer)

@@ -261,3 +261,42 @@ extension HttpPersona {
         requestsPerSecond = try c.decodeIfPresent(UInt32.self, forKey: .requestsPerSecond) ?? 0
     }
 }
+
+/// `TestHttpPersonaRequest`: fetch `url` with persona `id`, optionally through proxy `proxyID`.
+public struct TestHttpPersonaRequest: WireMessage, Equatable {
+    public var id: String
+    public var url: String
+    public var proxyID: String
+    public init(id: String, url: String, proxyID: String = "") { self.id = id; self.url = url; self.proxyID = proxyID }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), url: f.string(2), proxyID: f.string(3)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .string(url), 3: .string(proxyID)] }
+}
+
+/// `TestHttpPersonaResponse`: what the fetch got, or why it got nothing (`errorKind`, `error`).
+public struct TestHttpPersonaResponse: WireMessage, Equatable {
+    public var allowed = false
+    public var statusCode: UInt32 = 0
+    public var reason = ""
+    public var finalURL = ""
+    public var redirects: [String] = []
+    public var headers: [HTTPHeader] = []
+    public var bytesRead: UInt64 = 0
+    public var truncated = false
+    public var millis: UInt32 = 0
+    public var errorKind = ""
+    public var error = ""
+
+    public init() {}
+    public init(fields f: ProtoFields) {
+        allowed = f.bool(1); statusCode = f.uint32(2); reason = f.string(3); finalURL = f.string(4)
+        redirects = f.list(5).compactMap { if case .string(let s) = $0 { s } else { nil } }
+        headers = f.list(6).compactMap { if case .message(let m) = $0 { HTTPHeader(fields: m) } else { nil } }
+        bytesRead = f.uint64(7); truncated = f.bool(8); millis = f.uint32(9); errorKind = f.string(10); error = f.string(11)
+    }
+    public var fields: ProtoFields {
+        [1: .bool(allowed), 2: .uint(UInt64(statusCode)), 3: .string(reason), 4: .string(finalURL),
+         5: redirects.isEmpty ? nil : .list(redirects.map { .string($0) }),
+         6: headers.isEmpty ? nil : .list(headers.map { .message($0.fields) }), 7: .uint(bytesRead), 8: .bool(truncated),
+         9: .uint(UInt64(millis)), 10: .string(errorKind), 11: .string(error)]
+    }
+}

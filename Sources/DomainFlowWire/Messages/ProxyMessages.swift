@@ -85,3 +85,44 @@ public struct ListProxiesResponse: WireMessage, Equatable {
     }
     public var fields: ProtoFields { [1: .list(proxies.map { .message($0.fields) }), 2: .string(nextPageToken)] }
 }
+
+/// `TestProxyRequest`: check proxy `id` by fetching `url` (empty: the server's check URL).
+public struct TestProxyRequest: WireMessage, Equatable {
+    public var id: String
+    public var url: String
+    public init(id: String, url: String = "") { self.id = id; self.url = url }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), url: f.string(2)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .string(url)] }
+}
+
+/// `CheckAllProxiesRequest`: check every enabled proxy the caller can see.
+public struct CheckAllProxiesRequest: WireMessage, Equatable {
+    public var url: String
+    public var concurrency: UInt32
+    public init(url: String = "", concurrency: UInt32 = 0) { self.url = url; self.concurrency = concurrency }
+    public init(fields f: ProtoFields) { self.init(url: f.string(1), concurrency: f.uint32(2)) }
+    public var fields: ProtoFields { [1: .string(url), 2: .uint(UInt64(concurrency))] }
+}
+
+/// `ProxyCheckResult`: one proxy's check, as recorded on the proxy.
+public struct ProxyCheckResult: WireMessage, Equatable {
+    public var proxyID = ""
+    public var name = ""
+    public var healthy = false
+    public var statusCode: UInt32 = 0
+    public var status = ""
+    public var latencyMs: UInt32 = 0
+    public var errorKind = ""
+    public var checkedAtMicros: Int64 = 0
+    public var url = ""
+
+    public init() {}
+    public init(fields f: ProtoFields) {
+        proxyID = f.string(1); name = f.string(2); healthy = f.bool(3); statusCode = f.uint32(4); status = f.string(5)
+        latencyMs = f.uint32(6); errorKind = f.string(7); checkedAtMicros = f.int64(8); url = f.string(9)
+    }
+    public var fields: ProtoFields {
+        [1: .string(proxyID), 2: .string(name), 3: .bool(healthy), 4: .uint(UInt64(statusCode)), 5: .string(status),
+         6: .uint(UInt64(latencyMs)), 7: .string(errorKind), 8: .int(checkedAtMicros), 9: .string(url)]
+    }
+}

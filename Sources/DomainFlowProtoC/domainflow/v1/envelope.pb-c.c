@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[45] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[48] =
 {
   {
     "call_id",
@@ -894,6 +894,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "test_http_persona",
+    102,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, test_http_persona),
+    &domainflow__v1__test_http_persona_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_proxy",
     128,
     PROTOBUF_C_LABEL_NONE,
@@ -949,6 +961,30 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     offsetof(Domainflow__V1__Request, method_case),
     offsetof(Domainflow__V1__Request, delete_proxy),
     &domainflow__v1__proxy_id_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "test_proxy",
+    133,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, test_proxy),
+    &domainflow__v1__test_proxy_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "check_all_proxies",
+    134,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, check_all_proxies),
+    &domainflow__v1__check_all_proxies_request__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1043,43 +1079,46 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   22,   /* field[22] = cancel_campaign */
   9,   /* field[9] = change_password */
+  40,   /* field[40] = check_all_proxies */
   16,   /* field[16] = create_campaign */
-  38,   /* field[38] = create_keyword_set */
+  41,   /* field[41] = create_keyword_set */
   27,   /* field[27] = create_persona */
-  33,   /* field[33] = create_proxy */
+  34,   /* field[34] = create_proxy */
   10,   /* field[10] = create_user */
   23,   /* field[23] = delete_campaign */
-  42,   /* field[42] = delete_keyword_set */
+  45,   /* field[45] = delete_keyword_set */
   31,   /* field[31] = delete_persona */
-  37,   /* field[37] = delete_proxy */
+  38,   /* field[38] = delete_proxy */
   14,   /* field[14] = delete_user */
   17,   /* field[17] = get_campaign */
-  39,   /* field[39] = get_keyword_set */
+  42,   /* field[42] = get_keyword_set */
   28,   /* field[28] = get_persona */
-  34,   /* field[34] = get_proxy */
+  35,   /* field[35] = get_proxy */
   12,   /* field[12] = get_user */
-  43,   /* field[43] = list_audit_logs */
+  46,   /* field[46] = list_audit_logs */
   18,   /* field[18] = list_campaigns */
-  40,   /* field[40] = list_keyword_sets */
+  43,   /* field[43] = list_keyword_sets */
   29,   /* field[29] = list_personas */
-  35,   /* field[35] = list_proxies */
+  36,   /* field[36] = list_proxies */
   11,   /* field[11] = list_users */
   6,   /* field[6] = login */
   7,   /* field[7] = logout */
   20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
   24,   /* field[24] = preview_generation */
-  44,   /* field[44] = purge_audit_logs */
+  47,   /* field[47] = purge_audit_logs */
   15,   /* field[15] = reset_password */
   21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
   19,   /* field[19] = start_campaign */
   26,   /* field[26] = stream_generated_domains */
   32,   /* field[32] = test_dns_persona */
+  33,   /* field[33] = test_http_persona */
+  39,   /* field[39] = test_proxy */
   1,   /* field[1] = timeout_millis */
-  41,   /* field[41] = update_keyword_set */
+  44,   /* field[44] = update_keyword_set */
   30,   /* field[30] = update_persona */
-  36,   /* field[36] = update_proxy */
+  37,   /* field[37] = update_proxy */
   13,   /* field[13] = update_user */
   25,   /* field[25] = watch_campaign */
   5,   /* field[5] = watch_server_stats */
@@ -1092,10 +1131,10 @@ static const ProtobufCIntRange domainflow__v1__request__number_ranges[8 + 1] =
   { 32, 6 },
   { 64, 16 },
   { 96, 27 },
-  { 128, 33 },
-  { 160, 38 },
-  { 224, 43 },
-  { 0, 45 }
+  { 128, 34 },
+  { 160, 41 },
+  { 224, 46 },
+  { 0, 48 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -1105,7 +1144,7 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  45,
+  48,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
   8,  domainflow__v1__request__number_ranges,
@@ -1214,7 +1253,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[43] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[46] =
 {
   {
     "call_id",
@@ -1589,6 +1628,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "test_http_persona",
+    102,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, test_http_persona),
+    &domainflow__v1__test_http_persona_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_proxy",
     128,
     PROTOBUF_C_LABEL_NONE,
@@ -1644,6 +1695,30 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     offsetof(Domainflow__V1__Response, method_case),
     offsetof(Domainflow__V1__Response, delete_proxy),
     &domainflow__v1__proxy__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "test_proxy",
+    133,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, test_proxy),
+    &domainflow__v1__proxy_check_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "check_all_proxies",
+    134,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, check_all_proxies),
+    &domainflow__v1__proxy_check_result__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1737,42 +1812,45 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   20,   /* field[20] = cancel_campaign */
   7,   /* field[7] = change_password */
+  38,   /* field[38] = check_all_proxies */
   14,   /* field[14] = create_campaign */
-  36,   /* field[36] = create_keyword_set */
+  39,   /* field[39] = create_keyword_set */
   25,   /* field[25] = create_persona */
-  31,   /* field[31] = create_proxy */
+  32,   /* field[32] = create_proxy */
   8,   /* field[8] = create_user */
   21,   /* field[21] = delete_campaign */
-  40,   /* field[40] = delete_keyword_set */
+  43,   /* field[43] = delete_keyword_set */
   29,   /* field[29] = delete_persona */
-  35,   /* field[35] = delete_proxy */
+  36,   /* field[36] = delete_proxy */
   12,   /* field[12] = delete_user */
   15,   /* field[15] = get_campaign */
-  37,   /* field[37] = get_keyword_set */
+  40,   /* field[40] = get_keyword_set */
   26,   /* field[26] = get_persona */
-  32,   /* field[32] = get_proxy */
+  33,   /* field[33] = get_proxy */
   10,   /* field[10] = get_user */
-  41,   /* field[41] = list_audit_logs */
+  44,   /* field[44] = list_audit_logs */
   16,   /* field[16] = list_campaigns */
-  38,   /* field[38] = list_keyword_sets */
+  41,   /* field[41] = list_keyword_sets */
   27,   /* field[27] = list_personas */
-  33,   /* field[33] = list_proxies */
+  34,   /* field[34] = list_proxies */
   9,   /* field[9] = list_users */
   4,   /* field[4] = login */
   5,   /* field[5] = logout */
   18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
   22,   /* field[22] = preview_generation */
-  42,   /* field[42] = purge_audit_logs */
+  45,   /* field[45] = purge_audit_logs */
   13,   /* field[13] = reset_password */
   19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
   17,   /* field[17] = start_campaign */
   24,   /* field[24] = stream_generated_domains */
   30,   /* field[30] = test_dns_persona */
-  39,   /* field[39] = update_keyword_set */
+  31,   /* field[31] = test_http_persona */
+  37,   /* field[37] = test_proxy */
+  42,   /* field[42] = update_keyword_set */
   28,   /* field[28] = update_persona */
-  34,   /* field[34] = update_proxy */
+  35,   /* field[35] = update_proxy */
   11,   /* field[11] = update_user */
   23,   /* field[23] = watch_campaign */
   3,   /* field[3] = watch_server_stats */
@@ -1785,10 +1863,10 @@ static const ProtobufCIntRange domainflow__v1__response__number_ranges[8 + 1] =
   { 32, 4 },
   { 64, 14 },
   { 96, 25 },
-  { 128, 31 },
-  { 160, 36 },
-  { 224, 41 },
-  { 0, 43 }
+  { 128, 32 },
+  { 160, 39 },
+  { 224, 44 },
+  { 0, 46 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -1798,7 +1876,7 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  43,
+  46,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
   8,  domainflow__v1__response__number_ranges,

@@ -547,6 +547,96 @@ void   domainflow__v1__test_dns_persona_response__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__test_dns_persona_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__test_http_persona_request__init
+                     (Domainflow__V1__TestHttpPersonaRequest         *message)
+{
+  static const Domainflow__V1__TestHttpPersonaRequest init_value = DOMAINFLOW__V1__TEST_HTTP_PERSONA_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_http_persona_request__get_packed_size
+                     (const Domainflow__V1__TestHttpPersonaRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_http_persona_request__pack
+                     (const Domainflow__V1__TestHttpPersonaRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_http_persona_request__pack_to_buffer
+                     (const Domainflow__V1__TestHttpPersonaRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestHttpPersonaRequest *
+       domainflow__v1__test_http_persona_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestHttpPersonaRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__test_http_persona_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_http_persona_request__free_unpacked
+                     (Domainflow__V1__TestHttpPersonaRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__test_http_persona_response__init
+                     (Domainflow__V1__TestHttpPersonaResponse         *message)
+{
+  static const Domainflow__V1__TestHttpPersonaResponse init_value = DOMAINFLOW__V1__TEST_HTTP_PERSONA_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_http_persona_response__get_packed_size
+                     (const Domainflow__V1__TestHttpPersonaResponse *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_http_persona_response__pack
+                     (const Domainflow__V1__TestHttpPersonaResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_http_persona_response__pack_to_buffer
+                     (const Domainflow__V1__TestHttpPersonaResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestHttpPersonaResponse *
+       domainflow__v1__test_http_persona_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestHttpPersonaResponse *)
+     protobuf_c_message_unpack (&domainflow__v1__test_http_persona_response__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_http_persona_response__free_unpacked
+                     (Domainflow__V1__TestHttpPersonaResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_http_persona_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor domainflow__v1__resolver__field_descriptors[2] =
 {
   {
@@ -1612,6 +1702,238 @@ const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_response__desc
   domainflow__v1__test_dns_persona_response__field_indices_by_name,
   1,  domainflow__v1__test_dns_persona_response__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__test_dns_persona_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__test_http_persona_request__field_descriptors[3] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaRequest, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaRequest, proxy_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_http_persona_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  2,   /* field[2] = proxy_id */
+  1,   /* field[1] = url */
+};
+static const ProtobufCIntRange domainflow__v1__test_http_persona_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_http_persona_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestHttpPersonaRequest",
+  "TestHttpPersonaRequest",
+  "Domainflow__V1__TestHttpPersonaRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestHttpPersonaRequest),
+  3,
+  domainflow__v1__test_http_persona_request__field_descriptors,
+  domainflow__v1__test_http_persona_request__field_indices_by_name,
+  1,  domainflow__v1__test_http_persona_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_http_persona_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__test_http_persona_response__field_descriptors[11] =
+{
+  {
+    "allowed",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, allowed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "final_url",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, final_url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "redirects",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, n_redirects),
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, redirects),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "headers",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, n_headers),
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, headers),
+    &domainflow__v1__http_header__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bytes_read",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, bytes_read),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "truncated",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, truncated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "millis",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, millis),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_kind",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, error_kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestHttpPersonaResponse, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_http_persona_response__field_indices_by_name[] = {
+  0,   /* field[0] = allowed */
+  6,   /* field[6] = bytes_read */
+  10,   /* field[10] = error */
+  9,   /* field[9] = error_kind */
+  3,   /* field[3] = final_url */
+  5,   /* field[5] = headers */
+  8,   /* field[8] = millis */
+  2,   /* field[2] = reason */
+  4,   /* field[4] = redirects */
+  1,   /* field[1] = status_code */
+  7,   /* field[7] = truncated */
+};
+static const ProtobufCIntRange domainflow__v1__test_http_persona_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_http_persona_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestHttpPersonaResponse",
+  "TestHttpPersonaResponse",
+  "Domainflow__V1__TestHttpPersonaResponse",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestHttpPersonaResponse),
+  11,
+  domainflow__v1__test_http_persona_response__field_descriptors,
+  domainflow__v1__test_http_persona_response__field_indices_by_name,
+  1,  domainflow__v1__test_http_persona_response__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_http_persona_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue domainflow__v1__persona_kind__enum_values_by_number[3] =

@@ -232,6 +232,141 @@ void   domainflow__v1__list_proxies_response__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__list_proxies_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__test_proxy_request__init
+                     (Domainflow__V1__TestProxyRequest         *message)
+{
+  static const Domainflow__V1__TestProxyRequest init_value = DOMAINFLOW__V1__TEST_PROXY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_proxy_request__get_packed_size
+                     (const Domainflow__V1__TestProxyRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_proxy_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_proxy_request__pack
+                     (const Domainflow__V1__TestProxyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_proxy_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_proxy_request__pack_to_buffer
+                     (const Domainflow__V1__TestProxyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_proxy_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestProxyRequest *
+       domainflow__v1__test_proxy_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestProxyRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__test_proxy_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_proxy_request__free_unpacked
+                     (Domainflow__V1__TestProxyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_proxy_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__check_all_proxies_request__init
+                     (Domainflow__V1__CheckAllProxiesRequest         *message)
+{
+  static const Domainflow__V1__CheckAllProxiesRequest init_value = DOMAINFLOW__V1__CHECK_ALL_PROXIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__check_all_proxies_request__get_packed_size
+                     (const Domainflow__V1__CheckAllProxiesRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__check_all_proxies_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__check_all_proxies_request__pack
+                     (const Domainflow__V1__CheckAllProxiesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__check_all_proxies_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__check_all_proxies_request__pack_to_buffer
+                     (const Domainflow__V1__CheckAllProxiesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__check_all_proxies_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__CheckAllProxiesRequest *
+       domainflow__v1__check_all_proxies_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__CheckAllProxiesRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__check_all_proxies_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__check_all_proxies_request__free_unpacked
+                     (Domainflow__V1__CheckAllProxiesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__check_all_proxies_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__proxy_check_result__init
+                     (Domainflow__V1__ProxyCheckResult         *message)
+{
+  static const Domainflow__V1__ProxyCheckResult init_value = DOMAINFLOW__V1__PROXY_CHECK_RESULT__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__proxy_check_result__get_packed_size
+                     (const Domainflow__V1__ProxyCheckResult *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__proxy_check_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__proxy_check_result__pack
+                     (const Domainflow__V1__ProxyCheckResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__proxy_check_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__proxy_check_result__pack_to_buffer
+                     (const Domainflow__V1__ProxyCheckResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__proxy_check_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__ProxyCheckResult *
+       domainflow__v1__proxy_check_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__ProxyCheckResult *)
+     protobuf_c_message_unpack (&domainflow__v1__proxy_check_result__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__proxy_check_result__free_unpacked
+                     (Domainflow__V1__ProxyCheckResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__proxy_check_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor domainflow__v1__proxy__field_descriptors[18] =
 {
   {
@@ -849,6 +984,250 @@ const ProtobufCMessageDescriptor domainflow__v1__list_proxies_response__descript
   domainflow__v1__list_proxies_response__field_indices_by_name,
   1,  domainflow__v1__list_proxies_response__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__list_proxies_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__test_proxy_request__field_descriptors[2] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestProxyRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestProxyRequest, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_proxy_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  1,   /* field[1] = url */
+};
+static const ProtobufCIntRange domainflow__v1__test_proxy_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_proxy_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestProxyRequest",
+  "TestProxyRequest",
+  "Domainflow__V1__TestProxyRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestProxyRequest),
+  2,
+  domainflow__v1__test_proxy_request__field_descriptors,
+  domainflow__v1__test_proxy_request__field_indices_by_name,
+  1,  domainflow__v1__test_proxy_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_proxy_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__check_all_proxies_request__field_descriptors[2] =
+{
+  {
+    "url",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__CheckAllProxiesRequest, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "concurrency",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__CheckAllProxiesRequest, concurrency),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__check_all_proxies_request__field_indices_by_name[] = {
+  1,   /* field[1] = concurrency */
+  0,   /* field[0] = url */
+};
+static const ProtobufCIntRange domainflow__v1__check_all_proxies_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__check_all_proxies_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.CheckAllProxiesRequest",
+  "CheckAllProxiesRequest",
+  "Domainflow__V1__CheckAllProxiesRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__CheckAllProxiesRequest),
+  2,
+  domainflow__v1__check_all_proxies_request__field_descriptors,
+  domainflow__v1__check_all_proxies_request__field_indices_by_name,
+  1,  domainflow__v1__check_all_proxies_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__check_all_proxies_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__proxy_check_result__field_descriptors[9] =
+{
+  {
+    "proxy_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, proxy_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "healthy",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, healthy),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "latency_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, latency_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_kind",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, error_kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checked_at_micros",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, checked_at_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ProxyCheckResult, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__proxy_check_result__field_indices_by_name[] = {
+  7,   /* field[7] = checked_at_micros */
+  6,   /* field[6] = error_kind */
+  2,   /* field[2] = healthy */
+  5,   /* field[5] = latency_ms */
+  1,   /* field[1] = name */
+  0,   /* field[0] = proxy_id */
+  4,   /* field[4] = status */
+  3,   /* field[3] = status_code */
+  8,   /* field[8] = url */
+};
+static const ProtobufCIntRange domainflow__v1__proxy_check_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__proxy_check_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ProxyCheckResult",
+  "ProxyCheckResult",
+  "Domainflow__V1__ProxyCheckResult",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__ProxyCheckResult),
+  9,
+  domainflow__v1__proxy_check_result__field_descriptors,
+  domainflow__v1__proxy_check_result__field_indices_by_name,
+  1,  domainflow__v1__proxy_check_result__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__proxy_check_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue domainflow__v1__proxy_protocol__enum_values_by_number[5] =

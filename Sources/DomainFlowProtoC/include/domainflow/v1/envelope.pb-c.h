@@ -128,11 +128,14 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_PERSONA = 99,
   DOMAINFLOW__V1__REQUEST__METHOD_DELETE_PERSONA = 100,
   DOMAINFLOW__V1__REQUEST__METHOD_TEST_DNS_PERSONA = 101,
+  DOMAINFLOW__V1__REQUEST__METHOD_TEST_HTTP_PERSONA = 102,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_PROXY = 128,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_PROXY = 129,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_PROXIES = 130,
   DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_PROXY = 131,
   DOMAINFLOW__V1__REQUEST__METHOD_DELETE_PROXY = 132,
+  DOMAINFLOW__V1__REQUEST__METHOD_TEST_PROXY = 133,
+  DOMAINFLOW__V1__REQUEST__METHOD_CHECK_ALL_PROXIES = 134,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_KEYWORD_SET = 160,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_KEYWORD_SET = 161,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_KEYWORD_SETS = 162,
@@ -193,11 +196,14 @@ struct  Domainflow__V1__Request
     Domainflow__V1__PersonaRequest *update_persona;
     Domainflow__V1__PersonaIdRequest *delete_persona;
     Domainflow__V1__TestDnsPersonaRequest *test_dns_persona;
+    Domainflow__V1__TestHttpPersonaRequest *test_http_persona;
     Domainflow__V1__ProxyRequest *create_proxy;
     Domainflow__V1__ProxyIdRequest *get_proxy;
     Domainflow__V1__ListProxiesRequest *list_proxies;
     Domainflow__V1__ProxyRequest *update_proxy;
     Domainflow__V1__ProxyIdRequest *delete_proxy;
+    Domainflow__V1__TestProxyRequest *test_proxy;
+    Domainflow__V1__CheckAllProxiesRequest *check_all_proxies;
     Domainflow__V1__CreateKeywordSetRequest *create_keyword_set;
     Domainflow__V1__KeywordSetIdRequest *get_keyword_set;
     Domainflow__V1__ListKeywordSetsRequest *list_keyword_sets;
@@ -281,11 +287,14 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_PERSONA = 99,
   DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_PERSONA = 100,
   DOMAINFLOW__V1__RESPONSE__METHOD_TEST_DNS_PERSONA = 101,
+  DOMAINFLOW__V1__RESPONSE__METHOD_TEST_HTTP_PERSONA = 102,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_PROXY = 128,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_PROXY = 129,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PROXIES = 130,
   DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_PROXY = 131,
   DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_PROXY = 132,
+  DOMAINFLOW__V1__RESPONSE__METHOD_TEST_PROXY = 133,
+  DOMAINFLOW__V1__RESPONSE__METHOD_CHECK_ALL_PROXIES = 134,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_KEYWORD_SET = 160,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_KEYWORD_SET = 161,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_KEYWORD_SETS = 162,
@@ -336,11 +345,14 @@ struct  Domainflow__V1__Response
     Domainflow__V1__Persona *update_persona;
     Domainflow__V1__Persona *delete_persona;
     Domainflow__V1__TestDnsPersonaResponse *test_dns_persona;
+    Domainflow__V1__TestHttpPersonaResponse *test_http_persona;
     Domainflow__V1__Proxy *create_proxy;
     Domainflow__V1__Proxy *get_proxy;
     Domainflow__V1__ListProxiesResponse *list_proxies;
     Domainflow__V1__Proxy *update_proxy;
     Domainflow__V1__Proxy *delete_proxy;
+    Domainflow__V1__ProxyCheckResult *test_proxy;
+    Domainflow__V1__ProxyCheckResult *check_all_proxies;
     Domainflow__V1__KeywordSet *create_keyword_set;
     Domainflow__V1__KeywordSet *get_keyword_set;
     Domainflow__V1__ListKeywordSetsResponse *list_keyword_sets;

@@ -27,6 +27,8 @@ typedef struct Domainflow__V1__ListPersonasResponse Domainflow__V1__ListPersonas
 typedef struct Domainflow__V1__TestDnsPersonaRequest Domainflow__V1__TestDnsPersonaRequest;
 typedef struct Domainflow__V1__DnsTestResult Domainflow__V1__DnsTestResult;
 typedef struct Domainflow__V1__TestDnsPersonaResponse Domainflow__V1__TestDnsPersonaResponse;
+typedef struct Domainflow__V1__TestHttpPersonaRequest Domainflow__V1__TestHttpPersonaRequest;
+typedef struct Domainflow__V1__TestHttpPersonaResponse Domainflow__V1__TestHttpPersonaResponse;
 
 
 /* --- enums --- */
@@ -305,6 +307,73 @@ struct  Domainflow__V1__TestDnsPersonaResponse
     , 0,NULL }
 
 
+/*
+ * Fetches `url` (http:// or https://) with an HTTP persona's identity and limits, directly or
+ * through one of the caller's proxies. A fetch that gets no response is still an OK call: the
+ * response says why in error_kind and error.
+ */
+struct  Domainflow__V1__TestHttpPersonaRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  char *url;
+  /*
+   * empty: direct
+   */
+  char *proxy_id;
+};
+#define DOMAINFLOW__V1__TEST_HTTP_PERSONA_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_http_persona_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Domainflow__V1__TestHttpPersonaResponse
+{
+  ProtobufCMessage base;
+  /*
+   * a response arrived and the persona allows its status
+   */
+  protobuf_c_boolean allowed;
+  /*
+   * 0: no response
+   */
+  uint32_t status_code;
+  char *reason;
+  /*
+   * after redirects
+   */
+  char *final_url;
+  /*
+   * each URL that redirected, in order
+   */
+  size_t n_redirects;
+  char **redirects;
+  /*
+   * of the final response, as received
+   */
+  size_t n_headers;
+  Domainflow__V1__HttpHeader **headers;
+  /*
+   * body bytes read (at most the persona's max_body_bytes)
+   */
+  uint64_t bytes_read;
+  /*
+   * the body was longer than max_body_bytes
+   */
+  protobuf_c_boolean truncated;
+  uint32_t millis;
+  /*
+   * Set when no response arrived: invalid_url, connect, proxy, proxy_authentication, tls, timeout,
+   * protocol, too_many_redirects.
+   */
+  char *error_kind;
+  char *error;
+};
+#define DOMAINFLOW__V1__TEST_HTTP_PERSONA_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_http_persona_response__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
 /* Domainflow__V1__Resolver methods */
 void   domainflow__v1__resolver__init
                      (Domainflow__V1__Resolver         *message);
@@ -533,6 +602,44 @@ Domainflow__V1__TestDnsPersonaResponse *
 void   domainflow__v1__test_dns_persona_response__free_unpacked
                      (Domainflow__V1__TestDnsPersonaResponse *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestHttpPersonaRequest methods */
+void   domainflow__v1__test_http_persona_request__init
+                     (Domainflow__V1__TestHttpPersonaRequest         *message);
+size_t domainflow__v1__test_http_persona_request__get_packed_size
+                     (const Domainflow__V1__TestHttpPersonaRequest   *message);
+size_t domainflow__v1__test_http_persona_request__pack
+                     (const Domainflow__V1__TestHttpPersonaRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_http_persona_request__pack_to_buffer
+                     (const Domainflow__V1__TestHttpPersonaRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestHttpPersonaRequest *
+       domainflow__v1__test_http_persona_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_http_persona_request__free_unpacked
+                     (Domainflow__V1__TestHttpPersonaRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestHttpPersonaResponse methods */
+void   domainflow__v1__test_http_persona_response__init
+                     (Domainflow__V1__TestHttpPersonaResponse         *message);
+size_t domainflow__v1__test_http_persona_response__get_packed_size
+                     (const Domainflow__V1__TestHttpPersonaResponse   *message);
+size_t domainflow__v1__test_http_persona_response__pack
+                     (const Domainflow__V1__TestHttpPersonaResponse   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_http_persona_response__pack_to_buffer
+                     (const Domainflow__V1__TestHttpPersonaResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestHttpPersonaResponse *
+       domainflow__v1__test_http_persona_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_http_persona_response__free_unpacked
+                     (Domainflow__V1__TestHttpPersonaResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Domainflow__V1__Resolver_Closure)
@@ -571,6 +678,12 @@ typedef void (*Domainflow__V1__DnsTestResult_Closure)
 typedef void (*Domainflow__V1__TestDnsPersonaResponse_Closure)
                  (const Domainflow__V1__TestDnsPersonaResponse *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__TestHttpPersonaRequest_Closure)
+                 (const Domainflow__V1__TestHttpPersonaRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__TestHttpPersonaResponse_Closure)
+                 (const Domainflow__V1__TestHttpPersonaResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -592,6 +705,8 @@ extern const ProtobufCMessageDescriptor domainflow__v1__list_personas_response__
 extern const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__dns_test_result__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_response__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_http_persona_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_http_persona_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -20,6 +20,9 @@ typedef struct Domainflow__V1__ProxyRequest Domainflow__V1__ProxyRequest;
 typedef struct Domainflow__V1__ProxyIdRequest Domainflow__V1__ProxyIdRequest;
 typedef struct Domainflow__V1__ListProxiesRequest Domainflow__V1__ListProxiesRequest;
 typedef struct Domainflow__V1__ListProxiesResponse Domainflow__V1__ListProxiesResponse;
+typedef struct Domainflow__V1__TestProxyRequest Domainflow__V1__TestProxyRequest;
+typedef struct Domainflow__V1__CheckAllProxiesRequest Domainflow__V1__CheckAllProxiesRequest;
+typedef struct Domainflow__V1__ProxyCheckResult Domainflow__V1__ProxyCheckResult;
 
 
 /* --- enums --- */
@@ -134,6 +137,75 @@ struct  Domainflow__V1__ListProxiesResponse
     , 0,NULL, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Fetches `url` through the proxy and records the outcome on it (healthy, last_status,
+ * last_checked_at, latency_ms). Healthy: an HTTP response with a status below 400 arrived.
+ */
+struct  Domainflow__V1__TestProxyRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  /*
+   * empty: the server's check URL (domainflow-server --proxy-check-url)
+   */
+  char *url;
+};
+#define DOMAINFLOW__V1__TEST_PROXY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_proxy_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * All of the caller's enabled proxies (every enabled proxy for an admin), checked with bounded
+ * concurrency; one ProxyCheckResult is streamed per proxy as its check ends.
+ */
+struct  Domainflow__V1__CheckAllProxiesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * empty: the server's check URL
+   */
+  char *url;
+  /*
+   * 0: 8; at most 64
+   */
+  uint32_t concurrency;
+};
+#define DOMAINFLOW__V1__CHECK_ALL_PROXIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__check_all_proxies_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Domainflow__V1__ProxyCheckResult
+{
+  ProtobufCMessage base;
+  char *proxy_id;
+  char *name;
+  protobuf_c_boolean healthy;
+  /*
+   * 0: no response
+   */
+  uint32_t status_code;
+  /*
+   * as stored in last_status: "200 OK" or the error
+   */
+  char *status;
+  /*
+   * time to the response's head
+   */
+  uint32_t latency_ms;
+  /*
+   * as in TestHttpPersonaResponse.error_kind
+   */
+  char *error_kind;
+  int64_t checked_at_micros;
+  char *url;
+};
+#define DOMAINFLOW__V1__PROXY_CHECK_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__proxy_check_result__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
 /* Domainflow__V1__Proxy methods */
 void   domainflow__v1__proxy__init
                      (Domainflow__V1__Proxy         *message);
@@ -229,6 +301,63 @@ Domainflow__V1__ListProxiesResponse *
 void   domainflow__v1__list_proxies_response__free_unpacked
                      (Domainflow__V1__ListProxiesResponse *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestProxyRequest methods */
+void   domainflow__v1__test_proxy_request__init
+                     (Domainflow__V1__TestProxyRequest         *message);
+size_t domainflow__v1__test_proxy_request__get_packed_size
+                     (const Domainflow__V1__TestProxyRequest   *message);
+size_t domainflow__v1__test_proxy_request__pack
+                     (const Domainflow__V1__TestProxyRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_proxy_request__pack_to_buffer
+                     (const Domainflow__V1__TestProxyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestProxyRequest *
+       domainflow__v1__test_proxy_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_proxy_request__free_unpacked
+                     (Domainflow__V1__TestProxyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__CheckAllProxiesRequest methods */
+void   domainflow__v1__check_all_proxies_request__init
+                     (Domainflow__V1__CheckAllProxiesRequest         *message);
+size_t domainflow__v1__check_all_proxies_request__get_packed_size
+                     (const Domainflow__V1__CheckAllProxiesRequest   *message);
+size_t domainflow__v1__check_all_proxies_request__pack
+                     (const Domainflow__V1__CheckAllProxiesRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__check_all_proxies_request__pack_to_buffer
+                     (const Domainflow__V1__CheckAllProxiesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__CheckAllProxiesRequest *
+       domainflow__v1__check_all_proxies_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__check_all_proxies_request__free_unpacked
+                     (Domainflow__V1__CheckAllProxiesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__ProxyCheckResult methods */
+void   domainflow__v1__proxy_check_result__init
+                     (Domainflow__V1__ProxyCheckResult         *message);
+size_t domainflow__v1__proxy_check_result__get_packed_size
+                     (const Domainflow__V1__ProxyCheckResult   *message);
+size_t domainflow__v1__proxy_check_result__pack
+                     (const Domainflow__V1__ProxyCheckResult   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__proxy_check_result__pack_to_buffer
+                     (const Domainflow__V1__ProxyCheckResult   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__ProxyCheckResult *
+       domainflow__v1__proxy_check_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__proxy_check_result__free_unpacked
+                     (Domainflow__V1__ProxyCheckResult *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Domainflow__V1__Proxy_Closure)
@@ -246,6 +375,15 @@ typedef void (*Domainflow__V1__ListProxiesRequest_Closure)
 typedef void (*Domainflow__V1__ListProxiesResponse_Closure)
                  (const Domainflow__V1__ListProxiesResponse *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__TestProxyRequest_Closure)
+                 (const Domainflow__V1__TestProxyRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__CheckAllProxiesRequest_Closure)
+                 (const Domainflow__V1__CheckAllProxiesRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__ProxyCheckResult_Closure)
+                 (const Domainflow__V1__ProxyCheckResult *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -258,6 +396,9 @@ extern const ProtobufCMessageDescriptor domainflow__v1__proxy_request__descripto
 extern const ProtobufCMessageDescriptor domainflow__v1__proxy_id_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_proxies_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_proxies_response__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_proxy_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__check_all_proxies_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__proxy_check_result__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -1,0 +1,72 @@
+import DomainFlowCore
+import DomainFlowEngine
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// A proxy as a check or a fetch needs it: where it is and how to log in (the password unsealed).
+struct ProxyTarget: Sendable {
+    let id: UUID
+    let name: String
+    let endpoint: ProxyEndpoint
+}
+
+/// The real check behind `TestProxy` and `CheckAllProxies`: a fetch through the proxy, recorded on it.
+enum ProxyChecker {
+    /// The proxies a check covers, from `StatementRegistry.proxiesToCheck`: one (`id`) or every enabled one.
+    static func targets(_ c: PGConnection, principal: Principal, id: UUID?, secrets: SecretBox?) throws -> [ProxyTarget] {
+        try c.execute(StatementRegistry.proxiesToCheck, [principal.ownerScope, id.map(PGValue.uuid)]).rows.map { row in
+            let name = try row.string(1)
+            let kind: ProxyEndpoint.Kind
+            switch row.optionalString(2) ?? "" {
+            case "http": kind = .http
+            case "https": kind = .httpsConnect
+            case "socks5": kind = .socks5
+            case "socks4": kind = .socks4
+            case let other: throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(other)', which DomainFlow cannot use")
+            }
+            var password = ""
+            if let sealed = row.optionalString(6) {
+                guard let secrets else {
+                    throw RPCError(.failedPrecondition, "proxy \(name) has a password but this server has no secret key to unseal it")
+                }
+                do { password = try secrets.open(sealed) } catch {
+                    throw RPCError(.failedPrecondition, "proxy \(name)'s password cannot be unsealed with this server's key")
+                }
+            }
+            let endpoint = ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "", port: Int(try row.optionalInt(4) ?? 0),
+                                         username: row.optionalString(5) ?? "", password: password)
+            return ProxyTarget(id: try row.uuid(0), name: name, endpoint: endpoint)
+        }
+    }
+
+    /// Fetches `url` through the proxy. Healthy: a response with a status below 400.
+    static func check(_ target: ProxyTarget, url: URL, timeout: Duration) async -> ProxyCheckResult {
+        var result = ProxyCheckResult()
+        result.proxyID = target.id.uuidString.lowercased()
+        result.name = target.name
+        result.url = url.absoluteString
+        let request = HTTPFetchRequest(url: url, headers: [HTTPField("User-Agent", "DomainFlow-proxy-check/1")], timeout: timeout,
+                                       maxBodyBytes: 64 * 1024, proxy: target.endpoint)
+        do {
+            let response = try await HTTPFetcher.fetch(request)
+            result.statusCode = UInt32(response.status)
+            result.healthy = (100..<400).contains(response.status)
+            result.status = "\(response.status) \(response.reason)"
+            result.latencyMs = UInt32(clamping: max(1, response.elapsed.wholeMilliseconds))
+        } catch {
+            result.errorKind = error.kind.rawValue
+            result.status = error.description
+        }
+        return result
+    }
+
+    /// Stores the outcome on the proxy (`is_healthy`, `last_status`, `latency_ms`, `last_checked_at`) and
+    /// sets `checkedAtMicros` from the database's clock.
+    static func record(_ result: inout ProxyCheckResult, id: UUID, on c: PGConnection) throws {
+        let latency: PGValue? = result.statusCode == 0 ? nil : .int(Int64(result.latencyMs))
+        if let row = try c.execute(StatementRegistry.recordProxyCheck, [.uuid(id), .bool(result.healthy), .text(result.status), latency]).first {
+            result.checkedAtMicros = try row.optionalDate(0).map(Micros.of) ?? 0
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import DomainFlowCore
+import Foundation
+import Testing
+
+/// The proxy handshakes byte for byte, against the RFCs' layouts, including replies that arrive in pieces.
+@Suite struct ProxyHandshakeTests {
+    @Test func socks5WithoutAuthenticationConnectsByName() throws {
+        var h = ProxyHandshake(kind: .socks5, targetHost: "example.com", targetPort: 443)
+        #expect(try h.start() == [5, 1, 0])
+        var input: [UInt8] = [5]
+        #expect(try h.receive(&input) == .needMore, "half a method reply")
+        input += [0]
+        #expect(try h.receive(&input) == .send([5, 1, 0, 3, 11] + Array("example.com".utf8) + [1, 187]))
+        input = [5, 0, 0, 1, 127, 0]
+        #expect(try h.receive(&input) == .needMore, "half a connect reply")
+        input += [0, 1, 0x1F, 0x90]
+        #expect(try h.receive(&input) == .done)
+        #expect(input.isEmpty)
+    }
+
+    @Test func socks5UsernamePasswordFollowsRFC1929() throws {
+        var h = ProxyHandshake(kind: .socks5, targetHost: "192.0.2.7", targetPort: 80, username: "bob", password: "pw")
+        #expect(try h.start() == [5, 2, 0, 2])
+        var input: [UInt8] = [5, 2]
+        #expect(try h.receive(&input) == .send([1, 3] + Array("bob".utf8) + [2] + Array("pw".utf8)))
+        input = [1, 0]
+        #expect(try h.receive(&input) == .send([5, 1, 0, 1, 192, 0, 2, 7, 0, 80]))
+        var rejected = ProxyHandshake(kind: .socks5, targetHost: "192.0.2.7", targetPort: 80, username: "bob", password: "no")
+        _ = try rejected.start()
+        input = [5, 2]
+        _ = try rejected.receive(&input)
+        input = [1, 1]
+        #expect(throws: ProxyHandshakeError.authenticationRequired("the SOCKS5 proxy rejected the username or password")) {
+            try rejected.receive(&input)
+        }
+    }
+
+    @Test func socks5RefusalsAreNamed() throws {
+        var h = ProxyHandshake(kind: .socks5, targetHost: "::1", targetPort: 8080)
+        _ = try h.start()
+        var input: [UInt8] = [5, 0]
+        #expect(try h.receive(&input) == .send([5, 1, 0, 4] + [UInt8](repeating: 0, count: 15) + [1] + [0x1F, 0x90]))
+        input = [5, 5, 0, 1, 0, 0, 0, 0, 0, 0]
+        #expect(throws: ProxyHandshakeError.refused("the SOCKS5 proxy could not connect: connection refused")) { try h.receive(&input) }
+        var noMethod = ProxyHandshake(kind: .socks5, targetHost: "a.example", targetPort: 80)
+        _ = try noMethod.start()
+        input = [5, 0xFF]
+        #expect { try noMethod.receive(&input) } throws: { error in
+            if case .authenticationRequired = error as? ProxyHandshakeError { true } else { false }
+        }
+    }
+
+    @Test func socks4UsesTheAddressAndSocks4aTheName() throws {
+        var h = ProxyHandshake(kind: .socks4, targetHost: "10.1.2.3", targetPort: 80, username: "id")
+        #expect(try h.start() == [4, 1, 0, 80, 10, 1, 2, 3, 105, 100, 0])
+        var input: [UInt8] = [0, 90, 0, 0, 0, 0, 0]
+        #expect(try h.receive(&input) == .needMore)
+        input += [0]
+        #expect(try h.receive(&input) == .done)
+        var named = ProxyHandshake(kind: .socks4, targetHost: "dftest.example", targetPort: 80)
+        #expect(try named.start() == [4, 1, 0, 80, 0, 0, 0, 1, 0] + Array("dftest.example".utf8) + [0])
+        input = [0, 91, 0, 0, 0, 0, 0, 0]
+        #expect(throws: ProxyHandshakeError.refused("the SOCKS4 proxy rejected or could not complete the request")) {
+            try named.receive(&input)
+        }
+        var v6 = ProxyHandshake(kind: .socks4, targetHost: "2001:db8::1", targetPort: 80)
+        #expect(throws: ProxyHandshakeError.self) { try v6.start() }
+    }
+
+    @Test func httpConnectSendsBasicAuthAndReadsTheStatus() throws {
+        var h = ProxyHandshake(kind: .httpConnect, targetHost: "example.com", targetPort: 443, username: "u", password: "p")
+        let request = String(decoding: try h.start(), as: UTF8.self)
+        #expect(request == "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: Basic dTpw\r\n\r\n")
+        var input = Array("HTTP/1.1 200 Connection established\r\n".utf8)
+        #expect(try h.receive(&input) == .needMore)
+        input += Array("Proxy-Agent: test\r\n\r\n".utf8)
+        #expect(try h.receive(&input) == .done)
+        #expect(input.isEmpty)
+
+        var denied = ProxyHandshake(kind: .httpConnect, targetHost: "example.com", targetPort: 443)
+        _ = try denied.start()
+        input = Array("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n".utf8)
+        #expect(throws: ProxyHandshakeError.authenticationRequired("the proxy answered CONNECT with 407 Proxy Authentication Required")) {
+            try denied.receive(&input)
+        }
+        var forbidden = ProxyHandshake(kind: .httpConnect, targetHost: "example.com", targetPort: 25)
+        _ = try forbidden.start()
+        input = Array("HTTP/1.0 403 Forbidden\r\n\r\n".utf8)
+        #expect(throws: ProxyHandshakeError.refused("the proxy answered CONNECT with 403 Forbidden")) { try forbidden.receive(&input) }
+        var garbage = ProxyHandshake(kind: .httpConnect, targetHost: "example.com", targetPort: 443)
+        _ = try garbage.start()
+        input = [UInt8](repeating: 65, count: ProxyHandshake.maxConnectReplyBytes + 1)
+        #expect(throws: ProxyHandshakeError.self) { try garbage.receive(&input) }
+    }
+}
