@@ -160,10 +160,11 @@ struct UserView: Encodable {
 
 /// Tables, JSON and times for the CLI's output.
 enum Output {
-    static func json<T: Encodable>(_ value: T) throws -> String {
+    /// `value` as JSON with snake_case keys; `pretty: false` gives one line (for JSON Lines).
+    static func json<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 

@@ -111,4 +111,50 @@ import Testing
             await admin.close()
         }
     }
+
+    @Test func httpPersonaAndProxyChecksFromTheCLI() async throws {
+        let echo = try TestHTTPServices.url("/echo")
+        try await AuthHarness.with({ $0.trustedPeers[getuid()] = "admin" }, secrets: .random()) { h in
+            try await checks(h, echo: echo)
+        }
+    }
+
+    private func checks(_ h: AuthHarness, echo: String) async throws {
+        let socket = h.server.socketPath
+        let admin = try await h.admin()
+        let (cStatus, cOut) = try await run(["persona", "create", "browser", "--user-agent", "CLI-Agent/1", "--header", "X-DF-Test: from-cli",
+                                             "--follow-redirects", "--allowed-status", "200,204", "--json"], socket: socket)
+        #expect(cStatus == 0 && cOut.contains("\"user_agent\" : \"CLI-Agent\\/1\""), "\(cOut)")
+        let persona = try #require(try await admin.unary(Methods.listPersonas, ListPersonasRequest()).personas.first)
+        #expect(persona.kind == .http && persona.http?.headers == [HTTPHeader(name: "X-DF-Test", value: "from-cli")]
+                && persona.http?.followRedirects == true && persona.http?.allowedStatusCodes == [200, 204])
+        let (tStatus, tOut) = try await run(["persona", "test", persona.id, echo], socket: socket)
+        #expect(tStatus == 0 && tOut.contains("200 OK  allowed") && tOut.contains("X-Echo-Test: from-cli"), "\(tOut)")
+
+        let (host, port) = try TestHTTPServices.address("DOMAINFLOW_TEST_SOCKS")
+        let (xStatus, xOut) = try await run(["proxy", "create", "dante", "--proxy-protocol", "socks5", "--host", host, "--port", "\(port)"],
+                                            socket: socket)
+        #expect(xStatus == 0, "\(xOut)")
+        let proxy = try #require(try await admin.unary(Methods.listProxies, ListProxiesRequest()).proxies.first)
+        let (okStatus, okOut) = try await run(["proxy", "test", proxy.id, "--url", echo], socket: socket)
+        #expect(okStatus == 0 && okOut.hasPrefix("healthy") && okOut.contains("200 OK"), "\(okOut)")
+        let (viaStatus, viaOut) = try await run(["persona", "test", persona.id, echo, "--proxy", proxy.id, "--json"], socket: socket)
+        #expect(viaStatus == 0 && viaOut.contains("\"status_code\" : 200"), "\(viaOut)")
+
+        let (uStatus, uOut) = try await run(["proxy", "update", proxy.id, "--port", "1", "--provider", "lab"], socket: socket)
+        #expect(uStatus == 0, "\(uOut)")
+        let (badStatus, badOut) = try await run(["proxy", "test", proxy.id, "--url", echo], socket: socket)
+        #expect(badStatus == 1 && badOut.hasPrefix("UNHEALTHY") && badOut.contains("refused"), "\(badOut)")
+        let stored = try await admin.unary(Methods.getProxy, IDRequest(id: proxy.id))
+        #expect(stored.port == 1 && stored.provider == "lab" && stored.host == host && !stored.healthy, "only the options given changed")
+
+        _ = try await run(["proxy", "update", proxy.id, "--port", "\(port)"], socket: socket)
+        let (http, httpPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP_PROXY")
+        _ = try await run(["proxy", "create", "tiny", "--proxy-protocol", "http", "--host", http, "--port", "\(httpPort)", "--disabled"], socket: socket)
+        let (aStatus, aOut) = try await run(["proxy", "check-all", "--url", echo], socket: socket)
+        #expect(aStatus == 0 && aOut.contains("dante") && !aOut.contains("tiny") && aOut.contains("1 of 1 healthy"), "\(aOut)")
+        let (lStatus, lOut) = try await run(["proxy", "list", "--json"], socket: socket)
+        #expect(lStatus == 0 && lOut.contains("\"healthy\" : true") && !lOut.contains("\"password\""), "\(lOut)")
+        await admin.close()
+    }
 }

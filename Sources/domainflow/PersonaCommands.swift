@@ -1,0 +1,234 @@
+import ArgumentParser
+import DomainFlowClient
+import DomainFlowWire
+import Foundation
+import Yams
+
+struct PersonaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "persona", abstract: "DNS and HTTP personas.",
+        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self, Test.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a persona from a JSON or YAML file, or from flags.",
+            discussion: """
+            DNS from flags:  persona create lab --resolver 127.0.0.1:5353 --record-types A,MX
+            HTTP from flags: persona create browser --kind http --user-agent 'Mozilla/5.0' --header 'Accept: text/html' --follow-redirects
+            """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+        @Option(help: "JSON/YAML: {\"dns\": {resolvers: [{address, weight}], rotation, recordTypes, timeoutMillis, ...}} or {\"http\": {userAgent, headers: [{name, value}], timeoutMillis, ...}} (fields as in personas.proto, camelCase).")
+        var fromFile: String?
+        @Option(help: "dns or http (default: dns when --resolver is given, http when --user-agent or --header is).") var kind: String?
+        @Option(help: "Description.") var description = ""
+        @Option(help: "Request or query timeout in milliseconds (default: 2000 for DNS, 10000 for HTTP).") var timeoutMillis: UInt32?
+        @OptionGroup(title: "DNS") var dnsFlags: DNSFlags
+        @OptionGroup(title: "HTTP") var httpFlags: HTTPFlags
+        @Flag var json = false
+
+        func run() async throws {
+            var request: PersonaRequest
+            if let fromFile {
+                request = try PersonaFile.load(fromFile, name: name)
+            } else {
+                let inferred = kind ?? (!dnsFlags.resolver.isEmpty ? "dns" : httpFlags.isSet ? "http" : nil)
+                switch inferred {
+                case "dns":
+                    request = PersonaRequest(name: name, dns: try dnsFlags.persona(timeoutMillis: timeoutMillis ?? 2000))
+                case "http":
+                    request = PersonaRequest(name: name, http: try httpFlags.persona(timeoutMillis: timeoutMillis ?? 10_000))
+                default:
+                    throw ValidationError("give --from-file, --kind dns|http, a --resolver (DNS) or a --user-agent / --header (HTTP)")
+                }
+            }
+            if !description.isEmpty { request.description = description }
+            let persona = try await connection.unary(Methods.createPersona, request)
+            print(json ? try Output.json(PersonaFile.Body(persona)) : "created \(persona.kind.name) persona \(persona.id)")
+        }
+    }
+
+    struct DNSFlags: ParsableArguments {
+        @Option(help: "A DNS resolver host[:port] (repeatable).") var resolver: [String] = []
+        @Option(help: "Record types, comma-separated.") var recordTypes = "A"
+
+        func persona(timeoutMillis: UInt32) throws -> DnsPersona {
+            guard !resolver.isEmpty else { throw ValidationError("a DNS persona needs at least one --resolver") }
+            var dns = DnsPersona()
+            dns.resolvers = resolver.map { Resolver(address: $0) }
+            dns.recordTypes = recordTypes.split(separator: ",").map(String.init)
+            dns.timeoutMillis = timeoutMillis
+            return dns
+        }
+    }
+
+    struct HTTPFlags: ParsableArguments {
+        @Option(help: "User-Agent header.") var userAgent = ""
+        @Option(help: "A header 'Name: value', sent in the order given (repeatable).") var header: [String] = []
+        @Option var acceptLanguage = ""
+        @Option var acceptEncoding = ""
+        @Flag(help: "Follow redirects.") var followRedirects = false
+        @Option(help: "Redirects followed at most.") var maxRedirects: UInt32 = 5
+        @Option(help: "Allowed status codes, comma-separated (default: 200-399).") var allowedStatus = ""
+        @Option(help: "Body bytes read at most (default: 1 MiB).") var maxBodyBytes: UInt64 = 0
+        @Flag(help: "Do not verify TLS certificates.") var skipTLSVerification = false
+        @Flag(help: "Send cookies set by a response back on its redirects.") var keepCookies = false
+
+        var isSet: Bool { !userAgent.isEmpty || !header.isEmpty }
+
+        func persona(timeoutMillis: UInt32) throws -> HttpPersona {
+            var http = HttpPersona()
+            http.userAgent = userAgent
+            http.headers = try header.map { line in
+                guard let colon = line.firstIndex(of: ":") else { throw ValidationError("--header '\(line)' is not 'Name: value'") }
+                return HTTPHeader(name: String(line[..<colon]).trimmingCharacters(in: .whitespaces),
+                                  value: String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            }
+            http.acceptLanguage = acceptLanguage
+            http.acceptEncoding = acceptEncoding
+            http.timeoutMillis = timeoutMillis
+            http.followRedirects = followRedirects
+            http.maxRedirects = maxRedirects
+            http.allowedStatusCodes = try allowedStatus.split(separator: ",").map {
+                guard let code = UInt32($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--allowed-status: '\($0)' is not a number") }
+                return code
+            }
+            http.maxBodyBytes = maxBodyBytes
+            http.skipTLSVerification = skipTLSVerification
+            http.keepCookies = keepCookies
+            return http
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List personas.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "dns or http.") var kind: String?
+        @Flag var json = false
+        func run() async throws {
+            var request = ListPersonasRequest()
+            if let kind {
+                guard let parsed = PersonaKind(name: kind) else { throw ValidationError("--kind must be dns or http") }
+                request.kind = parsed
+            }
+            request.pageSize = 500
+            let page = try await connection.unary(Methods.listPersonas, request)
+            if json { print(try Output.json(page.personas.map(PersonaFile.Body.init))); return }
+            Output.table(["ID", "NAME", "KIND", "UPDATED"], page.personas.map { [$0.id, $0.name, $0.kind.name, Output.time($0.updatedAtMicros)] })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a persona as JSON.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            let persona = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            print(try Output.json(PersonaFile.Body(persona)))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a persona's configuration from a JSON or YAML file.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option(help: "The new configuration, as for create.") var fromFile: String
+        @Option(help: "A new name (default: keep).") var name: String?
+        func run() async throws {
+            let current = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            var request = try PersonaFile.load(fromFile, name: name ?? current.name)
+            request.id = id
+            let persona = try await connection.unary(Methods.updatePersona, request)
+            print("updated \(persona.kind.name) persona \(persona.id)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a persona.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        func run() async throws {
+            _ = try await connection.unary(Methods.deletePersona, IDRequest(id: id))
+            print("deleted persona \(id)")
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a persona for real.",
+            discussion: """
+            A DNS persona resolves TARGET (a name) through each of its resolvers.
+            An HTTP persona fetches TARGET (a URL), directly or through --proxy.
+            """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Argument(help: "A name for a DNS persona, a URL for an HTTP persona.") var target: String
+        @Option(help: "A proxy id to fetch through (HTTP personas).") var proxy = ""
+        @Flag var json = false
+
+        func run() async throws {
+            let persona = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            if persona.kind == .http {
+                let r = try await connection.unary(Methods.testHttpPersona, TestHttpPersonaRequest(id: id, url: target, proxyID: proxy))
+                if json { print(try Output.json(HTTPTestView(r))); return }
+                guard r.errorKind.isEmpty else { throw CLIError("no response (\(r.errorKind)): \(r.error)") }
+                print("\(r.statusCode) \(r.reason)  \(r.allowed ? "allowed" : "not allowed by the persona")  \(r.millis) ms  \(r.bytesRead) bytes\(r.truncated ? " (truncated)" : "")")
+                for hop in r.redirects { print("  redirected from \(hop)") }
+                print("  final URL \(r.finalURL)")
+                for h in r.headers { print("  \(h.name): \(h.value)") }
+                return
+            }
+            guard proxy.isEmpty else { throw ValidationError("--proxy applies to HTTP personas only") }
+            let response = try await connection.unary(Methods.testDnsPersona, TestDnsPersonaRequest(id: id, name: target))
+            if json {
+                print(try Output.json(response.results.map {
+                    ["resolver": $0.resolver, "record_type": $0.recordType, "outcome": "\($0.outcome)",
+                     "answers": $0.answers.joined(separator: " "), "millis": "\($0.millis)", "error": $0.error]
+                }))
+                return
+            }
+            Output.table(["RESOLVER", "TYPE", "OUTCOME", "MS", "ANSWERS"], response.results.map {
+                [$0.resolver, $0.recordType, "\($0.outcome)", "\($0.millis)", $0.answers.joined(separator: " ") + $0.error]
+            })
+        }
+    }
+
+    /// `TestHttpPersonaResponse` as JSON.
+    struct HTTPTestView: Encodable {
+        let allowed: Bool, statusCode: UInt32, reason: String, finalURL: String, redirects: [String]
+        let headers: [HTTPHeader], bytesRead: UInt64, truncated: Bool, millis: UInt32, errorKind: String, error: String
+        init(_ r: TestHttpPersonaResponse) {
+            allowed = r.allowed; statusCode = r.statusCode; reason = r.reason; finalURL = r.finalURL; redirects = r.redirects
+            headers = r.headers; bytesRead = r.bytesRead; truncated = r.truncated; millis = r.millis; errorKind = r.errorKind; error = r.error
+        }
+    }
+}
+
+/// A persona file: JSON or YAML (by extension), field names as the Swift model's (camelCase).
+enum PersonaFile {
+    struct Body: Codable {
+        var id: String?
+        var name: String?
+        var description: String?
+        var dns: DnsPersona?
+        var http: HttpPersona?
+    }
+
+    static func load(_ path: String, name: String) throws -> PersonaRequest {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+        let body: Body
+        do {
+            body = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+                ? try YAMLDecoder().decode(Body.self, from: String(decoding: data, as: UTF8.self))
+                : try JSONDecoder().decode(Body.self, from: data)
+        } catch {
+            throw CLIError("\(path): \(error)")
+        }
+        if let dns = body.dns, body.http == nil { return PersonaRequest(name: name, description: body.description ?? "", dns: dns) }
+        if let http = body.http, body.dns == nil { return PersonaRequest(name: name, description: body.description ?? "", http: http) }
+        throw CLIError("\(path): give exactly one of \"dns\" or \"http\"")
+    }
+}
+
+extension PersonaFile.Body {
+    init(_ persona: PersonaInfo) {
+        self.init(id: persona.id, name: persona.name, description: persona.description, dns: persona.dns, http: persona.http)
+    }
+}
