@@ -53,13 +53,18 @@ struct CampaignCommand: AsyncParsableCommand {
         @Flag(help: "Start it at once.") var start = false
         @Option(help: "Follow-on campaigns when it completes, comma-separated: dns_validation[,http_keyword_validation].")
         var pipeline = ""
-        @Option(help: "Read the campaign from a JSON or YAML file (by extension .json, .yaml, .yml): {\"name\", \"description\", \"generation\": {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, \"pipeline\", \"start\"}; flags are then ignored.")
+        @Option(help: "A DNS persona for the dns_validation step (repeatable).") var dnsPersona: [String] = []
+        @Option(help: "An HTTP persona for the http_keyword_validation step (repeatable).") var httpPersona: [String] = []
+        @Option(help: "A proxy for the http_keyword_validation step (repeatable).") var proxy: [String] = []
+        @Option(help: "A keyword set for the http_keyword_validation step (repeatable).") var keywordSet: [String] = []
+        @Option(help: "Read the campaign from a JSON or YAML file (by extension .json, .yaml, .yml): {\"name\", \"description\", \"generation\": {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, \"pipeline\", \"start\", \"dns_persona_ids\", \"http_persona_ids\", \"proxy_ids\", \"keyword_set_ids\"}; flags are then ignored.")
         var fromFile: String?
 
         func run() async throws {
             let request = try fromFile.map(CampaignFile.load) ?? CreateCampaignRequest(
                 name: name ?? "", description: description, generation: try pattern.parameters(), start: start,
-                pipeline: try CampaignFile.types(pipeline.split(separator: ",").map(String.init)))
+                pipeline: try CampaignFile.types(pipeline.split(separator: ",").map(String.init)),
+                resources: CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet))
             guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name (argument or \"name\" in the file)") }
             let c = try await connection.unary(Methods.createCampaign, request)
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
@@ -216,6 +221,12 @@ enum CampaignLine {
             lines.append("pattern     \(g.patternType.name) prefix=\(g.prefixLength) suffix=\(g.suffixLength) charset=\(g.characterSet) constant=\(g.constant) tlds=\(g.tlds.joined(separator: ","))")
             lines.append("offsets     \(g.startOffset)..<\(g.startOffset + g.count)")
         }
+        if !c.pipeline.isEmpty { lines.append("pipeline    \(c.pipeline.map(\.name).joined(separator: " -> "))") }
+        let r = c.resources
+        for (label, ids) in [("dns persona", r.dnsPersonaIDs), ("http persona", r.httpPersonaIDs), ("proxy", r.proxyIDs),
+                             ("keyword set", r.keywordSetIDs)] where !ids.isEmpty {
+            lines.append(label.padding(toLength: max(12, label.count + 1), withPad: " ", startingAt: 0) + ids.joined(separator: ", "))
+        }
         if !c.errorMessage.isEmpty { lines.append("error       \(c.errorMessage)") }
         return lines.joined(separator: "\n")
     }
@@ -229,6 +240,10 @@ enum CampaignFile {
         let generation: Pattern
         let pipeline: [String]?
         let start: Bool?
+        let dns_persona_ids: [String]?
+        let http_persona_ids: [String]?
+        let proxy_ids: [String]?
+        let keyword_set_ids: [String]?
     }
     struct Pattern: Decodable {
         let pattern_type: String
@@ -261,7 +276,9 @@ enum CampaignFile {
             generation: GenerationParameters(patternType: type, prefixLength: g.prefix_length ?? 0, suffixLength: g.suffix_length ?? 0,
                                              characterSet: g.character_set, constant: g.constant ?? "", tlds: g.tlds, count: g.count,
                                              startOffset: g.start_offset ?? 0, explicitStartOffset: g.start_offset != nil),
-            start: body.start ?? false, pipeline: try types(body.pipeline ?? []))
+            start: body.start ?? false, pipeline: try types(body.pipeline ?? []),
+            resources: CampaignResources(dnsPersonaIDs: body.dns_persona_ids ?? [], httpPersonaIDs: body.http_persona_ids ?? [],
+                                         proxyIDs: body.proxy_ids ?? [], keywordSetIDs: body.keyword_set_ids ?? []))
     }
 
     static func types(_ names: [String]) throws -> [CampaignTypeCode] {

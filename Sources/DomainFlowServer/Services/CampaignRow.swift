@@ -38,6 +38,7 @@ struct CampaignRow: Sendable {
         info.errorMessage = row.optionalString(14) ?? ""
         info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignTypeCode.init(name:))
         info.sourceCampaignID = row.optionalString(16) ?? ""
+        info.resources = CampaignResourceLinks.resources(from: row.optionalString(17))
         self.info = info
     }
 }

@@ -42,6 +42,7 @@ enum CampaignsService {
                 throw RPCError.invalidArgument("pipeline: a generation campaign may be followed by dns_validation, then http_keyword_validation")
             }
             let pipeline = request.pipeline.map(\.name).joined(separator: ",")
+            let resources = try CampaignResourceLinks.parse(request.resources, pipeline: request.pipeline)
             let key = pattern.normalisedKey
             let row = try await pool.withTransaction { c -> CampaignRow in
                 let next = try c.execute(StatementRegistry.patternNextOffset, [.text(key)]).first?.int(0) ?? 0
@@ -63,12 +64,15 @@ enum CampaignsService {
                     .text(CampaignTypeCode.domainGeneration.name), .uuid(principal.userID), .json(json), .int(spec.count),
                     .text(pipeline),
                 ]).first!)
+                try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
                 _ = try c.execute(StatementRegistry.reservePatternRange, [.text(key), .int(start + spec.count)])
                 _ = try c.execute(StatementRegistry.createBatches, [.uuid(created.id), .int(start), .int(batchSize), .int(spec.count)])
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
                                          resourceType: "campaign", resourceID: created.id,
                                          details: ["name": name, "count": spec.count, "start_offset": start])
-                guard request.start else { return created }
+                guard request.start else {
+                    return request.resources.isEmpty ? created : try find(c, created.id, principal: principal, forUpdate: false)
+                }
                 return try transition(c, created.id, principal: principal, event: .start, context: context)
             }
             return row.info

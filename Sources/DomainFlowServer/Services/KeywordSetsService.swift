@@ -76,10 +76,9 @@ enum KeywordSetsService {
         router.unary(Methods.deleteKeywordSet) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            // No campaign type that uses keyword sets runs yet, so none can be in use; when HTTP campaigns
-            // land, a running one referencing the set must make this FAILED_PRECONDITION.
             return try await pool.withTransaction { c in
                 let set = try load(c, id, principal: principal)
+                try CampaignResourceLinks.refuseDeleteIfInUse(c, id: id, as: [.keywordSet], what: "keyword set \(set.name)")
                 _ = try c.execute(StatementRegistry.deleteKeywordSet, [.uuid(id)])  // rules cascade
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "keyword_set_delete",
                                          resourceType: "keyword_set", resourceID: id, details: ["name": set.name])

@@ -86,10 +86,9 @@ enum PersonasService {
         router.unary(Methods.deletePersona) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            // No DNS or HTTP campaign runs yet, so no persona can be in use; when they land, a running campaign
-            // using the persona must make this FAILED_PRECONDITION.
             return try await pool.withTransaction { c in
                 let persona = try find(c, id, principal)
+                try CampaignResourceLinks.refuseDeleteIfInUse(c, id: id, as: [.dnsPersona, .httpPersona], what: "persona \(persona.name)")
                 _ = try c.execute(StatementRegistry.deletePersona, [.uuid(id)])
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_delete",
                                          resourceType: "persona", resourceID: id, details: ["name": persona.name])

@@ -123,6 +123,7 @@ enum ProxiesService {
             let id = try Paging.uuid(request.id, field: "id")
             return try await pool.withTransaction { c in
                 let proxy = try find(c, id, principal)
+                try CampaignResourceLinks.refuseDeleteIfInUse(c, id: id, as: [.proxy], what: "proxy \(proxy.name)")
                 _ = try c.execute(StatementRegistry.deleteProxy, [.uuid(id)])
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_delete",
                                          resourceType: "proxy", resourceID: id, details: ["name": proxy.name])

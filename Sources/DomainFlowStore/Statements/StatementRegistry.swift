@@ -84,7 +84,9 @@ public enum StatementRegistry {
     /// Columns of a campaign row, in `CampaignRow` order.
     public static let campaignColumns = """
         id, name, description, campaign_type, status, user_id, parameters, total_items, processed_items, skipped_items,
-        created_at, updated_at, started_at, completed_at, error_message, pipeline, source_campaign_id
+        created_at, updated_at, started_at, completed_at, error_message, pipeline, source_campaign_id,
+        (SELECT string_agg(r.resource_type || ':' || r.resource_id, ',' ORDER BY r.resource_type, r.position)
+           FROM campaign_resources r WHERE r.campaign_id = campaigns.id)
         """
     public static let createCampaign = Statement("campaigns_create", """
         INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items, pipeline)
@@ -159,12 +161,18 @@ public enum StatementRegistry {
           AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND status = 'pending')
         """)
     /// The next campaign of a completed campaign's pipeline, reading its results.
+    /// Creates the pipeline's next campaign, with copies of the source's resources.
     public static let createFollowOn = Statement("engine_create_follow_on", """
-        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items,
-                               source_campaign_id, pipeline)
-        SELECT name || ' / ' || pipeline[1], 'follow-on of ' || name, pipeline[1], 'pending', user_id,
-               jsonb_build_object('source_campaign_id', id), processed_items - skipped_items, id, pipeline[2:]
-        FROM campaigns WHERE id = $1 AND status = 'completed' AND cardinality(pipeline) > 0
+        WITH created AS (
+            INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items,
+                                   source_campaign_id, pipeline)
+            SELECT name || ' / ' || pipeline[1], 'follow-on of ' || name, pipeline[1], 'pending', user_id,
+                   jsonb_build_object('source_campaign_id', id), processed_items - skipped_items, id, pipeline[2:]
+            FROM campaigns WHERE id = $1 AND status = 'completed' AND cardinality(pipeline) > 0
+            RETURNING id, source_campaign_id)
+        INSERT INTO campaign_resources (campaign_id, resource_type, resource_id, position)
+        SELECT created.id, r.resource_type, r.resource_id, r.position
+        FROM created JOIN campaign_resources r ON r.campaign_id = created.source_campaign_id
         """)
     public static let failCampaign = Statement("engine_fail_campaign", """
         UPDATE campaigns SET status = 'failed', error_message = $2, completed_at = now(), updated_at = now()
@@ -230,6 +238,25 @@ public enum StatementRegistry {
     public static let keywordRulesCopy = CopyTarget(table: "keyword_rules", columns: [
         "keyword_set_id", "keyword", "kind", "case_sensitive", "weight", "is_active", "category", "context_chars", "position",
     ])
+
+    // MARK: campaign resources
+    /// A persona's kind, share-locked so it cannot be deleted before the campaign linking it commits. $2 owner scope.
+    public static let personaKindForUse = Statement("campaign_resources_persona",
+        "SELECT kind, name FROM personas WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR SHARE")
+    public static let proxyForUse = Statement("campaign_resources_proxy",
+        "SELECT name FROM proxies WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR SHARE")
+    public static let keywordSetForUse = Statement("campaign_resources_keyword_set",
+        "SELECT name FROM keyword_sets WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2) FOR SHARE")
+    /// $1 campaign, $2 resource type, $3 resource id, $4 position in its list.
+    public static let linkCampaignResource = Statement("campaign_resources_link",
+        "INSERT INTO campaign_resources (campaign_id, resource_type, resource_id, position) VALUES ($1, $2, $3, $4)")
+    /// The first campaign that has not ended and uses resource $1 as one of the types in $2.
+    public static let resourceInUse = Statement("campaign_resources_in_use", """
+        SELECT c.name, c.status, c.id FROM campaign_resources r JOIN campaigns c ON c.id = r.campaign_id
+        WHERE r.resource_id = $1 AND r.resource_type = ANY($2::text[])
+          AND c.status IN ('pending', 'queued', 'running', 'paused')
+        ORDER BY c.created_at LIMIT 1
+        """)
 
     // MARK: proxies
     public static let proxyColumns = """
@@ -309,6 +336,7 @@ public enum StatementRegistry {
         patternNextOffset, reservePatternRange, createBatches,
         beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
         generatedDomainsPage,
+        personaKindForUse, proxyForUse, keywordSetForUse, linkCampaignResource, resourceInUse,
         createProxy, proxyByID, updateProxy, deleteProxy, listProxies, proxiesToCheck, recordProxyCheck,
         createPersona, personaByID, updatePersona, deletePersona, listPersonas,
         createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,

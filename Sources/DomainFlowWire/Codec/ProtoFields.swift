@@ -35,6 +35,13 @@ public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         lhs.entries.elementsEqual(rhs.entries) { $0.number == $1.number && $0.value == $1.value }
     }
 
+    /// These fields with `other`'s added (`other` wins where both have a field).
+    public func merging(_ other: ProtoFields) -> ProtoFields {
+        var merged = self
+        for (number, value) in other.entries { merged[number] = value }
+        return merged
+    }
+
     /// The value of field `number`, or nil when absent. Setting nil removes it.
     public subscript(number: UInt32) -> ProtoValue? {
         get { entries.first(where: { $0.number == number })?.value }

@@ -84,6 +84,7 @@ public struct CampaignInfo: WireMessage, Equatable {
     public var errorMessage = ""
     public var pipeline: [CampaignTypeCode] = []
     public var sourceCampaignID = ""
+    public var resources = CampaignResources()
 
     public init() {}
     public init(fields f: ProtoFields) throws {
@@ -94,13 +95,15 @@ public struct CampaignInfo: WireMessage, Equatable {
         createdAtMicros = f.int64(11); updatedAtMicros = f.int64(12); startedAtMicros = f.int64(13)
         completedAtMicros = f.int64(14); errorMessage = f.string(15)
         pipeline = try decodeTypes(f.list(16), "pipeline"); sourceCampaignID = f.string(17)
+        resources = CampaignResources(fields: f, first: 18)
     }
     public var fields: ProtoFields {
-        [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(type.rawValue)),
+        let own: ProtoFields = [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(type.rawValue)),
          5: .int(Int64(status.rawValue)), 6: .string(ownerID), 7: .of(generation), 8: .uint(totalItems),
          9: .uint(processedItems), 10: .uint(skippedItems), 11: .int(createdAtMicros), 12: .int(updatedAtMicros),
          13: .int(startedAtMicros), 14: .int(completedAtMicros), 15: .string(errorMessage),
          16: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) }), 17: .string(sourceCampaignID)]
+        return own.merging(resources.fields(first: 18))
     }
 }
 
@@ -111,18 +114,22 @@ public struct CreateCampaignRequest: WireMessage, Equatable {
     public var generation: GenerationParameters?
     public var start: Bool
     public var pipeline: [CampaignTypeCode]
+    public var resources: CampaignResources
     public init(name: String, description: String = "", type: CampaignTypeCode = .domainGeneration,
-                generation: GenerationParameters?, start: Bool = false, pipeline: [CampaignTypeCode] = []) {
+                generation: GenerationParameters?, start: Bool = false, pipeline: [CampaignTypeCode] = [],
+                resources: CampaignResources = CampaignResources()) {
         self.name = name; self.description = description; self.type = type; self.generation = generation; self.start = start
-        self.pipeline = pipeline
+        self.pipeline = pipeline; self.resources = resources
     }
     public init(fields f: ProtoFields) throws {
         self.init(name: f.string(1), description: f.string(2), type: try decodeEnum(f.int32(3), "type"),
-                  generation: try f.decode(4), start: f.bool(5), pipeline: try decodeTypes(f.list(6), "pipeline"))
+                  generation: try f.decode(4), start: f.bool(5), pipeline: try decodeTypes(f.list(6), "pipeline"),
+                  resources: CampaignResources(fields: f, first: 7))
     }
     public var fields: ProtoFields {
-        [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation), 5: .bool(start),
-         6: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) })]
+        let own: ProtoFields = [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation),
+                                5: .bool(start), 6: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) })]
+        return own.merging(resources.fields(first: 7))
     }
 }
 
@@ -201,4 +208,31 @@ public struct GeneratedDomain: WireMessage, Equatable {
     public init(domainName: String, offset: UInt64) { self.domainName = domainName; self.offset = offset }
     public init(fields f: ProtoFields) { self.init(domainName: f.string(1), offset: f.uint64(2)) }
     public var fields: ProtoFields { [1: .string(domainName), 2: .uint(offset)] }
+}
+
+/// The personas, proxies and keyword sets a campaign's pipeline runs with: four repeated string
+/// fields, numbered from `first` in this order, in both `CreateCampaignRequest` and `Campaign`.
+public struct CampaignResources: Sendable, Equatable {
+    public var dnsPersonaIDs: [String] = []
+    public var httpPersonaIDs: [String] = []
+    public var proxyIDs: [String] = []
+    public var keywordSetIDs: [String] = []
+
+    public init(dnsPersonaIDs: [String] = [], httpPersonaIDs: [String] = [], proxyIDs: [String] = [], keywordSetIDs: [String] = []) {
+        self.dnsPersonaIDs = dnsPersonaIDs; self.httpPersonaIDs = httpPersonaIDs; self.proxyIDs = proxyIDs
+        self.keywordSetIDs = keywordSetIDs
+    }
+
+    init(fields f: ProtoFields, first: UInt32) {
+        func strings(_ n: UInt32) -> [String] { f.list(n).compactMap { if case .string(let s) = $0 { s } else { nil } } }
+        self.init(dnsPersonaIDs: strings(first), httpPersonaIDs: strings(first + 1), proxyIDs: strings(first + 2),
+                  keywordSetIDs: strings(first + 3))
+    }
+
+    func fields(first: UInt32) -> ProtoFields {
+        func list(_ ids: [String]) -> ProtoValue? { ids.isEmpty ? nil : .list(ids.map { .string($0) }) }
+        return [first: list(dnsPersonaIDs), first + 1: list(httpPersonaIDs), first + 2: list(proxyIDs), first + 3: list(keywordSetIDs)]
+    }
+
+    public var isEmpty: Bool { dnsPersonaIDs.isEmpty && httpPersonaIDs.isEmpty && proxyIDs.isEmpty && keywordSetIDs.isEmpty }
 }

@@ -644,7 +644,7 @@ const ProtobufCMessageDescriptor domainflow__v1__generation_parameters__descript
   (ProtobufCMessageInit) domainflow__v1__generation_parameters__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptors[17] =
+static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptors[21] =
 {
   {
     "id",
@@ -850,18 +850,70 @@ static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "dns_persona_ids",
+    18,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__Campaign, n_dns_persona_ids),
+    offsetof(Domainflow__V1__Campaign, dns_persona_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_persona_ids",
+    19,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__Campaign, n_http_persona_ids),
+    offsetof(Domainflow__V1__Campaign, http_persona_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_ids",
+    20,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__Campaign, n_proxy_ids),
+    offsetof(Domainflow__V1__Campaign, proxy_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "keyword_set_ids",
+    21,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__Campaign, n_keyword_set_ids),
+    offsetof(Domainflow__V1__Campaign, keyword_set_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
   13,   /* field[13] = completed_at_micros */
   10,   /* field[10] = created_at_micros */
   2,   /* field[2] = description */
+  17,   /* field[17] = dns_persona_ids */
   14,   /* field[14] = error_message */
   6,   /* field[6] = generation */
+  18,   /* field[18] = http_persona_ids */
   0,   /* field[0] = id */
+  20,   /* field[20] = keyword_set_ids */
   1,   /* field[1] = name */
   5,   /* field[5] = owner_id */
   15,   /* field[15] = pipeline */
   8,   /* field[8] = processed_items */
+  19,   /* field[19] = proxy_ids */
   9,   /* field[9] = skipped_items */
   16,   /* field[16] = source_campaign_id */
   12,   /* field[12] = started_at_micros */
@@ -873,7 +925,7 @@ static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
 static const ProtobufCIntRange domainflow__v1__campaign__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 21 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor =
 {
@@ -883,14 +935,14 @@ const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor =
   "Domainflow__V1__Campaign",
   "domainflow.v1",
   sizeof(Domainflow__V1__Campaign),
-  17,
+  21,
   domainflow__v1__campaign__field_descriptors,
   domainflow__v1__campaign__field_indices_by_name,
   1,  domainflow__v1__campaign__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__campaign__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[10] =
 {
   {
     "name",
@@ -964,19 +1016,71 @@ static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__f
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "dns_persona_ids",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__CreateCampaignRequest, n_dns_persona_ids),
+    offsetof(Domainflow__V1__CreateCampaignRequest, dns_persona_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_persona_ids",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__CreateCampaignRequest, n_http_persona_ids),
+    offsetof(Domainflow__V1__CreateCampaignRequest, http_persona_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_ids",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__CreateCampaignRequest, n_proxy_ids),
+    offsetof(Domainflow__V1__CreateCampaignRequest, proxy_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "keyword_set_ids",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__CreateCampaignRequest, n_keyword_set_ids),
+    offsetof(Domainflow__V1__CreateCampaignRequest, keyword_set_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__create_campaign_request__field_indices_by_name[] = {
   1,   /* field[1] = description */
+  6,   /* field[6] = dns_persona_ids */
   3,   /* field[3] = generation */
+  7,   /* field[7] = http_persona_ids */
+  9,   /* field[9] = keyword_set_ids */
   0,   /* field[0] = name */
   5,   /* field[5] = pipeline */
+  8,   /* field[8] = proxy_ids */
   4,   /* field[4] = start */
   2,   /* field[2] = type */
 };
 static const ProtobufCIntRange domainflow__v1__create_campaign_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descriptor =
 {
@@ -986,7 +1090,7 @@ const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descri
   "Domainflow__V1__CreateCampaignRequest",
   "domainflow.v1",
   sizeof(Domainflow__V1__CreateCampaignRequest),
-  6,
+  10,
   domainflow__v1__create_campaign_request__field_descriptors,
   domainflow__v1__create_campaign_request__field_indices_by_name,
   1,  domainflow__v1__create_campaign_request__number_ranges,

@@ -133,10 +133,21 @@ struct  Domainflow__V1__Campaign
    * the campaign whose results this one reads
    */
   char *source_campaign_id;
+  /*
+   * The resources of the pipeline's steps, as given at creation (follow-ons inherit them).
+   */
+  size_t n_dns_persona_ids;
+  char **dns_persona_ids;
+  size_t n_http_persona_ids;
+  char **http_persona_ids;
+  size_t n_proxy_ids;
+  char **proxy_ids;
+  size_t n_keyword_set_ids;
+  char **keyword_set_ids;
 };
 #define DOMAINFLOW__V1__CAMPAIGN__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__campaign__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, DOMAINFLOW__V1__CAMPAIGN_STATUS__CAMPAIGN_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, DOMAINFLOW__V1__CAMPAIGN_STATUS__CAMPAIGN_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
 
 
 struct  Domainflow__V1__CreateCampaignRequest
@@ -156,10 +167,24 @@ struct  Domainflow__V1__CreateCampaignRequest
    */
   size_t n_pipeline;
   Domainflow__V1__CampaignType *pipeline;
+  /*
+   * The resources the pipeline's steps run with: ids of the caller's own (an admin's: anyone's)
+   * personas, proxies and keyword sets. DNS personas need a DNS_VALIDATION step; HTTP personas,
+   * proxies and keyword sets an HTTP_KEYWORD_VALIDATION step. While this campaign or a follow-on
+   * has not ended, none of them can be deleted (FAILED_PRECONDITION).
+   */
+  size_t n_dns_persona_ids;
+  char **dns_persona_ids;
+  size_t n_http_persona_ids;
+  char **http_persona_ids;
+  size_t n_proxy_ids;
+  char **proxy_ids;
+  size_t n_keyword_set_ids;
+  char **keyword_set_ids;
 };
 #define DOMAINFLOW__V1__CREATE_CAMPAIGN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__create_campaign_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
 
 
 struct  Domainflow__V1__CampaignIdRequest

@@ -1,0 +1,90 @@
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// The links between a campaign and the personas, proxies and keyword sets its pipeline runs with
+/// (`campaign_resources`), and the rule they carry: a resource that a campaign which has not ended
+/// uses cannot be deleted.
+enum CampaignResourceLinks {
+    enum Kind: String, CaseIterable, Sendable {
+        case dnsPersona = "dns_persona", httpPersona = "http_persona", proxy, keywordSet = "keyword_set"
+    }
+
+    /// The most ids of one kind a campaign may name.
+    static let maxPerKind = 100
+
+    /// The request's ids, parsed and deduplicated in order; INVALID_ARGUMENT naming the field for a
+    /// malformed id, too many ids, or ids for a step the pipeline does not have.
+    static func parse(_ resources: CampaignResources, pipeline: [CampaignTypeCode]) throws -> [(Kind, [UUID])] {
+        let lists: [(Kind, String, [String], CampaignTypeCode)] = [
+            (.dnsPersona, "dns_persona_ids", resources.dnsPersonaIDs, .dnsValidation),
+            (.httpPersona, "http_persona_ids", resources.httpPersonaIDs, .httpKeywordValidation),
+            (.proxy, "proxy_ids", resources.proxyIDs, .httpKeywordValidation),
+            (.keywordSet, "keyword_set_ids", resources.keywordSetIDs, .httpKeywordValidation),
+        ]
+        return try lists.map { kind, field, ids, step in
+            guard ids.isEmpty || pipeline.contains(step) else {
+                throw RPCError.invalidArgument("\(field): the pipeline has no \(step.name) step to use them")
+            }
+            guard ids.count <= maxPerKind else { throw RPCError.invalidArgument("\(field): at most \(maxPerKind)") }
+            var seen = Set<UUID>()
+            let parsed = try ids.map { try Paging.uuid($0, field: field) }.filter { seen.insert($0).inserted }
+            return (kind, parsed)
+        }
+    }
+
+    /// Links each resource to `campaign`, after checking that the principal may use it (NOT_FOUND
+    /// otherwise) and that a persona is of the kind its list needs. Each resource is share-locked until
+    /// the transaction ends, so a concurrent delete waits and then sees the link.
+    static func link(_ c: PGConnection, campaign: UUID, _ lists: [(Kind, [UUID])], principal: Principal) throws {
+        for (kind, ids) in lists {
+            for (position, id) in ids.enumerated() {
+                let scope: [PGValue?] = [.uuid(id), principal.ownerScope]
+                let label = id.uuidString.lowercased()
+                switch kind {
+                case .dnsPersona, .httpPersona:
+                    guard let row = try c.execute(StatementRegistry.personaKindForUse, scope).first else {
+                        throw RPCError(.notFound, "no persona \(label)")
+                    }
+                    let wanted = kind == .dnsPersona ? "dns" : "http"
+                    guard try row.string(0) == wanted else {
+                        throw RPCError.invalidArgument("\(kind.rawValue)_ids: persona \(try row.string(1)) is not a \(wanted.uppercased()) persona")
+                    }
+                case .proxy:
+                    guard try c.execute(StatementRegistry.proxyForUse, scope).first != nil else { throw RPCError(.notFound, "no proxy \(label)") }
+                case .keywordSet:
+                    guard try c.execute(StatementRegistry.keywordSetForUse, scope).first != nil else {
+                        throw RPCError(.notFound, "no keyword set \(label)")
+                    }
+                }
+                _ = try c.execute(StatementRegistry.linkCampaignResource, [.uuid(campaign), .text(kind.rawValue), .uuid(id), .int(Int64(position))])
+            }
+        }
+    }
+
+    /// FAILED_PRECONDITION naming the campaign if one that has not ended uses the resource. Run it while
+    /// holding the resource's row lock (the delete's own `FOR UPDATE` read).
+    static func refuseDeleteIfInUse(_ c: PGConnection, id: UUID, as kinds: [Kind], what: String) throws {
+        let types = "{" + kinds.map(\.rawValue).joined(separator: ",") + "}"
+        guard let row = try c.execute(StatementRegistry.resourceInUse, [.uuid(id), .text(types)]).first else { return }
+        throw RPCError(.failedPrecondition, "\(what) is used by campaign '\(try row.string(0))' (\(try row.string(2).lowercased()), "
+                       + "\(try row.string(1))): cancel it or let it finish first")
+    }
+
+    /// The summary column of `StatementRegistry.campaignColumns` ("type:id,type:id", in list order).
+    static func resources(from summary: String?) -> CampaignResources {
+        var resources = CampaignResources()
+        for entry in (summary ?? "").split(separator: ",") {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])) else { continue }
+            let id = String(parts[1])
+            switch kind {
+            case .dnsPersona: resources.dnsPersonaIDs.append(id)
+            case .httpPersona: resources.httpPersonaIDs.append(id)
+            case .proxy: resources.proxyIDs.append(id)
+            case .keywordSet: resources.keywordSetIDs.append(id)
+            }
+        }
+        return resources
+    }
+}
