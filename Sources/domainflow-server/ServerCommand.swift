@@ -87,7 +87,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Key file sealing proxy passwords, created (mode 0600) if missing; $DOMAINFLOW_SECRET_KEY overrides it (default: next to the embedded data, or ~/.config/domainflow/secret.key).")
     var secretKeyFile: String?
 
+    @Option(help: "The URL proxy checks fetch when the caller names none (TestProxy, CheckAllProxies).")
+    var proxyCheckURL = "https://www.example.com/"
+
+    @Option(help: "Seconds one proxy check may take, connection and response included.")
+    var proxyCheckTimeout: Int = 10
+
     @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard let url = URL(string: proxyCheckURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw ValidationError("--proxy-check-url must be an absolute http:// or https:// URL")
+        }
+        guard (1...300).contains(proxyCheckTimeout) else { throw ValidationError("--proxy-check-timeout must be 1...300 seconds") }
+    }
 
     func authConfiguration() throws -> AuthConfiguration {
         var auth = AuthConfiguration()
@@ -128,6 +141,8 @@ struct Serve: AsyncParsableCommand {
         config.engine.workers = engineWorkers
         config.engine.leaseDuration = .seconds(leaseSeconds)
         config.engine.batchSize = batchSize
+        config.proxyCheckURL = URL(string: proxyCheckURL)!
+        config.proxyCheckTimeout = .seconds(proxyCheckTimeout)
 
         let server: DomainFlowServer
         do {
