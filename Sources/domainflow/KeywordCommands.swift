@@ -6,7 +6,7 @@ import Yams
 
 struct KeywordsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "keywords", abstract: "Keyword sets for HTTP keyword scoring.",
-        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self, Import.self])
+        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self, Import.self, Test.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a keyword set from flags or a JSON/YAML file.")
@@ -80,6 +80,43 @@ struct KeywordsCommand: AsyncParsableCommand {
         func run() async throws {
             _ = try await connection.unary(Methods.deleteKeywordSet, IDRequest(id: id))
             print("deleted keyword set \(id)")
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Score text, or a fetched page, against a keyword set.",
+            discussion: "keywords test ID --text 'domains for sale'   |   keywords test ID --url https://example.com/ [--persona ID] [--proxy ID]")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option(help: "Text to score (- reads stdin).") var text: String?
+        @Option(help: "A page to fetch and score.") var url: String?
+        @Option(help: "An HTTP persona to fetch with.") var persona = ""
+        @Option(help: "A proxy to fetch through.") var proxy = ""
+        @Flag var json = false
+        func run() async throws {
+            guard (text == nil) != (url == nil) else { throw ValidationError("give --text or --url") }
+            let body = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text ?? ""
+            let r = try await connection.unary(Methods.testKeywordSet,
+                                               TestKeywordSetRequest(id: id, text: body, url: url ?? "", personaID: persona, proxyID: proxy))
+            if json { print(try Output.json(ScoreView(r))); return }
+            guard r.errorKind.isEmpty else { throw CLIError("no page (\(r.errorKind)): \(r.error)") }
+            if url != nil { print("fetched \(r.finalURL): \(r.statusCode)") }
+            print("score \(r.score) over \(r.scoredChars) characters")
+            Output.table(["KEYWORD", "KIND", "WEIGHT", "COUNT", "FIRST MATCH"], r.matches.map {
+                [$0.keyword, $0.kind.name, $0.weight, "\($0.count)", $0.snippets.first ?? ""]
+            })
+        }
+
+        struct ScoreView: Encodable {
+            struct Match: Encodable { let keyword, kind, category, weight: String; let count: UInt32; let snippets: [String] }
+            let score: String, scoredChars: UInt64, statusCode: UInt32, finalURL, errorKind, error: String
+            let matches: [Match]
+            init(_ r: TestKeywordSetResponse) {
+                score = r.score; scoredChars = r.scoredChars; statusCode = r.statusCode; finalURL = r.finalURL
+                errorKind = r.errorKind; error = r.error
+                matches = r.matches.map { Match(keyword: $0.keyword, kind: $0.kind.name, category: $0.category, weight: $0.weight,
+                                                count: $0.count, snippets: $0.snippets) }
+            }
         }
     }
 

@@ -153,6 +153,10 @@ import Testing
         _ = try await run(["proxy", "create", "tiny", "--proxy-protocol", "http", "--host", http, "--port", "\(httpPort)", "--disabled"], socket: socket)
         let (aStatus, aOut) = try await run(["proxy", "check-all", "--url", echo], socket: socket)
         #expect(aStatus == 0 && aOut.contains("dante") && !aOut.contains("tiny") && aOut.contains("1 of 1 healthy"), "\(aOut)")
+        let set = try await admin.unary(Methods.createKeywordSet, CreateKeywordSetRequest(name: "kw", rules: [KeywordRule(keyword: "casino")]))
+        let (kStatus, kOut) = try await run(["keywords", "test", set.id, "--url", try TestHTTPServices.url("/index.html"),
+                                             "--persona", persona.id, "--proxy", proxy.id], socket: socket)
+        #expect(kStatus == 0 && kOut.contains("score 1.00") && kOut.contains("casino"), "\(kOut)")
         let (lStatus, lOut) = try await run(["proxy", "list", "--json"], socket: socket)
         #expect(lStatus == 0 && lOut.contains("\"healthy\" : true") && !lOut.contains("\"password\""), "\(lOut)")
         await admin.close()

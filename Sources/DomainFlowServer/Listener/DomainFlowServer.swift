@@ -48,7 +48,7 @@ public final class DomainFlowServer: Sendable {
             UsersService.register(into: &router, auth: auth)
             AuditService.register(into: &router, auth: auth)
             CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
-            KeywordSetsService.register(into: &router, auth: auth)
+            KeywordSetsService.register(into: &router, auth: auth, secrets: configuration.secrets)
             PersonasService.register(into: &router, auth: auth, secrets: configuration.secrets)
             ProxiesService.register(into: &router, auth: auth, secrets: configuration.secrets,
                                     checkURL: configuration.proxyCheckURL, checkTimeout: configuration.proxyCheckTimeout)

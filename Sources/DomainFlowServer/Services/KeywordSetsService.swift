@@ -1,3 +1,4 @@
+import DomainFlowEngine
 import DomainFlowStore
 import DomainFlowWire
 import Foundation
@@ -5,7 +6,7 @@ import Foundation
 /// The keyword sets service: create, get, list, update (partial or full), delete. Owner-scoped
 /// (another user's set is NOT_FOUND; admins see all) and audited.
 enum KeywordSetsService {
-    static func register(into router: inout Router, auth: Authenticator) {
+    static func register(into router: inout Router, auth: Authenticator, secrets: SecretBox?) {
         let pool = auth.store.pool
 
         router.unary(Methods.createKeywordSet) { request, context in
@@ -73,6 +74,10 @@ enum KeywordSetsService {
             }
         }
 
+        router.unary(Methods.testKeywordSet) { request, context in
+            try await test(request, principal: try context.requirePrincipal(), pool: pool, secrets: secrets)
+        }
+
         router.unary(Methods.deleteKeywordSet) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
@@ -110,6 +115,45 @@ enum KeywordSetsService {
     /// The set with its rules, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
     /// plain reads run it outside one, so the lock ends with the statement.
+    /// `TestKeywordSet`: scores the given text, or the page at the given URL, against the set.
+    private static func test(_ request: TestKeywordSetRequest, principal: Principal, pool: ConnectionPool,
+                             secrets: SecretBox?) async throws -> TestKeywordSetResponse {
+        let id = try Paging.uuid(request.id, field: "id")
+        guard request.text.isEmpty != request.url.isEmpty else { throw RPCError.invalidArgument("text or url: give exactly one") }
+        guard request.text.utf8.count <= 1 << 20 else { throw RPCError.invalidArgument("text: at most 1 MiB") }
+        let url = request.url.isEmpty ? nil : try InputValidation.httpURL(request.url)
+        let personaID = request.personaID.isEmpty ? nil : try Paging.uuid(request.personaID, field: "persona_id")
+        let proxyID = request.proxyID.isEmpty ? nil : try Paging.uuid(request.proxyID, field: "proxy_id")
+        guard url != nil || (personaID == nil && proxyID == nil) else {
+            throw RPCError.invalidArgument("persona_id and proxy_id apply to a url, not to text")
+        }
+        let loaded: (KeywordSetInfo, HttpPersona?, ProxyEndpoint?) = try await pool.withConnection(retryTransient: true) { c in
+            let set = try load(c, id, principal: principal)
+            let (persona, proxy) = try PersonasService.httpFetchSetup(c, principal: principal, personaID: personaID,
+                                                                      proxyID: proxyID, secrets: secrets)
+            return (set, persona, proxy)
+        }
+        let (set, persona, proxy) = loaded
+        var response = TestKeywordSetResponse()
+        guard let url else { return try KeywordSetScoring.score(request.text, set: set, into: response) }
+        let fetch: HTTPFetchRequest
+        if let persona {
+            fetch = HTTPPersonaTester.request(persona, url: url, proxy: proxy)
+        } else {
+            fetch = HTTPFetchRequest(url: url, headers: [HTTPField("User-Agent", "DomainFlow/1")], followRedirects: true, proxy: proxy)
+        }
+        do {
+            let page = try await HTTPFetcher.fetch(fetch)
+            response.statusCode = UInt32(page.status)
+            response.finalURL = page.finalURL.absoluteString
+            return try KeywordSetScoring.score(page.text, set: set, into: response)
+        } catch let error as HTTPFetchError {
+            response.errorKind = error.kind.rawValue
+            response.error = error.message
+            return response
+        }
+    }
+
     private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSetInfo {
         guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no keyword set \(id.uuidString.lowercased())")

@@ -72,15 +72,10 @@ enum PersonasService {
             let url = try InputValidation.httpURL(request.url)
             let proxyID = request.proxyID.isEmpty ? nil : try Paging.uuid(request.proxyID, field: "proxy_id")
             let (persona, proxy) = try await pool.withConnection(retryTransient: true) { c in
-                let persona = try find(c, id, principal)
-                guard let proxyID else { return (persona, ProxyTarget?.none) }
-                guard let proxy = try ProxyChecker.targets(c, principal: principal, id: proxyID, secrets: secrets).first else {
-                    throw RPCError(.notFound, "no proxy \(proxyID.uuidString.lowercased())")
-                }
-                return (persona, proxy)
+                try httpFetchSetup(c, principal: principal, personaID: id, proxyID: proxyID, secrets: secrets)
             }
-            guard let http = persona.http else { throw RPCError(.failedPrecondition, "persona \(persona.name) is not an HTTP persona") }
-            return await HTTPPersonaTester.run(http, url: url, proxy: proxy?.endpoint)
+            guard let persona else { throw RPCError(.internal, "no persona settings") }  // httpFetchSetup returns one when asked for one
+            return await HTTPPersonaTester.run(persona, url: url, proxy: proxy)
         }
 
         router.unary(Methods.deletePersona) { request, context in
@@ -143,6 +138,23 @@ enum PersonasService {
     /// The persona, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
     /// plain reads run it outside one, so the lock ends with the statement.
+    /// The HTTP persona and the proxy a fetch runs with, as the principal may use them: NOT_FOUND for one
+    /// it cannot see, FAILED_PRECONDITION for a persona that is not an HTTP persona.
+    static func httpFetchSetup(_ c: PGConnection, principal: Principal, personaID: UUID?, proxyID: UUID?,
+                               secrets: SecretBox?) throws -> (HttpPersona?, ProxyEndpoint?) {
+        var http: HttpPersona?
+        if let personaID {
+            let persona = try find(c, personaID, principal)
+            guard let settings = persona.http else { throw RPCError(.failedPrecondition, "persona \(persona.name) is not an HTTP persona") }
+            http = settings
+        }
+        guard let proxyID else { return (http, nil) }
+        guard let proxy = try ProxyChecker.targets(c, principal: principal, id: proxyID, secrets: secrets).first else {
+            throw RPCError(.notFound, "no proxy \(proxyID.uuidString.lowercased())")
+        }
+        return (http, proxy.endpoint)
+    }
+
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> PersonaInfo {
         guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no persona \(id.uuidString.lowercased())")

@@ -108,3 +108,55 @@ public struct UpdateKeywordSetRequest: WireMessage, Equatable {
          6: rules.isEmpty ? nil : .list(rules.map { .message($0.fields) })]
     }
 }
+
+/// `TestKeywordSetRequest`: score `text`, or the page at `url` (fetched with an optional persona and proxy).
+public struct TestKeywordSetRequest: WireMessage, Equatable {
+    public var id: String
+    public var text = ""
+    public var url = ""
+    public var personaID = ""
+    public var proxyID = ""
+    public init(id: String, text: String = "", url: String = "", personaID: String = "", proxyID: String = "") {
+        self.id = id; self.text = text; self.url = url; self.personaID = personaID; self.proxyID = proxyID
+    }
+    public init(fields f: ProtoFields) {
+        self.init(id: f.string(1), text: f.string(2), url: f.string(3), personaID: f.string(4), proxyID: f.string(5))
+    }
+    public var fields: ProtoFields { [1: .string(id), 2: .string(text), 3: .string(url), 4: .string(personaID), 5: .string(proxyID)] }
+}
+
+/// `KeywordMatch`: one rule that matched.
+public struct KeywordMatch: WireMessage, Equatable {
+    public var ruleID = "", keyword = ""
+    public var kind = KeywordKind.string
+    public var category = "", weight = ""
+    public var count: UInt32 = 0
+    public var snippets: [String] = []
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        ruleID = f.string(1); keyword = f.string(2); kind = try decodeEnum(f.int32(3), "kind"); category = f.string(4)
+        weight = f.string(5); count = f.uint32(6); snippets = f.list(7).compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+    public var fields: ProtoFields {
+        [1: .string(ruleID), 2: .string(keyword), 3: .int(Int64(kind.rawValue)), 4: .string(category), 5: .string(weight),
+         6: .uint(UInt64(count)), 7: snippets.isEmpty ? nil : .list(snippets.map { .string($0) })]
+    }
+}
+
+/// `TestKeywordSetResponse`.
+public struct TestKeywordSetResponse: WireMessage, Equatable {
+    public var score = "0.00"
+    public var matches: [KeywordMatch] = []
+    public var scoredChars: UInt64 = 0
+    public var statusCode: UInt32 = 0
+    public var finalURL = "", errorKind = "", error = ""
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        score = f.string(1); matches = try f.list(2).compactMap { if case .message(let m) = $0 { try KeywordMatch(fields: m) } else { nil } }
+        scoredChars = f.uint64(3); statusCode = f.uint32(4); finalURL = f.string(5); errorKind = f.string(6); error = f.string(7)
+    }
+    public var fields: ProtoFields {
+        [1: .string(score), 2: matches.isEmpty ? nil : .list(matches.map { .message($0.fields) }), 3: .uint(scoredChars),
+         4: .uint(UInt64(statusCode)), 5: .string(finalURL), 6: .string(errorKind), 7: .string(error)]
+    }
+}

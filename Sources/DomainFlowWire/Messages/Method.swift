@@ -94,6 +94,7 @@ public enum Methods {
     public static let listKeywordSets = Method<ListKeywordSetsRequest, ListKeywordSetsResponse>(number: 162, name: "ListKeywordSets", access: .reader)
     public static let updateKeywordSet = Method<UpdateKeywordSetRequest, KeywordSetInfo>(number: 163, name: "UpdateKeywordSet", access: .writer)
     public static let deleteKeywordSet = Method<IDRequest, KeywordSetInfo>(number: 164, name: "DeleteKeywordSet", access: .writer)
+    public static let testKeywordSet = Method<TestKeywordSetRequest, TestKeywordSetResponse>(number: 165, name: "TestKeywordSet", access: .reader)
 
     // audit.proto
     public static let listAuditLogs = Method<ListAuditLogsRequest, ListAuditLogsResponse>(

@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[48] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[49] =
 {
   {
     "call_id",
@@ -1050,6 +1050,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "test_keyword_set",
+    165,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, test_keyword_set),
+    &domainflow__v1__test_keyword_set_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "list_audit_logs",
     224,
     PROTOBUF_C_LABEL_NONE,
@@ -1095,7 +1107,7 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   28,   /* field[28] = get_persona */
   35,   /* field[35] = get_proxy */
   12,   /* field[12] = get_user */
-  46,   /* field[46] = list_audit_logs */
+  47,   /* field[47] = list_audit_logs */
   18,   /* field[18] = list_campaigns */
   43,   /* field[43] = list_keyword_sets */
   29,   /* field[29] = list_personas */
@@ -1106,7 +1118,7 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
   24,   /* field[24] = preview_generation */
-  47,   /* field[47] = purge_audit_logs */
+  48,   /* field[48] = purge_audit_logs */
   15,   /* field[15] = reset_password */
   21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
@@ -1114,6 +1126,7 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   26,   /* field[26] = stream_generated_domains */
   32,   /* field[32] = test_dns_persona */
   33,   /* field[33] = test_http_persona */
+  46,   /* field[46] = test_keyword_set */
   39,   /* field[39] = test_proxy */
   1,   /* field[1] = timeout_millis */
   44,   /* field[44] = update_keyword_set */
@@ -1133,8 +1146,8 @@ static const ProtobufCIntRange domainflow__v1__request__number_ranges[8 + 1] =
   { 96, 27 },
   { 128, 34 },
   { 160, 41 },
-  { 224, 46 },
-  { 0, 48 }
+  { 224, 47 },
+  { 0, 49 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -1144,7 +1157,7 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  48,
+  49,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
   8,  domainflow__v1__request__number_ranges,
@@ -1253,7 +1266,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[46] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[47] =
 {
   {
     "call_id",
@@ -1784,6 +1797,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "test_keyword_set",
+    165,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, test_keyword_set),
+    &domainflow__v1__test_keyword_set_response__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "list_audit_logs",
     224,
     PROTOBUF_C_LABEL_NONE,
@@ -1828,7 +1853,7 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   26,   /* field[26] = get_persona */
   33,   /* field[33] = get_proxy */
   10,   /* field[10] = get_user */
-  44,   /* field[44] = list_audit_logs */
+  45,   /* field[45] = list_audit_logs */
   16,   /* field[16] = list_campaigns */
   41,   /* field[41] = list_keyword_sets */
   27,   /* field[27] = list_personas */
@@ -1839,7 +1864,7 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
   22,   /* field[22] = preview_generation */
-  45,   /* field[45] = purge_audit_logs */
+  46,   /* field[46] = purge_audit_logs */
   13,   /* field[13] = reset_password */
   19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
@@ -1847,6 +1872,7 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   24,   /* field[24] = stream_generated_domains */
   30,   /* field[30] = test_dns_persona */
   31,   /* field[31] = test_http_persona */
+  44,   /* field[44] = test_keyword_set */
   37,   /* field[37] = test_proxy */
   42,   /* field[42] = update_keyword_set */
   28,   /* field[28] = update_persona */
@@ -1865,8 +1891,8 @@ static const ProtobufCIntRange domainflow__v1__response__number_ranges[8 + 1] =
   { 96, 25 },
   { 128, 32 },
   { 160, 39 },
-  { 224, 44 },
-  { 0, 46 }
+  { 224, 45 },
+  { 0, 47 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -1876,7 +1902,7 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  46,
+  47,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
   8,  domainflow__v1__response__number_ranges,

@@ -322,6 +322,141 @@ void   domainflow__v1__update_keyword_set_request__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__update_keyword_set_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__test_keyword_set_request__init
+                     (Domainflow__V1__TestKeywordSetRequest         *message)
+{
+  static const Domainflow__V1__TestKeywordSetRequest init_value = DOMAINFLOW__V1__TEST_KEYWORD_SET_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_keyword_set_request__get_packed_size
+                     (const Domainflow__V1__TestKeywordSetRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_keyword_set_request__pack
+                     (const Domainflow__V1__TestKeywordSetRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_keyword_set_request__pack_to_buffer
+                     (const Domainflow__V1__TestKeywordSetRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestKeywordSetRequest *
+       domainflow__v1__test_keyword_set_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestKeywordSetRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__test_keyword_set_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_keyword_set_request__free_unpacked
+                     (Domainflow__V1__TestKeywordSetRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__keyword_match__init
+                     (Domainflow__V1__KeywordMatch         *message)
+{
+  static const Domainflow__V1__KeywordMatch init_value = DOMAINFLOW__V1__KEYWORD_MATCH__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__keyword_match__get_packed_size
+                     (const Domainflow__V1__KeywordMatch *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__keyword_match__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__keyword_match__pack
+                     (const Domainflow__V1__KeywordMatch *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__keyword_match__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__keyword_match__pack_to_buffer
+                     (const Domainflow__V1__KeywordMatch *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__keyword_match__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__KeywordMatch *
+       domainflow__v1__keyword_match__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__KeywordMatch *)
+     protobuf_c_message_unpack (&domainflow__v1__keyword_match__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__keyword_match__free_unpacked
+                     (Domainflow__V1__KeywordMatch *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__keyword_match__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__test_keyword_set_response__init
+                     (Domainflow__V1__TestKeywordSetResponse         *message)
+{
+  static const Domainflow__V1__TestKeywordSetResponse init_value = DOMAINFLOW__V1__TEST_KEYWORD_SET_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__test_keyword_set_response__get_packed_size
+                     (const Domainflow__V1__TestKeywordSetResponse *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__test_keyword_set_response__pack
+                     (const Domainflow__V1__TestKeywordSetResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__test_keyword_set_response__pack_to_buffer
+                     (const Domainflow__V1__TestKeywordSetResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__TestKeywordSetResponse *
+       domainflow__v1__test_keyword_set_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__TestKeywordSetResponse *)
+     protobuf_c_message_unpack (&domainflow__v1__test_keyword_set_response__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__test_keyword_set_response__free_unpacked
+                     (Domainflow__V1__TestKeywordSetResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__test_keyword_set_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor domainflow__v1__keyword_rule__field_descriptors[8] =
 {
   {
@@ -898,6 +1033,328 @@ const ProtobufCMessageDescriptor domainflow__v1__update_keyword_set_request__des
   domainflow__v1__update_keyword_set_request__field_indices_by_name,
   1,  domainflow__v1__update_keyword_set_request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__update_keyword_set_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__test_keyword_set_request__field_descriptors[5] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetRequest, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetRequest, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "persona_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetRequest, persona_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetRequest, proxy_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_keyword_set_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  3,   /* field[3] = persona_id */
+  4,   /* field[4] = proxy_id */
+  1,   /* field[1] = text */
+  2,   /* field[2] = url */
+};
+static const ProtobufCIntRange domainflow__v1__test_keyword_set_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_keyword_set_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestKeywordSetRequest",
+  "TestKeywordSetRequest",
+  "Domainflow__V1__TestKeywordSetRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestKeywordSetRequest),
+  5,
+  domainflow__v1__test_keyword_set_request__field_descriptors,
+  domainflow__v1__test_keyword_set_request__field_indices_by_name,
+  1,  domainflow__v1__test_keyword_set_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_keyword_set_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__keyword_match__field_descriptors[7] =
+{
+  {
+    "rule_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordMatch, rule_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "keyword",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordMatch, keyword),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordMatch, kind),
+    &domainflow__v1__keyword_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "category",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordMatch, category),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordMatch, weight),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordMatch, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "snippets",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__KeywordMatch, n_snippets),
+    offsetof(Domainflow__V1__KeywordMatch, snippets),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__keyword_match__field_indices_by_name[] = {
+  3,   /* field[3] = category */
+  5,   /* field[5] = count */
+  1,   /* field[1] = keyword */
+  2,   /* field[2] = kind */
+  0,   /* field[0] = rule_id */
+  6,   /* field[6] = snippets */
+  4,   /* field[4] = weight */
+};
+static const ProtobufCIntRange domainflow__v1__keyword_match__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__keyword_match__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.KeywordMatch",
+  "KeywordMatch",
+  "Domainflow__V1__KeywordMatch",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__KeywordMatch),
+  7,
+  domainflow__v1__keyword_match__field_descriptors,
+  domainflow__v1__keyword_match__field_indices_by_name,
+  1,  domainflow__v1__keyword_match__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__keyword_match__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__test_keyword_set_response__field_descriptors[7] =
+{
+  {
+    "score",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetResponse, score),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "matches",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__TestKeywordSetResponse, n_matches),
+    offsetof(Domainflow__V1__TestKeywordSetResponse, matches),
+    &domainflow__v1__keyword_match__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scored_chars",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetResponse, scored_chars),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetResponse, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "final_url",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetResponse, final_url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_kind",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetResponse, error_kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__TestKeywordSetResponse, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__test_keyword_set_response__field_indices_by_name[] = {
+  6,   /* field[6] = error */
+  5,   /* field[5] = error_kind */
+  4,   /* field[4] = final_url */
+  1,   /* field[1] = matches */
+  0,   /* field[0] = score */
+  2,   /* field[2] = scored_chars */
+  3,   /* field[3] = status_code */
+};
+static const ProtobufCIntRange domainflow__v1__test_keyword_set_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__test_keyword_set_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.TestKeywordSetResponse",
+  "TestKeywordSetResponse",
+  "Domainflow__V1__TestKeywordSetResponse",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__TestKeywordSetResponse),
+  7,
+  domainflow__v1__test_keyword_set_response__field_descriptors,
+  domainflow__v1__test_keyword_set_response__field_indices_by_name,
+  1,  domainflow__v1__test_keyword_set_response__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__test_keyword_set_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue domainflow__v1__keyword_kind__enum_values_by_number[3] =

@@ -141,6 +141,7 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_KEYWORD_SETS = 162,
   DOMAINFLOW__V1__REQUEST__METHOD_UPDATE_KEYWORD_SET = 163,
   DOMAINFLOW__V1__REQUEST__METHOD_DELETE_KEYWORD_SET = 164,
+  DOMAINFLOW__V1__REQUEST__METHOD_TEST_KEYWORD_SET = 165,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_AUDIT_LOGS = 224,
   DOMAINFLOW__V1__REQUEST__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__REQUEST__METHOD__CASE)
@@ -209,6 +210,7 @@ struct  Domainflow__V1__Request
     Domainflow__V1__ListKeywordSetsRequest *list_keyword_sets;
     Domainflow__V1__UpdateKeywordSetRequest *update_keyword_set;
     Domainflow__V1__KeywordSetIdRequest *delete_keyword_set;
+    Domainflow__V1__TestKeywordSetRequest *test_keyword_set;
     Domainflow__V1__ListAuditLogsRequest *list_audit_logs;
     Domainflow__V1__PurgeAuditLogsRequest *purge_audit_logs;
   };
@@ -300,6 +302,7 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_KEYWORD_SETS = 162,
   DOMAINFLOW__V1__RESPONSE__METHOD_UPDATE_KEYWORD_SET = 163,
   DOMAINFLOW__V1__RESPONSE__METHOD_DELETE_KEYWORD_SET = 164,
+  DOMAINFLOW__V1__RESPONSE__METHOD_TEST_KEYWORD_SET = 165,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_AUDIT_LOGS = 224,
   DOMAINFLOW__V1__RESPONSE__METHOD_PURGE_AUDIT_LOGS = 225
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__RESPONSE__METHOD__CASE)
@@ -358,6 +361,7 @@ struct  Domainflow__V1__Response
     Domainflow__V1__ListKeywordSetsResponse *list_keyword_sets;
     Domainflow__V1__KeywordSet *update_keyword_set;
     Domainflow__V1__KeywordSet *delete_keyword_set;
+    Domainflow__V1__TestKeywordSetResponse *test_keyword_set;
     Domainflow__V1__ListAuditLogsResponse *list_audit_logs;
     Domainflow__V1__PurgeAuditLogsResponse *purge_audit_logs;
   };

@@ -22,6 +22,9 @@ typedef struct Domainflow__V1__KeywordSetIdRequest Domainflow__V1__KeywordSetIdR
 typedef struct Domainflow__V1__ListKeywordSetsRequest Domainflow__V1__ListKeywordSetsRequest;
 typedef struct Domainflow__V1__ListKeywordSetsResponse Domainflow__V1__ListKeywordSetsResponse;
 typedef struct Domainflow__V1__UpdateKeywordSetRequest Domainflow__V1__UpdateKeywordSetRequest;
+typedef struct Domainflow__V1__TestKeywordSetRequest Domainflow__V1__TestKeywordSetRequest;
+typedef struct Domainflow__V1__KeywordMatch Domainflow__V1__KeywordMatch;
+typedef struct Domainflow__V1__TestKeywordSetResponse Domainflow__V1__TestKeywordSetResponse;
 
 
 /* --- enums --- */
@@ -163,6 +166,83 @@ struct  Domainflow__V1__UpdateKeywordSetRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
+/*
+ * Scores `text`, or the page at `url`, against the set's active rules. A page is fetched directly or
+ * with an HTTP persona (and a proxy); HTML is reduced to its visible text first. Score: the sum over
+ * rules of weight x matches. A page that cannot be fetched is still an OK call, with error_kind and error.
+ */
+struct  Domainflow__V1__TestKeywordSetRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  /*
+   * at most 1 MiB; or:
+   */
+  char *text;
+  /*
+   * http:// or https://
+   */
+  char *url;
+  /*
+   * optional HTTP persona for the fetch
+   */
+  char *persona_id;
+  /*
+   * optional proxy for the fetch
+   */
+  char *proxy_id;
+};
+#define DOMAINFLOW__V1__TEST_KEYWORD_SET_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_keyword_set_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Domainflow__V1__KeywordMatch
+{
+  ProtobufCMessage base;
+  char *rule_id;
+  char *keyword;
+  Domainflow__V1__KeywordKind kind;
+  char *category;
+  char *weight;
+  uint32_t count;
+  /*
+   * the first few matches in context
+   */
+  size_t n_snippets;
+  char **snippets;
+};
+#define DOMAINFLOW__V1__KEYWORD_MATCH__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__keyword_match__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__KEYWORD_KIND__KEYWORD_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+struct  Domainflow__V1__TestKeywordSetResponse
+{
+  ProtobufCMessage base;
+  /*
+   * decimal, 2 places
+   */
+  char *score;
+  size_t n_matches;
+  Domainflow__V1__KeywordMatch **matches;
+  uint64_t scored_chars;
+  /*
+   * of the fetch, when a URL was given
+   */
+  uint32_t status_code;
+  char *final_url;
+  /*
+   * as in TestHttpPersonaResponse
+   */
+  char *error_kind;
+  char *error;
+};
+#define DOMAINFLOW__V1__TEST_KEYWORD_SET_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__test_keyword_set_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
 /* Domainflow__V1__KeywordRule methods */
 void   domainflow__v1__keyword_rule__init
                      (Domainflow__V1__KeywordRule         *message);
@@ -296,6 +376,63 @@ Domainflow__V1__UpdateKeywordSetRequest *
 void   domainflow__v1__update_keyword_set_request__free_unpacked
                      (Domainflow__V1__UpdateKeywordSetRequest *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestKeywordSetRequest methods */
+void   domainflow__v1__test_keyword_set_request__init
+                     (Domainflow__V1__TestKeywordSetRequest         *message);
+size_t domainflow__v1__test_keyword_set_request__get_packed_size
+                     (const Domainflow__V1__TestKeywordSetRequest   *message);
+size_t domainflow__v1__test_keyword_set_request__pack
+                     (const Domainflow__V1__TestKeywordSetRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_keyword_set_request__pack_to_buffer
+                     (const Domainflow__V1__TestKeywordSetRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestKeywordSetRequest *
+       domainflow__v1__test_keyword_set_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_keyword_set_request__free_unpacked
+                     (Domainflow__V1__TestKeywordSetRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__KeywordMatch methods */
+void   domainflow__v1__keyword_match__init
+                     (Domainflow__V1__KeywordMatch         *message);
+size_t domainflow__v1__keyword_match__get_packed_size
+                     (const Domainflow__V1__KeywordMatch   *message);
+size_t domainflow__v1__keyword_match__pack
+                     (const Domainflow__V1__KeywordMatch   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__keyword_match__pack_to_buffer
+                     (const Domainflow__V1__KeywordMatch   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__KeywordMatch *
+       domainflow__v1__keyword_match__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__keyword_match__free_unpacked
+                     (Domainflow__V1__KeywordMatch *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__TestKeywordSetResponse methods */
+void   domainflow__v1__test_keyword_set_response__init
+                     (Domainflow__V1__TestKeywordSetResponse         *message);
+size_t domainflow__v1__test_keyword_set_response__get_packed_size
+                     (const Domainflow__V1__TestKeywordSetResponse   *message);
+size_t domainflow__v1__test_keyword_set_response__pack
+                     (const Domainflow__V1__TestKeywordSetResponse   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__test_keyword_set_response__pack_to_buffer
+                     (const Domainflow__V1__TestKeywordSetResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__TestKeywordSetResponse *
+       domainflow__v1__test_keyword_set_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__test_keyword_set_response__free_unpacked
+                     (Domainflow__V1__TestKeywordSetResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Domainflow__V1__KeywordRule_Closure)
@@ -319,6 +456,15 @@ typedef void (*Domainflow__V1__ListKeywordSetsResponse_Closure)
 typedef void (*Domainflow__V1__UpdateKeywordSetRequest_Closure)
                  (const Domainflow__V1__UpdateKeywordSetRequest *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__TestKeywordSetRequest_Closure)
+                 (const Domainflow__V1__TestKeywordSetRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__KeywordMatch_Closure)
+                 (const Domainflow__V1__KeywordMatch *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__TestKeywordSetResponse_Closure)
+                 (const Domainflow__V1__TestKeywordSetResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -333,6 +479,9 @@ extern const ProtobufCMessageDescriptor domainflow__v1__keyword_set_id_request__
 extern const ProtobufCMessageDescriptor domainflow__v1__list_keyword_sets_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_keyword_sets_response__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__update_keyword_set_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_keyword_set_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__keyword_match__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__test_keyword_set_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -1,0 +1,37 @@
+import DomainFlowCore
+import DomainFlowEngine
+import DomainFlowWire
+import Foundation
+
+/// A keyword set's active rules applied to text: the scoring behind `TestKeywordSet`.
+enum KeywordSetScoring {
+    static func score(_ text: String, set: KeywordSetInfo, into response: TestKeywordSetResponse) throws -> TestKeywordSetResponse {
+        var response = response
+        let active = set.rules.filter { !$0.inactive }
+        let rules = active.map {
+            KeywordScoringRule(keyword: $0.keyword, isRegex: $0.kind == .regex, caseSensitive: $0.caseSensitive,
+                               weight: Double($0.weight) ?? 1, contextChars: Int($0.contextChars))
+        }
+        let (score, hits) = try KeywordScorer.score(text, rules: rules)
+        response.score = String(format: "%.2f", score)
+        response.scoredChars = UInt64(text.count)
+        response.matches = hits.map { hit in
+            let rule = active[hit.rule]
+            var match = KeywordMatch()
+            match.ruleID = rule.id; match.keyword = rule.keyword; match.kind = rule.kind; match.category = rule.category
+            match.weight = rule.weight; match.count = UInt32(hit.count); match.snippets = hit.snippets
+            return match
+        }
+        return response
+    }
+}
+
+extension HTTPFetchResult {
+    /// The body as text to score: an HTML page's visible text, other bodies as UTF-8.
+    var text: String {
+        let body = String(decoding: body, as: UTF8.self)
+        let type = headers.first { $0.name.lowercased() == "content-type" }?.value.lowercased() ?? ""
+        let looksLikeHTML = type.contains("html") || (type.isEmpty && body.prefix(512).lowercased().contains("<html"))
+        return looksLikeHTML ? PageText.visibleText(html: body) : body
+    }
+}
