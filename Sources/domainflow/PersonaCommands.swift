@@ -127,14 +127,32 @@ struct PersonaCommand: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace a persona's configuration from a JSON or YAML file.")
+        static let configuration = CommandConfiguration(abstract: "Replace a persona's configuration from a JSON or YAML file, or change single fields.",
+            discussion: "persona update ID --from-file p.yaml   |   persona update ID --set http.user_agent='Mozilla/5.0' --name browser2")
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
-        @Option(help: "The new configuration, as for create.") var fromFile: String
+        @Option(help: "The new configuration, as for create (replaces it all).") var fromFile: String?
         @Option(help: "A new name (default: keep).") var name: String?
+        @Option(help: "A new description.") var description: String?
+        @Option(help: "FIELD=VALUE for one field of the dns or http part, e.g. http.timeout_millis=5000 or dns.record_types=A,MX (repeatable).")
+        var set: [String] = []
         func run() async throws {
             let current = try await connection.unary(Methods.getPersona, IDRequest(id: id))
-            var request = try PersonaFile.load(fromFile, name: name ?? current.name)
+            var request: PersonaRequest
+            if let fromFile {
+                guard set.isEmpty else { throw ValidationError("--set and --from-file do not mix") }
+                request = try PersonaFile.load(fromFile, name: name ?? current.name)
+                if let description { request.description = description }
+            } else {
+                request = current.kind == .dns ? PersonaRequest(name: name ?? "", dns: DnsPersona()) : PersonaRequest(name: name ?? "", http: HttpPersona())
+                request.description = description ?? ""
+                request.updateMask = (name == nil ? [] : ["name"]) + (description == nil ? [] : ["description"])
+                for assignment in set {
+                    let path = try PersonaFieldSetter.apply(assignment, to: &request)
+                    request.updateMask.append(path)
+                }
+                guard !request.updateMask.isEmpty else { throw ValidationError("nothing to change: give --from-file, --name, --description or --set") }
+            }
             request.id = id
             let persona = try await connection.unary(Methods.updatePersona, request)
             print("updated \(persona.kind.name) persona \(persona.id)")
@@ -230,5 +248,49 @@ enum PersonaFile {
 extension PersonaFile.Body {
     init(_ persona: PersonaInfo) {
         self.init(id: persona.id, name: persona.name, description: persona.description, dns: persona.dns, http: persona.http)
+    }
+}
+
+/// `persona update --set PATH=VALUE`: one scalar or list field of a persona's dns or http part, by its
+/// .proto name. The server validates the value like any other.
+enum PersonaFieldSetter {
+    static func apply(_ assignment: String, to request: inout PersonaRequest) throws -> String {
+        guard let equals = assignment.firstIndex(of: "=") else { throw ValidationError("--set takes FIELD=VALUE, e.g. http.timeout_millis=5000") }
+        let path = String(assignment[..<equals]), value = String(assignment[assignment.index(after: equals)...])
+        func number<T: FixedWidthInteger>(_: T.Type) throws -> T {
+            guard let n = T(value) else { throw ValidationError("--set \(path): '\(value)' is not a number") }
+            return n
+        }
+        func flag() throws -> Bool {
+            guard let b = Bool(value.lowercased()) else { throw ValidationError("--set \(path): true or false") }
+            return b
+        }
+        let list = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        switch path {
+        case "http.user_agent": request.http?.userAgent = value
+        case "http.accept_language": request.http?.acceptLanguage = value
+        case "http.accept_encoding": request.http?.acceptEncoding = value
+        case "http.timeout_millis": request.http?.timeoutMillis = try number(UInt32.self)
+        case "http.follow_redirects": request.http?.followRedirects = try flag()
+        case "http.max_redirects": request.http?.maxRedirects = try number(UInt32.self)
+        case "http.max_body_bytes": request.http?.maxBodyBytes = try number(UInt64.self)
+        case "http.skip_tls_verification": request.http?.skipTLSVerification = try flag()
+        case "http.keep_cookies": request.http?.keepCookies = try flag()
+        case "http.requests_per_second": request.http?.requestsPerSecond = try number(UInt32.self)
+        case "http.allowed_status_codes":
+            request.http?.allowedStatusCodes = try list.map { guard let code = UInt32($0) else { throw ValidationError("--set \(path): '\($0)'") }; return code }
+        case "dns.record_types": request.dns?.recordTypes = list
+        case "dns.resolvers": request.dns?.resolvers = list.map { Resolver(address: $0) }
+        case "dns.timeout_millis": request.dns?.timeoutMillis = try number(UInt32.self)
+        case "dns.retries": request.dns?.retries = try number(UInt32.self)
+        case "dns.concurrency": request.dns?.concurrency = try number(UInt32.self)
+        case "dns.queries_per_second": request.dns?.queriesPerSecond = try number(UInt32.self)
+        case "dns.burst": request.dns?.burst = try number(UInt32.self)
+        case "dns.nxdomain_quorum": request.dns?.nxdomainQuorum = try number(UInt32.self)
+        default: throw ValidationError("--set: '\(path)' is not a field --set knows for this persona (see personas.proto; use --from-file for the rest)")
+        }
+        let kind = path.hasPrefix("http.") ? PersonaKind.http : .dns
+        guard kind == request.kind else { throw ValidationError("--set \(path): this is a \(request.kind.name.uppercased()) persona") }
+        return path
     }
 }

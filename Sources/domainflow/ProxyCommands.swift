@@ -83,23 +83,27 @@ struct ProxyCommand: AsyncParsableCommand {
         @Flag(inversion: .prefixedEnableDisable, help: "Enable or disable the proxy.") var enabled: Bool?
         func run() async throws {
             guard !(passwordStdin && clearPassword) else { throw ValidationError("give --password-stdin or --clear-password, not both") }
-            let current = try await connection.unary(Methods.getProxy, IDRequest(id: id))
-            var kind = current.proxyProtocol
+            var kind = ProxyProtocol.unspecified
             if let proxyProtocol {
                 guard let parsed = ProxyProtocol(name: proxyProtocol) else { throw ValidationError("--proxy-protocol must be http, https, socks5 or socks4") }
                 kind = parsed
             }
-            var request = ProxyRequest(id: id, name: name ?? current.name, proxyProtocol: kind, host: host ?? current.host,
-                                       port: port ?? current.port, username: username ?? current.username)
-            if passwordStdin || clearPassword {
-                request.setPassword = true
-                request.password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
-            }
-            request.description = description ?? current.description
-            request.city = city ?? current.city
-            request.countryCode = countryCode ?? current.countryCode
-            request.provider = provider ?? current.provider
-            request.disabled = !(enabled ?? current.enabled)
+            var request = ProxyRequest(id: id, name: name ?? "", proxyProtocol: kind, host: host ?? "", port: port ?? 0,
+                                       username: username ?? "")
+            request.password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
+            request.description = description ?? ""
+            request.city = city ?? ""
+            request.countryCode = countryCode ?? ""
+            request.provider = provider ?? ""
+            request.disabled = enabled == false
+            // Only what was given changes (the server applies the mask to the stored proxy, in one transaction).
+            let given: [(String, Bool)] = [
+                ("name", name != nil), ("protocol", proxyProtocol != nil), ("host", host != nil), ("port", port != nil),
+                ("username", username != nil), ("password", passwordStdin || clearPassword), ("description", description != nil),
+                ("city", city != nil), ("country_code", countryCode != nil), ("provider", provider != nil), ("disabled", enabled != nil),
+            ]
+            request.updateMask = given.filter(\.1).map(\.0)
+            guard !request.updateMask.isEmpty else { throw ValidationError("nothing to change: give at least one option") }
             let proxy = try await connection.unary(Methods.updateProxy, request)
             print("updated proxy \(proxy.id) (\(proxy.proxyProtocol.name)://\(proxy.address), \(proxy.enabled ? "enabled" : "disabled"))")
         }

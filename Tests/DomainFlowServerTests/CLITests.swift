@@ -131,6 +131,12 @@ import Testing
         let (tStatus, tOut) = try await run(["persona", "test", persona.id, echo], socket: socket)
         #expect(tStatus == 0 && tOut.contains("200 OK  allowed") && tOut.contains("X-Echo-Test: from-cli"), "\(tOut)")
 
+        let (pStatus, pOut) = try await run(["persona", "update", persona.id, "--set", "http.user_agent=CLI-Agent/2", "--name", "browser2"],
+                                            socket: socket)
+        #expect(pStatus == 0, "\(pOut)")
+        let patched = try await admin.unary(Methods.getPersona, IDRequest(id: persona.id))
+        #expect(patched.name == "browser2" && patched.http?.userAgent == "CLI-Agent/2" && patched.http?.headers == persona.http?.headers)
+
         let (host, port) = try TestHTTPServices.address("DOMAINFLOW_TEST_SOCKS")
         let (xStatus, xOut) = try await run(["proxy", "create", "dante", "--proxy-protocol", "socks5", "--host", host, "--port", "\(port)"],
                                             socket: socket)

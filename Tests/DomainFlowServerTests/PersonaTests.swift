@@ -155,3 +155,65 @@ import Testing
         await client.close()
     }
 }
+
+/// Partial updates by field mask, for personas and proxies.
+@Suite struct PartialUpdateTests {
+    @Test func personaMaskChangesOnlyTheNamedFields() async throws {
+        try await AuthHarness.with { h in try await Self.personas(h) }
+    }
+
+    static func personas(_ h: AuthHarness) async throws {
+        let client = try await h.admin()
+        let created = try await client.unary(Methods.createPersona, PersonaRequest(name: "browser", description: "first", http: PersonaTests.http()))
+        var rename = PersonaRequest(id: created.id, name: "browser-2", http: HttpPersona())
+        rename.updateMask = ["name"]
+        let renamed = try await client.unary(Methods.updatePersona, rename)
+        #expect(renamed.name == "browser-2" && renamed.description == "first" && renamed.http == created.http)
+
+        var agent = HttpPersona()
+        agent.userAgent = "curl/8.5"
+        var change = PersonaRequest(id: created.id, name: "", http: agent)
+        change.updateMask = ["http.user_agent"]
+        let changed = try await client.unary(Methods.updatePersona, change)
+        var expected = created.http
+        expected?.userAgent = "curl/8.5"
+        #expect(changed.http == expected && changed.name == "browser-2", "only the user agent changed")
+
+        change.updateMask = ["http.timeout_millis"]  // absent in the request: reset to 0, which is invalid
+        await expectCode(.invalidArgument) { try await client.unary(Methods.updatePersona, change) }
+        change.updateMask = ["http.colour"]
+        let unknown = await expectCode(.invalidArgument) { try await client.unary(Methods.updatePersona, change) }
+        #expect(unknown?.message.contains("user_agent") == true, "the error lists the known fields")
+        change.updateMask = ["dns"]
+        change.dns = PersonaTests.dns()
+        await expectCode(.invalidArgument) { try await client.unary(Methods.updatePersona, change) }
+        #expect(try await client.unary(Methods.getPersona, IDRequest(id: created.id)).http == expected, "refused updates wrote nothing")
+        await client.close()
+    }
+
+    @Test func proxyMaskKeepsTheRestAndThePassword() async throws {
+        try await AuthHarness.with(secrets: .random()) { h in try await Self.proxies(h) }
+    }
+
+    static func proxies(_ h: AuthHarness) async throws {
+        let client = try await h.admin()
+        var request = ProxyRequest(name: "office", proxyProtocol: .socks5, host: "127.0.0.1", port: 1080, username: "alice",
+                                   password: "a proxy password")
+        request.provider = "lab"
+        let created = try await client.unary(Methods.createProxy, request)
+        var port = ProxyRequest(id: created.id, name: "", proxyProtocol: .unspecified, host: "", port: 1081)
+        port.updateMask = ["port", "disabled"]
+        port.disabled = true
+        let moved = try await client.unary(Methods.updateProxy, port)
+        #expect(moved.port == 1081 && !moved.enabled && moved.hasPassword && moved.name == "office" && moved.provider == "lab"
+                && moved.username == "alice" && moved.address == "127.0.0.1:1081")
+        var clear = ProxyRequest(id: created.id, name: "", proxyProtocol: .unspecified, host: "", port: 0)
+        clear.updateMask = ["password"]
+        #expect(try await client.unary(Methods.updateProxy, clear).hasPassword == false)
+        clear.updateMask = ["host"]  // reset to empty: refused
+        await expectCode(.invalidArgument) { try await client.unary(Methods.updateProxy, clear) }
+        clear.updateMask = ["secret"]
+        await expectCode(.invalidArgument) { try await client.unary(Methods.updateProxy, clear) }
+        await client.close()
+    }
+}

@@ -45,9 +45,10 @@ enum PersonasService {
         router.unary(Methods.updatePersona) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            let values = try stored(request)
+            let full = request.updateMask.isEmpty ? try stored(request) : nil
             return try await pool.withTransaction { c in
-                _ = try find(c, id, principal)
+                let current = try find(c, id, principal)
+                let values = try full ?? stored(try masked(request, current: current))
                 let persona = try info(try c.execute(StatementRegistry.updatePersona, [.uuid(id)] + values).first!)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_update",
                                          resourceType: "persona", resourceID: id, details: ["name": persona.name, "kind": persona.kind.name])
@@ -111,6 +112,14 @@ enum PersonasService {
         case .unspecified:
             throw RPCError.invalidArgument("kind: must be PERSONA_DNS or PERSONA_HTTP")
         }
+    }
+
+    /// The current persona with the fields of `request.updateMask` taken from the request.
+    private static func masked(_ request: PersonaRequest, current: PersonaInfo) throws -> PersonaRequest {
+        let base = current.kind == .dns
+            ? PersonaRequest(id: current.id, name: current.name, description: current.description, dns: current.dns ?? DnsPersona())
+            : PersonaRequest(id: current.id, name: current.name, description: current.description, http: current.http ?? HttpPersona())
+        return try PersonaRequest(fields: try PersonaRequest.mask.apply(request.updateMask, update: request.fields, to: base.fields))
     }
 
     private static func json<T: Encodable>(_ value: T) throws -> String {

@@ -50,10 +50,11 @@ enum ProxiesService {
         router.unary(Methods.updateProxy) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            let v = try validated(request)
-            let sealed = request.setPassword ? try seal(request, secrets) : nil
             return try await pool.withTransaction { c in
-                _ = try find(c, id, principal)
+                let current = try find(c, id, principal)
+                let request = request.updateMask.isEmpty ? request : try masked(request, current: current)
+                let v = try validated(request)
+                let sealed = request.setPassword ? try seal(request, secrets) : nil
                 let proxy = try info(try c.execute(StatementRegistry.updateProxy, [
                     .uuid(id), .text(v.name), v.description, .text(request.proxyProtocol.name), v.username,
                     sealed.map(PGValue.text), .bool(request.setPassword), .text(v.host), .int(Int64(request.port)),
@@ -166,6 +167,21 @@ enum ProxiesService {
                          username: try text(r.username, max: 255, "username"), city: try text(r.city, max: 100, "city"),
                          countryCode: r.countryCode.isEmpty ? nil : .text(r.countryCode.uppercased()),
                          provider: try text(r.provider, max: 100, "provider"))
+    }
+
+    /// The current proxy with the fields of `request.updateMask` taken from the request; naming
+    /// "password" replaces the stored one (an empty password removes it).
+    private static func masked(_ request: ProxyRequest, current: ProxyInfo) throws -> ProxyRequest {
+        var base = ProxyRequest(id: current.id, name: current.name, proxyProtocol: current.proxyProtocol, host: current.host,
+                                port: current.port, username: current.username)
+        base.description = current.description
+        base.disabled = !current.enabled
+        base.city = current.city
+        base.countryCode = current.countryCode
+        base.provider = current.provider
+        var merged = try ProxyRequest(fields: try ProxyRequest.mask.apply(request.updateMask, update: request.fields, to: base.fields))
+        merged.setPassword = request.updateMask.contains("password")
+        return merged
     }
 
     private static func seal(_ r: ProxyRequest, _ secrets: SecretBox?) throws -> String? {

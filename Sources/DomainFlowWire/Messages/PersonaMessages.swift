@@ -114,7 +114,7 @@ public struct PersonaInfo: WireMessage, Equatable {
     }
 }
 
-/// `PersonaRequest`: a create (no id) or a full update (with an id).
+/// `PersonaRequest`: a create (no id), a full update (with an id), or a partial one (with an `updateMask`).
 public struct PersonaRequest: WireMessage, Equatable {
     public var id = ""
     public var name: String
@@ -122,6 +122,18 @@ public struct PersonaRequest: WireMessage, Equatable {
     public var kind: PersonaKind
     public var dns: DnsPersona?
     public var http: HttpPersona?
+    /// Paths of the fields an update changes ("name", "http.user_agent", "dns"); empty: all.
+    public var updateMask: [String] = []
+
+    /// The paths `updateMask` may name.
+    public static let mask = FieldMask(fields: ["name": 2, "description": 3, "dns": 5, "http": 6], messages: [
+        "dns": FieldMask(fields: ["resolvers": 1, "rotation": 2, "record_types": 3, "timeout_millis": 4, "retries": 5,
+                                  "concurrency": 6, "queries_per_second": 7, "burst": 8, "delay_min_millis": 9,
+                                  "delay_max_millis": 10, "nxdomain_quorum": 11]),
+        "http": FieldMask(fields: ["user_agent": 1, "headers": 2, "accept_language": 3, "accept_encoding": 4, "timeout_millis": 5,
+                                   "follow_redirects": 6, "max_redirects": 7, "allowed_status_codes": 8, "max_body_bytes": 9,
+                                   "skip_tls_verification": 10, "allow_http2": 11, "keep_cookies": 12, "requests_per_second": 13]),
+    ])
 
     public init(id: String = "", name: String, description: String = "", dns: DnsPersona) {
         self.id = id; self.name = name; self.description = description; kind = .dns; self.dns = dns
@@ -132,9 +144,11 @@ public struct PersonaRequest: WireMessage, Equatable {
     public init(fields f: ProtoFields) throws {
         id = f.string(1); name = f.string(2); description = f.string(3); kind = try decodeEnum(f.int32(4), "kind")
         dns = try f.decode(5); http = try f.decode(6)
+        updateMask = f.list(7).compactMap { if case .string(let s) = $0 { s } else { nil } }
     }
     public var fields: ProtoFields {
-        [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(kind.rawValue)), 5: .of(dns), 6: .of(http)]
+        [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(kind.rawValue)), 5: .of(dns), 6: .of(http),
+         7: updateMask.isEmpty ? nil : .list(updateMask.map { .string($0) })]
     }
 }
 

@@ -36,7 +36,7 @@ public struct ProxyInfo: WireMessage, Equatable {
     }
 }
 
-/// `ProxyRequest`: a create (no id) or a full update (with an id).
+/// `ProxyRequest`: a create (no id), a full update (with an id), or a partial one (with an `updateMask`).
 public struct ProxyRequest: WireMessage, Equatable {
     public var id = "", name: String, description = ""
     public var proxyProtocol: ProxyProtocol
@@ -46,6 +46,14 @@ public struct ProxyRequest: WireMessage, Equatable {
     public var setPassword = false
     public var disabled = false
     public var city = "", countryCode = "", provider = ""
+    /// Paths of the fields an update changes ("port", "disabled", "password"); empty: all.
+    public var updateMask: [String] = []
+
+    /// The paths `updateMask` may name ("password" changes it even when `set_password` is false).
+    public static let mask = FieldMask(fields: [
+        "name": 2, "description": 3, "protocol": 4, "host": 5, "port": 6, "username": 7, "password": 8, "disabled": 10,
+        "city": 11, "country_code": 12, "provider": 13,
+    ])
 
     public init(id: String = "", name: String, proxyProtocol: ProxyProtocol, host: String, port: UInt32,
                 username: String = "", password: String = "") {
@@ -57,11 +65,12 @@ public struct ProxyRequest: WireMessage, Equatable {
                   port: f.uint32(6), username: f.string(7), password: f.string(8))
         description = f.string(3); setPassword = f.bool(9); disabled = f.bool(10)
         city = f.string(11); countryCode = f.string(12); provider = f.string(13)
+        updateMask = f.list(14).compactMap { if case .string(let s) = $0 { s } else { nil } }
     }
     public var fields: ProtoFields {
         [1: .string(id), 2: .string(name), 3: .string(description), 4: .int(Int64(proxyProtocol.rawValue)), 5: .string(host),
          6: .uint(UInt64(port)), 7: .string(username), 8: .string(password), 9: .bool(setPassword), 10: .bool(disabled),
-         11: .string(city), 12: .string(countryCode), 13: .string(provider)]
+         11: .string(city), 12: .string(countryCode), 13: .string(provider), 14: updateMask.isEmpty ? nil : .list(updateMask.map { .string($0) })]
     }
 }
 

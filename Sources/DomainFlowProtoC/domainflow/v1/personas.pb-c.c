@@ -1243,7 +1243,7 @@ const ProtobufCMessageDescriptor domainflow__v1__persona__descriptor =
   (ProtobufCMessageInit) domainflow__v1__persona__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__persona_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor domainflow__v1__persona_request__field_descriptors[7] =
 {
   {
     "id",
@@ -1317,6 +1317,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__persona_request__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "update_mask",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__PersonaRequest, n_update_mask),
+    offsetof(Domainflow__V1__PersonaRequest, update_mask),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__persona_request__field_indices_by_name[] = {
   2,   /* field[2] = description */
@@ -1325,11 +1337,12 @@ static const unsigned domainflow__v1__persona_request__field_indices_by_name[] =
   0,   /* field[0] = id */
   3,   /* field[3] = kind */
   1,   /* field[1] = name */
+  6,   /* field[6] = update_mask */
 };
 static const ProtobufCIntRange domainflow__v1__persona_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__persona_request__descriptor =
 {
@@ -1339,7 +1352,7 @@ const ProtobufCMessageDescriptor domainflow__v1__persona_request__descriptor =
   "Domainflow__V1__PersonaRequest",
   "domainflow.v1",
   sizeof(Domainflow__V1__PersonaRequest),
-  6,
+  7,
   domainflow__v1__persona_request__field_descriptors,
   domainflow__v1__persona_request__field_indices_by_name,
   1,  domainflow__v1__persona_request__number_ranges,

@@ -626,7 +626,7 @@ const ProtobufCMessageDescriptor domainflow__v1__proxy__descriptor =
   (ProtobufCMessageInit) domainflow__v1__proxy__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__proxy_request__field_descriptors[13] =
+static const ProtobufCFieldDescriptor domainflow__v1__proxy_request__field_descriptors[14] =
 {
   {
     "id",
@@ -784,6 +784,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__proxy_request__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "update_mask",
+    14,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__ProxyRequest, n_update_mask),
+    offsetof(Domainflow__V1__ProxyRequest, update_mask),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__proxy_request__field_indices_by_name[] = {
   10,   /* field[10] = city */
@@ -798,12 +810,13 @@ static const unsigned domainflow__v1__proxy_request__field_indices_by_name[] = {
   3,   /* field[3] = protocol */
   12,   /* field[12] = provider */
   8,   /* field[8] = set_password */
+  13,   /* field[13] = update_mask */
   6,   /* field[6] = username */
 };
 static const ProtobufCIntRange domainflow__v1__proxy_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__proxy_request__descriptor =
 {
@@ -813,7 +826,7 @@ const ProtobufCMessageDescriptor domainflow__v1__proxy_request__descriptor =
   "Domainflow__V1__ProxyRequest",
   "domainflow.v1",
   sizeof(Domainflow__V1__ProxyRequest),
-  13,
+  14,
   domainflow__v1__proxy_request__field_descriptors,
   domainflow__v1__proxy_request__field_indices_by_name,
   1,  domainflow__v1__proxy_request__number_ranges,

@@ -214,7 +214,10 @@ struct  Domainflow__V1__Persona
 
 
 /*
- * Create, or (with an id) a full update: the whole persona is replaced.
+ * Create, or (with an id) an update: without update_mask the whole persona is replaced; with one,
+ * only the named fields change (FieldMask paths: name, description, dns, http, or a field inside
+ * dns / http such as "http.user_agent"; a named field absent here is reset to its default).
+ * The kind never changes.
  */
 struct  Domainflow__V1__PersonaRequest
 {
@@ -225,10 +228,12 @@ struct  Domainflow__V1__PersonaRequest
   Domainflow__V1__PersonaKind kind;
   Domainflow__V1__DnsPersona *dns;
   Domainflow__V1__HttpPersona *http;
+  size_t n_update_mask;
+  char **update_mask;
 };
 #define DOMAINFLOW__V1__PERSONA_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__persona_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__PERSONA_KIND__PERSONA_KIND_UNSPECIFIED, NULL, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__PERSONA_KIND__PERSONA_KIND_UNSPECIFIED, NULL, NULL, 0,NULL }
 
 
 struct  Domainflow__V1__PersonaIdRequest

@@ -78,7 +78,9 @@ struct  Domainflow__V1__Proxy
 
 
 /*
- * Create, or (with an id) a full update. On update the password is kept unless set_password is true.
+ * Create, or (with an id) an update. Without update_mask every field is replaced (the password is kept
+ * unless set_password is true); with one, only the named fields change: name, description, protocol,
+ * host, port, username, password, disabled, city, country_code, provider.
  */
 struct  Domainflow__V1__ProxyRequest
 {
@@ -96,10 +98,12 @@ struct  Domainflow__V1__ProxyRequest
   char *city;
   char *country_code;
   char *provider;
+  size_t n_update_mask;
+  char **update_mask;
 };
 #define DOMAINFLOW__V1__PROXY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__proxy_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__PROXY_PROTOCOL__PROXY_PROTOCOL_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__PROXY_PROTOCOL__PROXY_PROTOCOL_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Domainflow__V1__ProxyIdRequest
