@@ -136,6 +136,11 @@ enum TestHTTPServices {
         try await AuthHarness.with(secrets: .random()) { h in try await Self.fetches(h) }
     }
 
+    /// The size of the fixture page `Scripts/http-throwaway` serves at /index.html.
+    static func indexBytes() -> UInt64 {
+        UInt64("<html><head><title>DomainFlow test page</title></head><body>Welcome to the dftest fixture: casino bonus offers.</body></html>\n".utf8.count)
+    }
+
     static func persona(_ client: DomainFlowClient, _ name: String, _ change: (inout HttpPersona) -> Void = { _ in }) async throws -> String {
         var http = HttpPersona()
         http.userAgent = "DomainFlowBot/2.0 (+test)"
@@ -175,6 +180,14 @@ enum TestHTTPServices {
         let cookies = try await persona(client, "cookies") { $0.keepCookies = true }
         #expect(header(try await test(cookies, "/set-cookie"), "X-Echo-Cookie") == "df_session=abc123")
         #expect(header(try await test(browser, "/set-cookie"), "X-Echo-Cookie") == nil, "cookies dropped unless kept")
+
+        let gzip = try await persona(client, "gzip") { $0.acceptEncoding = "gzip" }
+        let compressed = try await test(gzip, "/index.html")
+        #expect(header(compressed, "Content-Encoding") == "gzip" && compressed.bytesRead == Self.indexBytes(),
+                "a gzip body is decoded: bytes read are the page's")
+        #expect(try await test(browser, "/index.html").bytesRead == Self.indexBytes())
+        let bigCompressed = try await test(gzip, "/big.html")
+        #expect(header(bigCompressed, "Content-Encoding") == "gzip" && bigCompressed.bytesRead == 300_000, "300,000 bytes arrive as a few hundred")
 
         let small = try await persona(client, "small") { $0.maxBodyBytes = 1000 }
         let big = try await test(small, "/big.html")
@@ -249,6 +262,7 @@ enum TestHTTPServices {
         var http = HttpPersona()
         http.timeoutMillis = 2000
         http.followRedirects = true
+        http.acceptEncoding = "gzip"  // the page arrives compressed and is scored decoded
         let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "fetcher", http: http))
         let proxy = try await client.unary(Methods.createProxy, TestHTTPServices.proxy("tiny", .http, "DOMAINFLOW_TEST_HTTP_PROXY"))
         let redirected = try await client.unary(Methods.testKeywordSet, TestKeywordSetRequest(

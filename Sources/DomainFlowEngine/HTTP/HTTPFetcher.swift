@@ -2,12 +2,13 @@ import DomainFlowCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
 
 /// Fetches a URL over HTTP/1.1, directly or through an HTTP, CONNECT, SOCKS5 or SOCKS4 proxy, with
-/// TLS for `https://`, following redirects if asked, reading at most a bounded number of body bytes,
-/// all within one deadline. One connection per request (`Connection: close`).
+/// TLS for `https://`, following redirects if asked, decoding gzip and deflate bodies, reading at most a
+/// bounded number of body bytes, all within one deadline. One connection per request (`Connection: close`).
 public enum HTTPFetcher {
     public static func fetch(_ request: HTTPFetchRequest,
                              on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HTTPFetchError) -> HTTPFetchResult {
@@ -87,6 +88,8 @@ public enum HTTPFetcher {
                     try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: sniName))
                 }
                 try pipeline.addHTTPClientHandlers()
+                // gzip / deflate bodies (when the persona asks for them) are decoded, so limits and scoring see the text.
+                try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(1000)))
                 try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: request.maxBodyBytes, done: responded))
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
