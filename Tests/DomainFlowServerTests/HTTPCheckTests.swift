@@ -62,9 +62,14 @@ enum TestHTTPServices {
                                                                     username: "dfuser", password: "not-the-password"))
         let socks5 = try await create(TestHTTPServices.proxy("dante-5", .socks5, "DOMAINFLOW_TEST_SOCKS"))
         let socks4 = try await create(TestHTTPServices.proxy("dante-4", .socks4, "DOMAINFLOW_TEST_SOCKS"))
+        let socksAuth = try await create(TestHTTPServices.proxy("microsocks", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH",
+                                                                username: "dfsocks", password: "df-socks-secret"))
+        let socksWrong = try await create(TestHTTPServices.proxy("microsocks-wrong", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH",
+                                                                 username: "dfsocks", password: "not-it"))
+        let socksNone = try await create(TestHTTPServices.proxy("microsocks-none", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH"))
         let dead = try await create(ProxyRequest(name: "dead", proxyProtocol: .http, host: "127.0.0.1", port: 1))
 
-        for proxy in [open, tunnel, authed, authedTunnel, socks5, socks4] {
+        for proxy in [open, tunnel, authed, authedTunnel, socks5, socks4, socksAuth] {
             let result = try await client.unary(Methods.testProxy, TestProxyRequest(id: proxy.id, url: url))
             #expect(result.healthy && result.statusCode == 200 && result.status == "200 OK" && result.latencyMs > 0,
                     "\(proxy.name): \(result.status)")
@@ -76,6 +81,10 @@ enum TestHTTPServices {
         #expect(!missing.healthy && missing.statusCode == 407, "a plain HTTP proxy answers 407 itself: \(missing.status)")
         let wrong = try await client.unary(Methods.testProxy, TestProxyRequest(id: wrongPassword.id, url: url))
         #expect(!wrong.healthy && wrong.errorKind == "proxy_authentication" && wrong.statusCode == 0, "\(wrong.status)")
+        for proxy in [socksWrong, socksNone] {
+            let refused = try await client.unary(Methods.testProxy, TestProxyRequest(id: proxy.id, url: url))
+            #expect(!refused.healthy && refused.errorKind == "proxy_authentication", "\(proxy.name): \(refused.status)")
+        }
 
         let start = ContinuousClock.now
         let refused = try await client.unary(Methods.testProxy, TestProxyRequest(id: dead.id, url: url))
@@ -83,7 +92,7 @@ enum TestHTTPServices {
         #expect(!refused.healthy && refused.errorKind == "connect" && refused.status.contains("refused"), "\(refused.status)")
         let stored = try await client.unary(Methods.getProxy, IDRequest(id: dead.id))
         #expect(!stored.healthy && stored.lastStatus.contains("refused") && stored.lastCheckedAtMicros > 0 && stored.latencyMs == 0)
-        #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_test'") == 9)
+        #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_test'") == 12)
 
         // CheckAllProxies: every enabled proxy, each result streamed as it lands and recorded.
         var disable = try TestHTTPServices.proxy("dante-4", .socks4, "DOMAINFLOW_TEST_SOCKS")
@@ -95,10 +104,10 @@ enum TestHTTPServices {
         for try await result in try client.serverStream(Methods.checkAllProxies, CheckAllProxiesRequest(url: url, concurrency: 3)) {
             results.append(result)
         }
-        #expect(results.count == 8 && Set(results.map(\.proxyID)).count == 8 && !results.contains { $0.proxyID == socks4.id })
-        #expect(results.filter(\.healthy).count == 5)
-        #expect(try await h.count("SELECT count(*) FROM proxies WHERE last_checked_at IS NOT NULL") == 8)
-        #expect(try await h.count("SELECT count(*) FROM proxies WHERE is_healthy") == 5)
+        #expect(results.count == 11 && Set(results.map(\.proxyID)).count == 11 && !results.contains { $0.proxyID == socks4.id })
+        #expect(results.filter(\.healthy).count == 6)
+        #expect(try await h.count("SELECT count(*) FROM proxies WHERE last_checked_at IS NOT NULL") == 11)
+        #expect(try await h.count("SELECT count(*) FROM proxies WHERE is_healthy") == 6)
         await client.close()
     }
 
