@@ -133,6 +133,20 @@ enum TestHTTPServices {
             for try await _ in try admin.serverStream(Methods.checkAllProxies, CheckAllProxiesRequest(url: url, concurrency: 65)) {}
         }
         #expect(try await h.count("SELECT count(*) FROM proxies WHERE last_checked_at IS NOT NULL") == 0, "nothing recorded")
+
+        // A stored password this server cannot unseal: that proxy cannot be tested, but it does not stop the others.
+        let broken = try await admin.unary(Methods.createProxy, TestHTTPServices.proxy("broken", .http, "DOMAINFLOW_TEST_HTTP_PROXY_AUTH",
+                                                                                     username: "dfuser", password: "df-proxy-secret"))
+        _ = try await h.store.pool.withConnection { c in
+            try c.simpleQuery("UPDATE proxies SET password_hash = 'v1:AAAA' WHERE id = '\(broken.id)'")
+        }
+        let error = await expectCode(.failedPrecondition) { try await admin.unary(Methods.testProxy, TestProxyRequest(id: broken.id, url: url)) }
+        #expect(error?.message.contains("unsealed") == true)
+        var results: [ProxyCheckResult] = []
+        for try await result in try admin.serverStream(Methods.checkAllProxies, CheckAllProxiesRequest(url: url)) { results.append(result) }
+        #expect(results.count == 2 && results.first { $0.proxyID == broken.id }?.errorKind == "configuration"
+                && results.first { $0.proxyID == proxy.id }?.healthy == true)
+        #expect(try await h.count("SELECT count(*) FROM proxies WHERE last_checked_at IS NOT NULL") == 1, "the broken one is not marked unhealthy")
         await admin.close(); await carol.close()
     }
 }

@@ -161,7 +161,7 @@ enum PersonasService {
         guard let proxy = try ProxyChecker.targets(c, principal: principal, id: proxyID, secrets: secrets).first else {
             throw RPCError(.notFound, "no proxy \(proxyID.uuidString.lowercased())")
         }
-        return (http, proxy.endpoint)
+        return (http, try proxy.endpoint.get())
     }
 
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> PersonaInfo {

@@ -75,7 +75,8 @@ enum ProxiesService {
                 try ProxyChecker.targets(c, principal: principal, id: id, secrets: secrets)
             }
             guard let target = targets.first else { throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())") }
-            var result = await ProxyChecker.check(target, url: url, timeout: checkTimeout)
+            _ = try target.endpoint.get()  // FAILED_PRECONDITION when the proxy cannot be used as stored
+            let result = await ProxyChecker.check(target, url: url, timeout: checkTimeout)
             return try await pool.withTransaction { [result] c in
                 var result = result
                 try ProxyChecker.record(&result, id: id, on: c)
@@ -104,11 +105,12 @@ enum ProxiesService {
                     if let target = pending.next() {
                         group.addTask { (target.id, await ProxyChecker.check(target, url: url, timeout: checkTimeout)) }
                     }
-                    let recorded = try await pool.withConnection(retryTransient: true) { c in
-                        var result = checked
-                        try ProxyChecker.record(&result, id: id, on: c)
-                        return result
-                    }
+                    let recorded = checked.errorKind == ProxyChecker.configurationError ? checked
+                        : try await pool.withConnection(retryTransient: true) { c in
+                            var result = checked
+                            try ProxyChecker.record(&result, id: id, on: c)
+                            return result
+                        }
                     if recorded.healthy { healthy += 1 }
                     try await writer.write(recorded)
                 }

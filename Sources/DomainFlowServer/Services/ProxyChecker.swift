@@ -4,11 +4,12 @@ import DomainFlowStore
 import DomainFlowWire
 import Foundation
 
-/// A proxy as a check or a fetch needs it: where it is and how to log in (the password unsealed).
+/// A proxy as a check or a fetch needs it: where it is and how to log in (the password unsealed), or
+/// why it cannot be used (FAILED_PRECONDITION: an unknown protocol, a password this server cannot unseal).
 struct ProxyTarget: Sendable {
     let id: UUID
     let name: String
-    let endpoint: ProxyEndpoint
+    let endpoint: Result<ProxyEndpoint, RPCError>
 }
 
 /// The real check behind `TestProxy` and `CheckAllProxies`: a fetch through the proxy, recorded on it.
@@ -17,28 +18,34 @@ enum ProxyChecker {
     static func targets(_ c: PGConnection, principal: Principal, id: UUID?, secrets: SecretBox?) throws -> [ProxyTarget] {
         try c.execute(StatementRegistry.proxiesToCheck, [principal.ownerScope, id.map(PGValue.uuid)]).rows.map { row in
             let name = try row.string(1)
-            let kind: ProxyEndpoint.Kind
-            switch row.optionalString(2) ?? "" {
-            case "http": kind = .http
-            case "https": kind = .httpsConnect
-            case "socks5": kind = .socks5
-            case "socks4": kind = .socks4
-            case let other: throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(other)', which DomainFlow cannot use")
-            }
-            var password = ""
-            if let sealed = row.optionalString(6) {
-                guard let secrets else {
-                    throw RPCError(.failedPrecondition, "proxy \(name) has a password but this server has no secret key to unseal it")
+            let endpoint = Result { () throws(RPCError) -> ProxyEndpoint in
+                let kind: ProxyEndpoint.Kind
+                switch row.optionalString(2) ?? "" {
+                case "http": kind = .http
+                case "https": kind = .httpsConnect
+                case "socks5": kind = .socks5
+                case "socks4": kind = .socks4
+                case let other: throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(other)', which DomainFlow cannot use")
                 }
-                do { password = try secrets.open(sealed) } catch {
-                    throw RPCError(.failedPrecondition, "proxy \(name)'s password cannot be unsealed with this server's key")
+                var password = ""
+                if let sealed = row.optionalString(6) {
+                    guard let secrets else {
+                        throw RPCError(.failedPrecondition, "proxy \(name) has a password but this server has no secret key to unseal it")
+                    }
+                    do { password = try secrets.open(sealed) } catch {
+                        throw RPCError(.failedPrecondition, "proxy \(name)'s password cannot be unsealed with this server's key")
+                    }
                 }
+                return ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "", port: Int((try? row.optionalInt(4)) ?? 0),
+                                     username: row.optionalString(5) ?? "", password: password)
             }
-            let endpoint = ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "", port: Int(try row.optionalInt(4) ?? 0),
-                                         username: row.optionalString(5) ?? "", password: password)
             return ProxyTarget(id: try row.uuid(0), name: name, endpoint: endpoint)
         }
     }
+
+    /// The `error_kind` of a check that could not start because of the proxy's stored configuration;
+    /// such results are reported but not recorded as the proxy's health.
+    static let configurationError = "configuration"
 
     /// Fetches `url` through the proxy. Healthy: a response with a status below 400.
     static func check(_ target: ProxyTarget, url: URL, timeout: Duration) async -> ProxyCheckResult {
@@ -46,8 +53,16 @@ enum ProxyChecker {
         result.proxyID = target.id.uuidString.lowercased()
         result.name = target.name
         result.url = url.absoluteString
+        let endpoint: ProxyEndpoint
+        switch target.endpoint {
+        case .success(let value): endpoint = value
+        case .failure(let error):
+            result.errorKind = configurationError
+            result.status = error.message
+            return result
+        }
         let request = HTTPFetchRequest(url: url, headers: [HTTPField("User-Agent", "DomainFlow-proxy-check/1")], timeout: timeout,
-                                       maxBodyBytes: 64 * 1024, proxy: target.endpoint)
+                                       maxBodyBytes: 64 * 1024, proxy: endpoint)
         do {
             let response = try await HTTPFetcher.fetch(request)
             result.statusCode = UInt32(response.status)
