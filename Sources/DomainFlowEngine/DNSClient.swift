@@ -1,10 +1,11 @@
 import DomainFlowCore
-import Foundation
-import Glibc
+import NIOCore
+import NIOPosix
 
-/// One DNS query over UDP to one resolver, blocking (run it on a thread pool), with a
-/// timeout. A resolver nobody listens on is a timeout: replies come only from an answering
-/// server (an unconnected socket ignores ICMP errors).
+/// One DNS query over UDP to one resolver, on an event loop (no thread waits for the answer), with a
+/// timeout. A resolver nobody listens on is a timeout: an unconnected UDP socket does not see ICMP
+/// errors, so only an answering server ends the wait early. Datagrams that are not the answer (another
+/// sender, another id) are ignored.
 public enum DNSClient {
     public enum Result: Sendable, Equatable {
         case outcome(DNSOutcome)
@@ -12,53 +13,64 @@ public enum DNSClient {
         case error(String)
     }
 
-    public static func query(_ name: String, type: DNSRecordType, host: String, port: Int, timeout: Duration) -> Result {
+    public static func query(_ name: String, type: DNSRecordType, host: String, port: Int, timeout: Duration,
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async -> Result {
         let id = UInt16.random(in: 1...UInt16.max)
         guard let query = DNSMessage.query(id: id, name: name, type: type) else { return .error("'\(name)' is not a valid name") }
-        let isV6 = host.contains(":")
-        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return .error("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var storage = sockaddr_storage()
-        let length: socklen_t
-        if isV6 {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { return .error("bad address \(host)") }
-            withUnsafeBytes(of: address) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return .error("bad address \(host)") }
-            withUnsafeBytes(of: address) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let resolver: SocketAddress
+        do { resolver = try SocketAddress(ipAddress: host, port: port) } catch { return .error("bad address \(host)") }
+        let channel: any Channel
+        do {
+            channel = try await DatagramBootstrap(group: group)
+                .bind(host: resolver.protocol == .inet6 ? "::" : "0.0.0.0", port: 0).get()
+        } catch {
+            return .error("socket: \(error)")
         }
-        let sent = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, query, query.count, 0, $0, length) }
+        let answered = channel.eventLoop.makePromise(of: Result.self)
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.wholeNanoseconds)) { answered.succeed(.timeout) }
+        defer {
+            timer.cancel()
+            answered.succeed(.timeout)  // ignored when already answered
+            channel.close(promise: nil)
         }
-        guard sent == query.count else { return .error("send: \(String(cString: strerror(errno)))") }
-        let deadline = ContinuousClock.now + timeout
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { return .timeout }
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let millis = Int32(clamping: max(1, left.wholeMilliseconds))
-            let ready = poll(&poller, 1, millis)
-            if ready == 0 { return .timeout }
-            if ready < 0 { if errno == EINTR { continue } else { return .error("poll: \(String(cString: strerror(errno)))") } }
-            let n = recv(fd, &buffer, buffer.count, 0)
-            guard n > 0 else { continue }  // e.g. an ICMP error surfaced; keep waiting for a real answer
-            do {
-                return .outcome(try DNSMessage.parse(Array(buffer[0..<n]), id: id, type: type))
-            } catch .wrongID {
-                continue  // a stray datagram; not ours
-            } catch {
-                return .error("malformed response: \(error)")
-            }
+        do {
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(AnswerHandler(resolver: resolver, id: id, type: type, answered: answered))
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: resolver, data: channel.allocator.buffer(bytes: query)), promise: nil)
+            }.get()
+            return try await answered.futureResult.get()
+        } catch {
+            return .error("send: \(error)")
         }
+    }
+}
+
+/// Waits for the resolver's answer to one query id.
+private final class AnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let resolver: SocketAddress
+    private let id: UInt16
+    private let type: DNSRecordType
+    private let answered: EventLoopPromise<DNSClient.Result>
+
+    init(resolver: SocketAddress, id: UInt16, type: DNSRecordType, answered: EventLoopPromise<DNSClient.Result>) {
+        self.resolver = resolver; self.id = id; self.type = type; self.answered = answered
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        guard envelope.remoteAddress == resolver else { return }  // not from the resolver asked
+        do {
+            answered.succeed(.outcome(try DNSMessage.parse(Array(buffer: envelope.data), id: id, type: type)))
+        } catch .wrongID {
+            return  // a stray datagram; not ours
+        } catch {
+            answered.succeed(.error("malformed response: \(error)"))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        answered.succeed(.error("\(error)"))
     }
 }

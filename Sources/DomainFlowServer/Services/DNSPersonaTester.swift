@@ -1,10 +1,9 @@
 import DomainFlowCore
 import DomainFlowEngine
 import DomainFlowWire
-import NIOPosix
 
-/// Runs a DNS persona's queries for one name through each of its resolvers, concurrently,
-/// on the blocking thread pool: the real check behind `TestDnsPersona`.
+/// Runs a DNS persona's queries for one name through each of its resolvers, all at once (UDP on the
+/// event loops): the real check behind `TestDnsPersona`.
 enum DNSPersonaTester {
     static func run(_ persona: DnsPersona, name: String) async throws -> [DnsTestResult] {
         let timeout = Duration.milliseconds(Int(persona.timeoutMillis == 0 ? 2000 : persona.timeoutMillis))
@@ -19,9 +18,7 @@ enum DNSPersonaTester {
             for (index, job) in jobs.enumerated() {
                 group.addTask {
                     let start = ContinuousClock.now
-                    let result = try await NIOThreadPool.singleton.runIfActive {
-                        DNSClient.query(name, type: job.type, host: job.host, port: job.port, timeout: timeout)
-                    }
+                    let result = await DNSClient.query(name, type: job.type, host: job.host, port: job.port, timeout: timeout)
                     let elapsed = ContinuousClock.now - start
                     let millis = UInt32(clamping: elapsed.wholeMilliseconds)
                     return (index, DnsTestResult(resolver: job.resolver, recordType: job.type.rawValue, result: result, millis: millis))
