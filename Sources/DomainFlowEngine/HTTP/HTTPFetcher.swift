@@ -144,16 +144,27 @@ public enum HTTPFetcher {
             return HTTPFetchError(.connect, String(cString: strerror(error.errnoCode)).lowercased())
         case ChannelError.connectTimeout:
             return HTTPFetchError(.timeout, "connecting took longer than the timeout")
-        case let error as NIOSSLError:
-            return HTTPFetchError(.tls, "\(error)")
-        case let error as BoringSSLError:
-            return HTTPFetchError(.tls, "\(error)")
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
+            return HTTPFetchError(.tls, tlsReason("\(error)"))
         case let error as HTTPParserError:
             return HTTPFetchError(.protocolError, "not a valid HTTP response: \(error)")
         default:
             return HTTPFetchError(.protocolError, "\(error)")
         }
     }
+}
+
+/// A TLS failure in words: BoringSSL's reason code without its source paths and numbers.
+func tlsReason(_ text: String) -> String {
+    if text.contains("CERTIFICATE_VERIFY_FAILED") {
+        return "the server's certificate did not verify (self-signed, expired or from an untrusted issuer); a persona can skip verification"
+    }
+    if text.contains("failedToValidateHostname") { return "the server's certificate is not for this host name" }
+    if let range = text.range(of: #"OPENSSL_internal:[A-Z0-9_]+"#, options: .regularExpression) {
+        let reason = text[range].dropFirst("OPENSSL_internal:".count).replacingOccurrences(of: "_", with: " ").lowercased()
+        return "TLS handshake failed: \(reason)"
+    }
+    return "TLS failed: \(text)"
 }
 
 /// The parts of an `http(s)://` URL a request needs.
