@@ -51,9 +51,8 @@ import Testing
             #expect(!refused.healthy && refused.errorKind == "proxy_authentication", "\(proxy.name): \(refused.status)")
         }
 
-        let start = ContinuousClock.now
         let refused = try await client.unary(Methods.testProxy, TestProxyRequest(id: dead.id, url: url))
-        #expect(ContinuousClock.now - start < .seconds(5), "a dead port fails fast, not at the timeout")
+        // Fast: a refused connection, not the check timeout (that would be error_kind "timeout"; no clock in a test).
         #expect(!refused.healthy && refused.errorKind == "connect" && refused.status.contains("refused"), "\(refused.status)")
         let stored = try await client.unary(Methods.getProxy, IDRequest(id: dead.id))
         #expect(!stored.healthy && stored.lastStatus.contains("refused") && stored.lastCheckedAtMicros > 0 && stored.latencyMs == 0)
