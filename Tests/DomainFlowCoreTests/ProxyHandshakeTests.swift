@@ -92,4 +92,31 @@ import Testing
         input = [UInt8](repeating: 65, count: ProxyHandshake.maxConnectReplyBytes + 1)
         #expect(throws: ProxyHandshakeError.self) { try garbage.receive(&input) }
     }
+
+    /// Every reply delivered one byte at a time gives the same exchange as whole replies.
+    @Test func repliesSplitAtEveryByteGiveTheSameExchange() throws {
+        let cases: [(ProxyHandshake, [[UInt8]])] = [
+            (ProxyHandshake(kind: .socks5, targetHost: "example.com", targetPort: 80, username: "u", password: "p"),
+             [[5, 2], [1, 0], [5, 0, 0, 3, 3, 97, 98, 99, 0, 80]]),
+            (ProxyHandshake(kind: .socks4, targetHost: "10.0.0.1", targetPort: 80), [[0, 90, 0, 0, 0, 0, 0, 0]]),
+            (ProxyHandshake(kind: .httpConnect, targetHost: "example.com", targetPort: 443),
+             [Array("HTTP/1.1 200 OK\r\nVia: test\r\n\r\n".utf8)]),
+        ]
+        for (initial, replies) in cases {
+            var whole = initial, trickled = initial
+            #expect(try whole.start() == trickled.start())
+            for reply in replies {
+                var all = reply
+                let expected = try whole.receive(&all)
+                var pending: [UInt8] = []
+                var step = ProxyHandshake.Step.needMore
+                for byte in reply {
+                    pending.append(byte)
+                    step = try trickled.receive(&pending)
+                    if step != .needMore { break }
+                }
+                #expect(step == expected && pending.isEmpty, "\(initial.kind): \(reply)")
+            }
+        }
+    }
 }
