@@ -120,3 +120,13 @@ import Testing
         }
     }
 }
+
+@Suite struct IPAddressTests {
+    @Test func literalsAsTheSystemParsesThem() {
+        #expect(IPAddress.v4Bytes("192.0.2.7") == [192, 0, 2, 7])
+        #expect(IPAddress.v4Bytes("192.0.2") == nil && IPAddress.v4Bytes("256.0.0.1") == nil && IPAddress.v4Bytes("example.com") == nil)
+        #expect(IPAddress.v6Bytes("::1") == [UInt8](repeating: 0, count: 15) + [1])
+        #expect(IPAddress.v6Bytes("[::1]") == nil && IPAddress.v6Bytes("192.0.2.7") == nil)
+        #expect(IPAddress.isLiteral("2001:db8::1") && IPAddress.isLiteral("10.0.0.1") && !IPAddress.isLiteral("dftest.example"))
+    }
+}

@@ -136,7 +136,7 @@ public struct ProxyHandshake: Sendable {
     private func socks4Request() throws(ProxyHandshakeError) -> [UInt8] {
         var bytes: [UInt8] = [4, 1, UInt8(targetPort >> 8), UInt8(targetPort & 0xFF)]
         let user = Array(username.utf8)
-        if let v4 = Self.ipv4Bytes(targetHost) {
+        if let v4 = IPAddress.v4Bytes(targetHost) {
             bytes += v4 + user + [0]
         } else if targetHost.contains(":") {
             throw .invalidTarget("SOCKS4 cannot reach an IPv6 address (\(targetHost))")
@@ -148,9 +148,9 @@ public struct ProxyHandshake: Sendable {
 
     private func socks5Connect() throws(ProxyHandshakeError) -> [UInt8] {
         var bytes: [UInt8] = [5, 1, 0]
-        if let v4 = Self.ipv4Bytes(targetHost) {
+        if let v4 = IPAddress.v4Bytes(targetHost) {
             bytes += [1] + v4
-        } else if let v6 = Self.ipv6Bytes(targetHost) {
+        } else if let v6 = IPAddress.v6Bytes(targetHost) {
             bytes += [4] + v6
         } else {
             let name = Array(targetHost.utf8)
@@ -166,21 +166,6 @@ public struct ProxyHandshake: Sendable {
             return i
         }
         return nil
-    }
-
-    /// The four bytes of a dotted-quad IPv4 address, or nil if `host` is not one.
-    public static func ipv4Bytes(_ host: String) -> [UInt8]? {
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        let bytes = parts.compactMap { $0.count <= 3 && $0.allSatisfy(\.isASCII) ? UInt8($0) : nil }
-        return bytes.count == 4 ? bytes : nil
-    }
-
-    /// The sixteen bytes of an IPv6 address, or nil if `host` is not one.
-    public static func ipv6Bytes(_ host: String) -> [UInt8]? {
-        var address = in6_addr()
-        guard host.contains(":"), inet_pton(AF_INET6, host, &address) == 1 else { return nil }
-        return withUnsafeBytes(of: address) { Array($0) }
     }
 
     private static func socks4Reason(_ code: UInt8) -> String {

@@ -84,7 +84,7 @@ public enum HTTPFetcher {
             try await loop.submit {
                 let pipeline = channel.pipeline.syncOperations
                 if let context {
-                    let sniName = ProxyHandshake.ipv4Bytes(target.host) == nil && !target.host.contains(":") ? target.host : nil
+                    let sniName = IPAddress.isLiteral(target.host) ? nil : target.host  // SNI carries names only
                     try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: sniName))
                 }
                 try pipeline.addHTTPClientHandlers()

@@ -1,6 +1,6 @@
+import DomainFlowCore
 import DomainFlowWire
 import Foundation
-import Glibc
 
 /// The rules for persona configurations, applied at create and update. Each violation is
 /// INVALID_ARGUMENT naming the field; defaults are filled in for what was left zero.
@@ -101,6 +101,6 @@ enum ResolverAddress {
         return (1...65535).contains(port) ? (host, port) : nil
     }
 
-    static func isIPv4(_ s: String) -> Bool { var a = in_addr(); return inet_pton(AF_INET, s, &a) == 1 }
-    static func isIPv6(_ s: String) -> Bool { var a = in6_addr(); return inet_pton(AF_INET6, s, &a) == 1 }
+    private static func isIPv4(_ s: String) -> Bool { IPAddress.v4Bytes(s) != nil }
+    private static func isIPv6(_ s: String) -> Bool { IPAddress.v6Bytes(s) != nil }
 }

@@ -1,3 +1,4 @@
+import DomainFlowCore
 import DomainFlowStore
 import DomainFlowWire
 import Foundation
@@ -145,7 +146,7 @@ enum ProxiesService {
         guard r.proxyProtocol != .unspecified else { throw RPCError.invalidArgument("protocol: http, https, socks5 or socks4") }
         let host = r.host.trimmingCharacters(in: .whitespaces).lowercased()
         guard !host.isEmpty, host.utf8.count <= 253,
-              ResolverAddress.isIPv4(host) || ResolverAddress.isIPv6(host)
+              IPAddress.isLiteral(host)
                 || host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ label in
                     !label.isEmpty && label.count <= 63 && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
                 }) else {
