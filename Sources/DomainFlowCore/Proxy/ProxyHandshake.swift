@@ -51,7 +51,7 @@ public struct ProxyHandshake: Sendable {
             let authority = targetHost.contains(":") ? "[\(targetHost)]:\(targetPort)" : "\(targetHost):\(targetPort)"
             var text = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\n"
             if !username.isEmpty {
-                text += "Proxy-Authorization: Basic \(Data("\(username):\(password)".utf8).base64EncodedString())\r\n"
+                text += "Proxy-Authorization: \(Self.basicCredentials(username: username, password: password))\r\n"
             }
             return Array((text + "\r\n").utf8)
         }
@@ -166,6 +166,11 @@ public struct ProxyHandshake: Sendable {
             return i
         }
         return nil
+    }
+
+    /// The value of a `Proxy-Authorization` header for HTTP Basic authentication (RFC 7617).
+    public static func basicCredentials(username: String, password: String) -> String {
+        "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
     }
 
     private static func socks4Reason(_ code: UInt8) -> String {

@@ -125,7 +125,7 @@ public enum HTTPFetcher {
         }
         if let cookie = cookies.header(host: target.host) { headers.add(name: "Cookie", value: cookie) }
         if viaPlainProxy, let proxy = request.proxy, !proxy.username.isEmpty {
-            headers.add(name: "Proxy-Authorization", value: "Basic " + Data("\(proxy.username):\(proxy.password)".utf8).base64EncodedString())
+            headers.add(name: "Proxy-Authorization", value: ProxyHandshake.basicCredentials(username: proxy.username, password: proxy.password))
         }
         headers.add(name: "Connection", value: "close")
         return HTTPRequestHead(version: .http1_1, method: .GET, uri: viaPlainProxy ? target.absolute : target.pathAndQuery,
