@@ -19,13 +19,15 @@ enum ProxyChecker {
         try c.execute(StatementRegistry.proxiesToCheck, [principal.ownerScope, id.map(PGValue.uuid)]).rows.map { row in
             let name = try row.string(1)
             let endpoint = Result { () throws(RPCError) -> ProxyEndpoint in
+                let stored = row.optionalString(2) ?? ""
                 let kind: ProxyEndpoint.Kind
-                switch row.optionalString(2) ?? "" {
-                case "http": kind = .http
-                case "https": kind = .httpsConnect
-                case "socks5": kind = .socks5
-                case "socks4": kind = .socks4
-                case let other: throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(other)', which DomainFlow cannot use")
+                switch ProxyProtocol(name: stored) {
+                case .http: kind = .http
+                case .https: kind = .httpsConnect
+                case .socks5: kind = .socks5
+                case .socks4: kind = .socks4
+                case .unspecified, nil:
+                    throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(stored)', which DomainFlow cannot use")
                 }
                 var password = ""
                 if let sealed = row.optionalString(6) {
