@@ -47,6 +47,22 @@ struct DatabaseOptions: ParsableArguments {
         return (cluster.connectionString, cluster)
     }
 
+    /// For one-shot commands: opens a one-connection store (starting the embedded cluster if needed), runs
+    /// `body`, then shuts the store down and stops the cluster, in that order, however `body` ends.
+    func withStore<T>(logger: Logger, _ body: (Store) async throws -> T) async throws -> T {
+        let (connectionString, embedded) = try await resolve(logger: logger)
+        defer { if let embedded { try? embedded.stop() } }
+        let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
+        do {
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
     private func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         let text = String(cString: value)
@@ -171,11 +187,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try database.bootstrapLogging()
-        let (connectionString, embedded) = try await database.resolve(logger: logger)
-        defer { if let embedded { try? embedded.stop() } }
-        let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
-        print("schema version \(store.schemaVersion)")
-        await store.shutdown()
+        try await database.withStore(logger: logger) { store in print("schema version \(store.schemaVersion)") }
     }
 }
 
@@ -189,12 +201,9 @@ struct CreateAdmin: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try database.bootstrapLogging()
-        let (connectionString, embedded) = try await database.resolve(logger: logger)
-        defer { if let embedded { try? embedded.stop() } }
-        let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
-        defer { Task { await store.shutdown() } }
-        let created = try await AdminBootstrap.createAdmin(store: store, username: username,
-                                                           email: email ?? "\(username)@domainflow.local")
+        let created = try await database.withStore(logger: logger) { store in
+            try await AdminBootstrap.createAdmin(store: store, username: username, email: email ?? "\(username)@domainflow.local")
+        }
         print(created.generated
               ? "created admin '\(created.username)' with one-time password: \(created.password)"
               : "created admin '\(created.username)' with the password from DOMAINFLOW_ADMIN_PASSWORD")
