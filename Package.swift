@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowClient", dependencies: [
-            "DomainFlowWire",
+            "DomainFlowWire", "DomainFlowCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowLoadTest", dependencies: [
-            "DomainFlowClient", "DomainFlowWire", "DomainFlowStore",
+            "DomainFlowClient", "DomainFlowWire", "DomainFlowStore", "DomainFlowCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import DomainFlowCore
 import DomainFlowWire
 import NIOConcurrencyHelpers
 import NIOCore
@@ -102,8 +103,7 @@ public final class DomainFlowClient: Sendable {
     private func requestFrame(callID: UInt64, method: UInt32, message: ProtoFields, timeout: Duration?) throws -> ByteBuffer {
         var millis: UInt32 = 0
         if let timeout {
-            let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            millis = UInt32(clamping: max(1, ms))
+            millis = UInt32(clamping: max(1, timeout.wholeMilliseconds))
         }
         var buffer = channel.allocator.buffer(capacity: 64)
         try FrameCodec.encode(.request(Request(callID: callID, timeoutMillis: millis, authToken: authToken,
@@ -116,8 +116,7 @@ public final class DomainFlowClient: Sendable {
     private static func scheduleLocalDeadline(_ callID: UInt64, timeout: Duration?,
                                               handler: NIOLoopBound<ClientHandler>, loop: any EventLoop) {
         guard let timeout else { return }
-        loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                           + timeout.components.attoseconds / 1_000_000_000 + 500_000_000)) {
+        loop.scheduleTask(in: .nanoseconds(timeout.wholeNanoseconds + 500_000_000)) {
             handler.value.expire(callID, error: RPCError(.deadlineExceeded, "deadline exceeded (no answer from the server)"))
         }
     }

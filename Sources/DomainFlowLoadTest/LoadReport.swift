@@ -1,3 +1,4 @@
+import DomainFlowCore
 import DomainFlowWire
 import Foundation
 import Histogram
@@ -67,5 +68,4 @@ public struct LoadReport: Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -1,3 +1,4 @@
+import DomainFlowCore
 import DomainFlowClient
 import DomainFlowWire
 import Histogram
@@ -88,7 +89,7 @@ public enum LoadRunner {
                             }
                             do {
                                 try await configuration.mix.scenario(for: n).call(on: client, payload: payload, fixture: fixture)
-                                let latency = (clock.now - due).nanoseconds
+                                let latency = (clock.now - due).wholeNanoseconds
                                 _ = result.histogram.record(UInt64(max(1, latency)))
                             } catch let error as RPCError {
                                 result.errors[error.code.description, default: 0] += 1
