@@ -1,5 +1,4 @@
 import DomainFlowCore
-import DomainFlowEngine
 import DomainFlowWire
 import Foundation
 
@@ -23,15 +22,5 @@ enum KeywordSetScoring {
             return match
         }
         return response
-    }
-}
-
-extension HTTPFetchResult {
-    /// The body as text to score: an HTML page's visible text, other bodies as UTF-8.
-    var text: String {
-        let body = String(decoding: body, as: UTF8.self)
-        let type = headers.first { $0.name.lowercased() == "content-type" }?.value.lowercased() ?? ""
-        let looksLikeHTML = type.contains("html") || (type.isEmpty && body.prefix(512).lowercased().contains("<html"))
-        return looksLikeHTML ? PageText.visibleText(html: body) : body
     }
 }
