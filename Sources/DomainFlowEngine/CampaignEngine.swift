@@ -3,11 +3,12 @@ import DomainFlowStore
 import Foundation
 import Logging
 
-/// Runs campaigns: workers lease batches through the database (FOR UPDATE SKIP LOCKED, with
-/// a lease expiry and a holder id), produce their rows, and write them with COPY in the same
-/// transaction that marks the batch done and adds its progress. Several servers on one
-/// database share the work; a crashed worker's batch is leased again once its lease expires.
-/// Pause and cancel take effect at the next batch boundary (only running campaigns are leased).
+/// Runs campaigns: workers lease batches through the database (FOR UPDATE SKIP LOCKED, with a lease expiry
+/// and a holder id), hand each to its campaign type's `CampaignPhase`, and write what it produced in the
+/// transaction that marks the batch done and adds its progress. Several servers on one database share the
+/// work; a crashed worker's batch is leased again once its lease expires. A follow-on's batch is leased as
+/// soon as its source's batch of the same index is done, so phases overlap. Every status change goes
+/// through `CampaignLifecycle`. Pause and cancel take effect at the next batch boundary.
 public final class CampaignEngine: Sendable {
     public struct Configuration: Sendable {
         /// Concurrent workers in this process.
@@ -27,11 +28,17 @@ public final class CampaignEngine: Sendable {
     public let configuration: Configuration
     private let store: Store
     private let logger: Logger
+    private let phases: [String: any CampaignPhase]
 
-    public init(store: Store, configuration: Configuration = Configuration(), logger: Logger) {
+    /// The campaign types this engine runs.
+    public var campaignTypes: [String] { phases.keys.sorted() }
+
+    public init(store: Store, configuration: Configuration = Configuration(), logger: Logger, phases: [any CampaignPhase]? = nil) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        let all = phases ?? [GenerationPhase(), DNSValidationPhase(store: store, logger: logger)]
+        self.phases = Dictionary(all.map { ($0.campaignType, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Runs the workers until the calling task is cancelled.
@@ -56,62 +63,50 @@ public final class CampaignEngine: Sendable {
         }
     }
 
-    private struct Lease: Sendable {
-        let campaignID: UUID
-        let batchIndex: Int64
-        let startOffset: Int64
-        let count: Int64
-        let parameters: String
-    }
-
     /// Leases and completes one batch; false when there was none to lease.
     func runOneBatch(beginQueued: Bool) async throws -> Bool {
         let holder = configuration.holderID
         let leaseSeconds = Double(configuration.leaseDuration.components.seconds)
-        let lease = try await store.pool.withConnection(retryTransient: true) { c -> Lease? in
-            if beginQueued { _ = try c.execute(StatementRegistry.beginQueuedCampaigns) }
-            guard let row = try c.execute(StatementRegistry.leaseBatch, [.text(holder), .double(leaseSeconds)]).first else {
+        let types = PGValue.array(campaignTypes)
+        let lease = try await store.pool.withConnection(retryTransient: true) { c -> LeasedBatch? in
+            if beginQueued {
+                try c.transaction {
+                    for row in try c.execute(StatementRegistry.queuedCampaigns, [types]).rows {
+                        try CampaignLifecycle.applyIfAllowed(c, try row.uuid(0), .begin)
+                    }
+                }
+            }
+            guard let row = try c.execute(StatementRegistry.leaseBatch, [.text(holder), .double(leaseSeconds), types]).first else {
                 return nil
             }
-            return Lease(campaignID: try row.uuid(0), batchIndex: try row.int(1), startOffset: try row.int(2),
-                         count: try row.int(3), parameters: try row.json(4))
+            return LeasedBatch(campaignID: try row.uuid(0), campaignType: try row.string(5), batchIndex: try row.int(1),
+                               startOffset: try row.int(2), count: try row.int(3), parameters: try row.json(4),
+                               sourceCampaignID: try row.optionalUUID(6))
         }
-        guard let lease else { return false }
-        let pattern: GenerationPattern
+        guard let lease, let phase = phases[lease.campaignType] else { return false }
+        let output: BatchOutput
         do {
-            let spec = try JSONDecoder().decode(GenerationSpec.self, from: Data(lease.parameters.utf8))
-            pattern = try spec.pattern()
-        } catch {
-            try await store.pool.withConnection { c in
-                _ = try c.execute(StatementRegistry.failCampaign, [.uuid(lease.campaignID), .text("bad parameters: \(error)")])
+            output = try await phase.process(lease)
+        } catch let error as PermanentPhaseError {
+            _ = try await store.pool.withTransaction { c in
+                try CampaignLifecycle.applyIfAllowed(c, lease.campaignID, .fail, message: error.description)
             }
             return true
         }
         try Task.checkCancellation()
         let campaign = PGValue.uuid(lease.campaignID)
-        let completed = PGValue.text("completed"), generated = PGValue.text("generated")
-        var rows: [[PGValue?]] = []
-        rows.reserveCapacity(Int(lease.count))
-        var skipped: Int64 = 0
-        for offset in lease.startOffset..<(lease.startOffset + lease.count) {
-            if let name = pattern.name(at: offset) {
-                rows.append([campaign, .text(name), .int(offset), completed, generated])
-            } else {
-                skipped += 1
-            }
-        }
-        let finalRows = rows
-        let skippedCount = skipped
+        let counts = String(decoding: try JSONEncoder().encode(output.outcomeCounts), as: UTF8.self)
         let wrote = try await store.pool.withTransaction { c -> Bool in
             // The lease may have expired and gone to another worker: then this batch is theirs.
             guard try c.execute(StatementRegistry.confirmLease, [campaign, .int(lease.batchIndex), .text(holder)]).first != nil else {
                 return false
             }
-            _ = try c.copyIn(StatementRegistry.generatedDomainsCopy, rows: finalRows)
+            try output.write(c)
             _ = try c.execute(StatementRegistry.finishBatch, [campaign, .int(lease.batchIndex), .text(holder)])
-            _ = try c.execute(StatementRegistry.addProgress, [campaign, .int(lease.count), .int(skippedCount)])
-            if try c.execute(StatementRegistry.completeIfDone, [campaign]).affectedRows == 1 {
-                _ = try c.execute(StatementRegistry.createFollowOn, [campaign])  // the pipeline's next campaign, if any
+            _ = try c.execute(StatementRegistry.addProgress, [campaign, .int(output.processed), .int(output.skipped), .json(counts),
+                                                              .int(output.queriesSent)])
+            if try c.execute(StatementRegistry.allBatchesDone, [campaign]).first?.bool(0) == true {
+                try CampaignLifecycle.applyIfAllowed(c, lease.campaignID, .complete)
             }
             return true
         }

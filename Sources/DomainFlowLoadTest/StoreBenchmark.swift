@@ -38,6 +38,6 @@ public enum StoreBenchmark {
     /// The benchmark's row `i`: the same shape `Scripts/bench` feeds to psql's \\copy.
     static func row(_ campaign: UUID, _ i: Int) -> [PGValue?] {
         [.uuid(campaign), .text("name\(i).example.com"), .text("A"), .text("192.0.2.\(i % 250)"), .bool(true),
-         .int(i % 500), nil, .text("completed"), .text("resolved")]
+         .int(i % 500), nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(i), nil, .int(1), nil, .bool(false)]
     }
 }

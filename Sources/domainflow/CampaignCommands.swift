@@ -5,7 +5,7 @@ import Foundation
 import Yams
 
 struct CampaignCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Domain-generation campaigns.",
+    static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Domain-generation and DNS validation campaigns.",
         subcommands: [Preview.self, Create.self, Start.self, Pause.self, Resume.self, Cancel.self, Delete.self, Show.self,
                        List.self, Watch.self, Results.self])
 
@@ -45,15 +45,18 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a domain-generation campaign.")
+        static let configuration = CommandConfiguration(abstract: "Create a campaign: domain generation from a pattern, or DNS validation of a generation campaign's names (--source) or of a list (--input).")
         @OptionGroup var connection: ConnectionOptions
         @Argument var name: String?
         @Option var description = ""
+        @Option(help: "domain_generation or dns_validation.") var type = "domain_generation"
         @OptionGroup var pattern: PatternOptions
-        @Flag(help: "Start it at once.") var start = false
-        @Option(help: "Follow-on campaigns when it completes, comma-separated: dns_validation[,http_keyword_validation].")
+        @Option(help: "dns_validation: the generation campaign whose names to resolve.") var source: String?
+        @Option(help: "dns_validation: a file of names, one per line (- for standard input), uploaded in chunks.") var input: String?
+        @Flag(help: "Start it at once (and the follow-ons of its pipeline that can run).") var start = false
+        @Option(help: "Follow-on campaigns, comma-separated: dns_validation[,http_keyword_validation] after a generation campaign; they run beside it, each batch as soon as its source batch is done.")
         var pipeline = ""
-        @Option(help: "A DNS persona for the dns_validation step (repeatable).") var dnsPersona: [String] = []
+        @Option(help: "A DNS persona for the dns_validation step (repeatable; several rotate per name).") var dnsPersona: [String] = []
         @Option(help: "An HTTP persona for the http_keyword_validation step (repeatable).") var httpPersona: [String] = []
         @Option(help: "A proxy for the http_keyword_validation step (repeatable).") var proxy: [String] = []
         @Option(help: "A keyword set for the http_keyword_validation step (repeatable).") var keywordSet: [String] = []
@@ -61,13 +64,46 @@ struct CampaignCommand: AsyncParsableCommand {
         var fromFile: String?
 
         func run() async throws {
+            guard let kind = CampaignTypeCode(name: type) else { throw ValidationError("--type must be domain_generation or dns_validation") }
+            let resources = CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet)
+            let steps = try CampaignFile.types(pipeline.split(separator: ",").map(String.init))
+            if kind == .dnsValidation, fromFile == nil {
+                try await createDNS(resources: resources, steps: steps)
+                return
+            }
+            guard source == nil, input == nil else { throw ValidationError("--source and --input are for --type dns_validation") }
             let request = try fromFile.map(CampaignFile.load) ?? CreateCampaignRequest(
-                name: name ?? "", description: description, generation: try pattern.parameters(), start: start,
-                pipeline: try CampaignFile.types(pipeline.split(separator: ",").map(String.init)),
-                resources: CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet))
+                name: name ?? "", description: description, type: kind, generation: try pattern.parameters(), start: start,
+                pipeline: steps, resources: resources)
             guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name (argument or \"name\" in the file)") }
             let c = try await connection.unary(Methods.createCampaign, request)
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
+        }
+
+        private func createDNS(resources: CampaignResources, steps: [CampaignTypeCode]) async throws {
+            guard let name, !name.isEmpty else { throw ValidationError("a campaign needs a name") }
+            guard (source == nil) != (input == nil) else { throw ValidationError("give exactly one of --source ID and --input FILE|-") }
+            let lines = input.map(LineReader.init(path:))
+            _ = try lines?.makeIterator()  // a missing file is an error before anything is created
+            let client = try await connection.connect()
+            defer { Task { await client.close() } }
+            let request = CreateCampaignRequest(name: name, description: description, type: .dnsValidation, generation: nil,
+                                                start: start && lines == nil, pipeline: steps, resources: resources,
+                                                sourceCampaignID: source ?? "", uploadInput: lines != nil)
+            let created = try await connection.call { try await client.unary(Methods.createCampaign, request) }
+            guard let lines else {
+                print("created campaign \(created.id) (\(created.status.name), reading \(created.totalItems) names of campaign \(created.sourceCampaignID))")
+                return
+            }
+            let report = try await connection.call {
+                try await client.uploadCampaignInput(campaignID: created.id, lines: lines, start: start)
+            }
+            let c = report.campaign
+            let summary = c.input ?? InputSummary()
+            print("created campaign \(c.id) (\(c.status.name)): \(summary.lines) lines, \(summary.valid) names, \(summary.duplicates) duplicates, \(summary.invalid) invalid")
+            for line in summary.firstInvalid.prefix(10) {
+                FileHandle.standardError.write(Data("  line \(line.line): '\(line.text)': \(line.reason)\n".utf8))
+            }
         }
     }
 
@@ -154,10 +190,18 @@ struct CampaignCommand: AsyncParsableCommand {
             let terminal = isatty(STDOUT_FILENO) == 1
             let start = Date()
             var first: UInt64?
+            var firstQueries: UInt64?
             try await connection.call {
                 for try await c in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id)) {
                     let seconds = Date().timeIntervalSince(start)
-                    if first == nil { first = c.processedItems }
+                    if first == nil { first = c.processedItems; firstQueries = c.dnsQueriesSent }
+                    var dns = ""
+                    if c.type == .dnsValidation {
+                        let qps = seconds > 0 ? Double(c.dnsQueriesSent - min(firstQueries!, c.dnsQueriesSent)) / seconds : 0
+                        dns = "  " + c.outcomeCounts.map { "\($0.outcome) \($0.count)" }.joined(separator: " ")
+                            + String(format: "  %.0f queries/s", qps)
+                        if !c.lyingResolvers.isEmpty { dns += "  lying: \(c.lyingResolvers.joined(separator: ","))" }
+                    }
                     let rate = seconds > 0 ? Double(c.processedItems - min(first!, c.processedItems)) / seconds : 0
                     let fraction = c.totalItems == 0 ? 0 : Double(c.processedItems) / Double(c.totalItems)
                     let eta = rate > 0 ? String(format: "ETA %.0f s", Double(c.totalItems - c.processedItems) / rate) : "ETA -"
@@ -165,11 +209,11 @@ struct CampaignCommand: AsyncParsableCommand {
                         let filled = Int(fraction * 30)
                         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled)
                         let line = String(format: "\r\u{1B}[K%@ [%@] %.0f%%  %llu/%llu (%llu skipped)  %.0f names/s  %@", c.status.name,
-                                          bar, fraction * 100, c.processedItems, c.totalItems, c.skippedItems, rate, eta)
+                                          bar, fraction * 100, c.processedItems, c.totalItems, c.skippedItems, rate, eta) + dns
                         FileHandle.standardOutput.write(Data(line.utf8))
                     } else {
                         print(String(format: "%@  %llu/%llu (%.0f%%, %llu skipped)  %.0f names/s  %@", c.status.name, c.processedItems,
-                                     c.totalItems, fraction * 100, c.skippedItems, rate, eta))
+                                     c.totalItems, fraction * 100, c.skippedItems, rate, eta) + dns)
                     }
                 }
             }
@@ -179,13 +223,17 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     struct Results: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stream a campaign's names (never all held in memory).")
+        static let configuration = CommandConfiguration(abstract: "Stream a campaign's results (never all held in memory): a generation campaign's names, or a DNS campaign's rows, one per (name, record type).")
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         @Option(help: "table, jsonl or csv.") var format = "table"
         @Option(help: "Write to this file instead of stdout.") var output: String?
+        @Option(help: "DNS: only these outcomes, comma-separated (answer, nodata, nxdomain, servfail, refused, timeout, error).")
+        var outcome: String?
+        @Flag(help: "DNS: only live rows (business status valid_dns).") var live = false
+        @Flag(help: "DNS: only names whose NXDOMAIN the persona's quorum agreed on.") var available = false
         func run() async throws {
-            guard ["table", "jsonl", "csv"].contains(format) else { throw ValidationError("--format must be table, jsonl or csv") }
+            guard let kind = ResultFormat(rawValue: format) else { throw ValidationError("--format must be table, jsonl or csv") }
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else { throw CLIError("cannot create \(output)") }
@@ -193,19 +241,28 @@ struct CampaignCommand: AsyncParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            var buffer = format == "csv" ? "offset,domain_name\n" : ""
             let client = try await connection.connect()
-            try await connection.call {
-                for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: id)) {
-                    switch format {
-                    case "jsonl": buffer += "{\"offset\":\(d.offset),\"domain_name\":\"\(d.domainName)\"}\n"
-                    case "csv": buffer += "\(d.offset),\(d.domainName)\n"
-                    default: buffer += "\(d.offset)\t\(d.domainName)\n"
+            let campaign = try await connection.call { try await client.unary(Methods.getCampaign, IDRequest(id: id)) }
+            var writer = ResultWriter(handle: handle, format: kind)
+            if campaign.type == .dnsValidation {
+                var request = StreamDnsResultsRequest(id: id)
+                request.outcomes = (outcome ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                request.liveOnly = live
+                request.availableOnly = available
+                writer.header(DNSResultColumns.names)
+                try await connection.call {
+                    for try await r in try client.serverStream(Methods.streamDnsResults, request) { writer.row(DNSResultColumns.values(r)) }
+                }
+            } else {
+                guard outcome == nil, !live, !available else { throw ValidationError("--outcome, --live and --available are for DNS campaigns") }
+                writer.header(["offset", "domain_name"])
+                try await connection.call {
+                    for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: id)) {
+                        writer.row([.number(Int64(d.offset)), .text(d.domainName)])
                     }
-                    if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
                 }
             }
-            handle.write(Data(buffer.utf8))
+            writer.finish()
             await client.close()
         }
     }
@@ -214,7 +271,7 @@ struct CampaignCommand: AsyncParsableCommand {
 enum CampaignLine {
     static func describe(_ c: CampaignInfo) -> String {
         var lines = ["id          \(c.id)", "name        \(c.name)", "status      \(c.status.name)",
-                     "progress    \(c.processedItems)/\(c.totalItems) (\(c.skippedItems) skipped as invalid hostnames)",
+                     "progress    \(c.processedItems)/\(c.totalItems) (\(c.skippedItems) \(c.type == .domainGeneration ? "skipped as invalid hostnames" : "without a name to resolve"))",
                      "created     \(Output.time(c.createdAtMicros))", "started     \(Output.time(c.startedAtMicros))",
                      "completed   \(Output.time(c.completedAtMicros))"]
         if let g = c.generation {
@@ -227,6 +284,15 @@ enum CampaignLine {
                              ("keyword set", r.keywordSetIDs)] where !ids.isEmpty {
             lines.append(label.padding(toLength: max(12, label.count + 1), withPad: " ", startingAt: 0) + ids.joined(separator: ", "))
         }
+        if let input = c.input {
+            lines.append("input       \(input.lines) lines: \(input.valid) names, \(input.duplicates) duplicates, \(input.invalid) invalid\(c.inputOpen ? " (upload not finished)" : "")")
+        }
+        if !c.outcomeCounts.isEmpty {
+            lines.append("outcomes    " + c.outcomeCounts.map { "\($0.outcome) \($0.count)" }.joined(separator: ", "))
+        }
+        if c.dnsQueriesSent > 0 { lines.append("dns queries \(c.dnsQueriesSent)") }
+        if !c.wildcardZones.isEmpty { lines.append("wildcards   \(c.wildcardZones.joined(separator: ", "))") }
+        if !c.lyingResolvers.isEmpty { lines.append("lying       \(c.lyingResolvers.joined(separator: ", ")) (answers names others call NXDOMAIN; not believed)") }
         if !c.errorMessage.isEmpty { lines.append("error       \(c.errorMessage)") }
         return lines.joined(separator: "\n")
     }

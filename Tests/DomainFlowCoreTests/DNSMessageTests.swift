@@ -5,9 +5,15 @@ import Testing
     @Test func queryIsWellFormed() throws {
         let q = try #require(DNSMessage.query(id: 0xBEEF, name: "www.example.com", type: .aaaa))
         #expect(q.prefix(4) == [0xBE, 0xEF, 0x01, 0x00])
-        #expect(Array(q[12...]) == [3] + Array("www".utf8) + [7] + Array("example".utf8) + [3] + Array("com".utf8) + [0, 0, 28, 0, 1])
+        #expect(q[10...11] == [0, 1], "one additional record: EDNS0's OPT")
+        let question = [3] + Array("www".utf8) + [7] + Array("example".utf8) + [3] + Array("com".utf8) + [0, 0, 28, 0, 1]
+        #expect(Array(q[12..<(12 + question.count)]) == question)
+        #expect(Array(q[(12 + question.count)...]) == [0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0], "OPT: root, type 41, 1232-byte payload")
+        let plain = try #require(DNSMessage.query(id: 1, name: "www.example.com", type: .a, ednsPayload: nil))
+        #expect(plain[10...11] == [0, 0] && plain.count == 12 + question.count)
         #expect(DNSMessage.query(id: 1, name: String(repeating: "a", count: 64) + ".com", type: .a) == nil)
     }
+
 
     @Test func parsesAnswersWithCompressionAndCodes() throws {
         // Response to "a.b" MX: one answer, name compressed to the question (pointer 0x0C), "10 mx.b" with a pointer too.

@@ -14,6 +14,7 @@ struct AuthHarness {
     let adminPassword = "correct horse battery staple"
 
     static func with(_ configure: (inout AuthConfiguration) -> Void = { _ in }, secrets: SecretBox? = nil,
+                     server configureServer: (inout ServerConfiguration) -> Void = { _ in },
                      _ body: (AuthHarness) async throws -> Void) async throws {
         let store = try await TestDatabase.store()
         var auth = AuthConfiguration()
@@ -21,7 +22,10 @@ struct AuthHarness {
         configure(&auth)
         let created = try await AdminBootstrap.createAdmin(store: store, username: "admin", email: "admin@example.com",
                                                            bcryptCost: 4)
-        try await TestServer.with({ $0.store = store; $0.authentication = .required(auth); $0.secrets = secrets }) { server in
+        try await TestServer.with({
+            $0.store = store; $0.authentication = .required(auth); $0.secrets = secrets
+            configureServer(&$0)
+        }) { server in
             let harness = AuthHarness(server: server, store: store)
             // First login must change the one-time password.
             let client = try await server.client()

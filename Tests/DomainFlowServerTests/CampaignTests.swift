@@ -179,24 +179,37 @@ import Testing
         }
     }
 
-    @Test func pipelineCreatesTheFollowOnCampaignWhenOneCompletes() async throws {
+    @Test func pipelineCreatesItsFollowOnsAtOnceReadingEachOther() async throws {
         try await AuthHarness.with { h in
             let client = try await h.admin()
             await expectCode(.invalidArgument) {
                 try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad chain",
                     generation: Self.generation(count: 4), pipeline: [.httpKeywordValidation]))
             }
+            // Starting a pipeline whose DNS step has no persona to run with is refused, and nothing is created.
+            await expectCode(.invalidArgument) {
+                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "no persona",
+                    generation: Self.generation(count: 4), start: true, pipeline: [.dnsValidation]))
+            }
+            #expect(try await client.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.isEmpty)
             let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "chain",
-                generation: Self.generation(count: 12), start: true, pipeline: [.dnsValidation, .httpKeywordValidation]))
+                generation: Self.generation(count: 12), pipeline: [.dnsValidation, .httpKeywordValidation]))
             #expect(c.pipeline == [.dnsValidation, .httpKeywordValidation])
-            _ = try await waitUntilEnded(client, c.id)
             var filter = ListCampaignsRequest()
             filter.type = .dnsValidation
             let followOn = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first)
-            #expect(followOn.sourceCampaignID == c.id)
+            #expect(followOn.sourceCampaignID == c.id && followOn.name == "chain / dns_validation")
             #expect(followOn.status == .pending)
             #expect(followOn.totalItems == 12, "one item per generated name")
             #expect(followOn.pipeline == [.httpKeywordValidation], "the rest of the chain travels with it")
+            filter.type = .httpKeywordValidation
+            let last = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first)
+            #expect(last.sourceCampaignID == followOn.id && last.pipeline.isEmpty)
+            #expect(try await h.count("SELECT count(*) FROM campaign_batches WHERE campaign_id = '\(followOn.id)'")
+                    == h.count("SELECT count(*) FROM campaign_batches WHERE campaign_id = '\(c.id)'"), "batches mirrored index for index")
+            // The DNS step cannot start without a persona; HTTP campaigns do not run yet.
+            await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, IDRequest(id: followOn.id)) }
+            await expectCode(.unimplemented) { try await client.unary(Methods.startCampaign, IDRequest(id: last.id)) }
             await client.close()
         }
     }

@@ -60,11 +60,11 @@ import Testing
             // Half by prepared statement, half by COPY.
             for (i, s) in strings.enumerated() where i % 2 == 0 {
                 _ = try c.execute(StatementRegistry.insertDNSResult, [.uuid(campaign), .text("d\(i).example"), .text("TXT"),
-                    .text(s), .bool(true), .int(1), .text(s), .text("completed"), .text("resolved")])
+                    .text(s), .bool(true), .int(1), .text(s), .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)])
             }
             let copied = strings.enumerated().filter { $0.offset % 2 == 1 }.map { i, s -> [PGValue?] in
                 [.uuid(campaign), .text("d\(i).example"), .text("TXT"), .text(s), .bool(true), .int(1), .text(s),
-                 .text("completed"), .text("resolved")]
+                 .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)]
             }
             _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: copied)
             return try c.execute(StatementRegistry.dnsResultsOfCampaign, [.uuid(campaign)]).rows
@@ -122,13 +122,13 @@ import Testing
             let campaign = try self.insertCampaign(c, owner: owner)
             let rows = (0..<10_000).lazy.map { i -> [PGValue?] in
                 [.uuid(campaign), .text("n\(i).example"), .text("A"), .text("192.0.2.\(i % 255)"), .bool(true), .int(i % 100),
-                 nil, .text("completed"), .text("resolved")]
+                 nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)]
             }
             #expect(try c.copyIn(StatementRegistry.dnsResultsCopy, rows: rows) == 10_000)
             // A retried batch through the idempotent insert adds nothing.
             for i in 0..<100 {
                 _ = try c.execute(StatementRegistry.insertDNSResult, [.uuid(campaign), .text("n\(i).example"), .text("A"),
-                    .text("x"), .bool(true), .int(1), nil, .text("completed"), .text("resolved")])
+                    .text("x"), .bool(true), .int(1), nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)])
             }
             return try c.execute(StatementRegistry.countDNSResults, [.uuid(campaign)]).first!.int(0)
         }
@@ -142,8 +142,8 @@ import Testing
             let owner = try self.insertUser(c, "copy")
             let campaign = try self.insertCampaign(c, owner: owner)
             let rows: [[PGValue?]] = [
-                [.uuid(campaign), .text("ok.example"), .text("A"), nil, .bool(true), nil, nil, .text("completed"), .text("resolved")],
-                [.uuid(campaign), .text("bad.example"), .text("BOGUS"), nil, .bool(true), nil, nil, .text("completed"), .text("resolved")],
+                [.uuid(campaign), .text("ok.example"), .text("A"), nil, .bool(true), nil, nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)],
+                [.uuid(campaign), .text("bad.example"), .text("BOGUS"), nil, .bool(true), nil, nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)],
             ]
             #expect { _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: rows) } throws: { error in
                 (error as? StoreError)?.constraint == "dns_results_record_type_check"

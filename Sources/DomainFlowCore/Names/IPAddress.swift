@@ -16,6 +16,16 @@ public enum IPAddress {
         return withUnsafeBytes(of: address) { Array($0) }
     }
 
+    /// The canonical text of sixteen IPv6 bytes (RFC 5952: lower case, the longest zero run as `::`).
+    public static func v6Text(_ bytes: ArraySlice<UInt8>) -> String? {
+        guard bytes.count == 16 else { return nil }
+        var address = in6_addr()
+        withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes) }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else { return nil }
+        return String(cString: text)
+    }
+
     /// Whether `text` is an IPv4 or IPv6 literal (not a name).
     public static func isLiteral(_ text: String) -> Bool { v4Bytes(text) != nil || v6Bytes(text) != nil }
 }

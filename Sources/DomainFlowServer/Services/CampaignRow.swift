@@ -9,6 +9,10 @@ struct CampaignRow: Sendable {
     let ownerID: UUID
     let status: CampaignStatus
     let info: CampaignInfo
+    /// NULL, or the state of an uploaded input list: open, sealed.
+    let inputState: String?
+    /// The stored `parameters` (JSON).
+    let parameters: String
 
     init(_ row: Row) throws {
         id = try row.uuid(0)
@@ -17,6 +21,7 @@ struct CampaignRow: Sendable {
             throw StoreError(kind: .internal, message: "unknown campaign status \(row[4] ?? "")")
         }
         self.status = status
+        parameters = try row.json(6)
         var info = CampaignInfo()
         info.id = id.uuidString.lowercased()
         info.name = try row.string(1)
@@ -39,6 +44,17 @@ struct CampaignRow: Sendable {
         info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignTypeCode.init(name:))
         info.sourceCampaignID = row.optionalString(16) ?? ""
         info.resources = CampaignResourceLinks.resources(from: row.optionalString(17))
+        if let counts = try? JSONDecoder().decode([String: UInt64].self, from: Data(try row.json(18).utf8)) {
+            info.outcomeCounts = counts.sorted { $0.key < $1.key }.map { OutcomeCount(outcome: $0.key, count: $0.value) }
+        }
+        info.dnsQueriesSent = UInt64(try row.int(19))
+        inputState = row.optionalString(20)
+        info.inputOpen = inputState == "open"
+        for finding in (row.optionalString(21) ?? "").split(separator: "\n") {
+            if finding.hasPrefix("lying_resolver=") { info.lyingResolvers.append(String(finding.dropFirst("lying_resolver=".count))) }
+            if finding.hasPrefix("wildcard_probe=") { info.wildcardZones.append(String(finding.dropFirst("wildcard_probe=".count))) }
+        }
+        if inputState != nil { info.input = UploadedInput.summary(ofParameters: try row.json(6)) }
         self.info = info
     }
 }

@@ -31,51 +31,43 @@ enum CampaignsService {
         router.unary(Methods.createCampaign) { request, context in
             let principal = try context.requirePrincipal()
             let name = try InputValidation.resourceName(request.name)
-            guard request.type == .domainGeneration else {
-                throw RPCError(.unimplemented, "type: only domain_generation campaigns run in this version")
-            }
-            guard let parameters = request.generation else { throw RPCError.invalidArgument("generation: required") }
-            let pattern = try parameters.pattern()
-            guard parameters.count >= 1 else { throw RPCError.invalidArgument("generation.count: must be at least 1") }
-            let chain: [CampaignTypeCode] = [.dnsValidation, .httpKeywordValidation]
-            guard request.pipeline.count <= chain.count, Array(chain.prefix(request.pipeline.count)) == request.pipeline else {
-                throw RPCError.invalidArgument("pipeline: a generation campaign may be followed by dns_validation, then http_keyword_validation")
-            }
-            let pipeline = request.pipeline.map(\.name).joined(separator: ",")
-            let resources = try CampaignResourceLinks.parse(request.resources, pipeline: request.pipeline)
-            let key = pattern.normalisedKey
             let row = try await pool.withTransaction { c -> CampaignRow in
-                let next = try c.execute(StatementRegistry.patternNextOffset, [.text(key)]).first?.int(0) ?? 0
-                let start = parameters.explicitStartOffset ? Int64(clamping: parameters.startOffset) : next
-                guard start < pattern.totalCombinations else {
-                    throw RPCError.invalidArgument("generation.start_offset: \(start) is past the pattern's \(pattern.totalCombinations) combinations")
+                let created: CampaignRow
+                switch request.type {
+                case .domainGeneration:
+                    created = try CampaignCreation.generation(c, request, name: name, principal: principal, context: context,
+                                                              batchSize: batchSize)
+                case .dnsValidation:
+                    created = try CampaignCreation.dnsValidation(c, request, name: name, principal: principal, context: context)
+                case .httpKeywordValidation:
+                    throw RPCError(.unimplemented, "type: http_keyword_validation campaigns do not run in this version")
+                case .unspecified:
+                    throw RPCError.invalidArgument("type: required (domain_generation or dns_validation)")
                 }
-                let left = pattern.totalCombinations - start
-                guard parameters.count <= UInt64(left) else {
-                    throw RPCError.invalidArgument("generation.count: only \(left) combinations are left after offset \(start)")
-                }
-                let spec = GenerationSpec(patternType: pattern.type, prefixLength: pattern.prefixLength,
-                                          suffixLength: pattern.suffixLength, characterSet: String(pattern.characterSet),
-                                          constant: pattern.constant, tlds: pattern.tlds, count: Int64(parameters.count),
-                                          startOffset: start)
-                let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-                let created = try CampaignRow(try c.execute(StatementRegistry.createCampaign, [
-                    .text(name), request.description.isEmpty ? nil : .text(request.description),
-                    .text(CampaignTypeCode.domainGeneration.name), .uuid(principal.userID), .json(json), .int(spec.count),
-                    .text(pipeline),
-                ]).first!)
-                try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
-                _ = try c.execute(StatementRegistry.reservePatternRange, [.text(key), .int(start + spec.count)])
-                _ = try c.execute(StatementRegistry.createBatches, [.uuid(created.id), .int(start), .int(batchSize), .int(spec.count)])
-                try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
-                                         resourceType: "campaign", resourceID: created.id,
-                                         details: ["name": name, "count": spec.count, "start_offset": start])
-                guard request.start else {
-                    return request.resources.isEmpty ? created : try find(c, created.id, principal: principal, forUpdate: false)
-                }
-                return try transition(c, created.id, principal: principal, event: .start, context: context)
+                guard request.start else { return try find(c, created.id, principal: principal, forUpdate: false) }
+                return try start(c, created.id, principal: principal, context: context)
             }
             return row.info
+        }
+
+        router.unary(Methods.appendCampaignInput) { request, context in
+            let principal = try context.requirePrincipal()
+            return try await pool.withTransaction { c in try UploadedInput.append(c, request, principal: principal) }
+        }
+
+        router.unary(Methods.finishCampaignInput) { request, context in
+            let principal = try context.requirePrincipal()
+            let finished = try await pool.withTransaction { c in
+                try UploadedInput.finish(c, request, principal: principal, context: context, batchSize: batchSize)
+            }
+            switch finished {
+            case .sealed(let row): return row.info
+            case .rejected(let error): throw error
+            }
+        }
+
+        router.serverStream(Methods.streamDnsResults) { request, context, writer in
+            try await DNSResultsStream.run(request, context: context, writer: writer, pool: pool)
         }
 
         router.unary(Methods.getCampaign) { request, context in
@@ -102,8 +94,19 @@ enum CampaignsService {
             return ListCampaignsResponse(campaigns: page.items.map(\.info), nextPageToken: page.nextPageToken)
         }
 
-        for (method, event) in [(Methods.startCampaign, CampaignEvent.start), (Methods.pauseCampaign, .pause),
-                                (Methods.resumeCampaign, .resume), (Methods.cancelCampaign, .cancel)] {
+        router.unary(Methods.startCampaign) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            return try await pool.withTransaction { c in try start(c, id, principal: principal, context: context).info }
+        }
+
+        router.unary(Methods.cancelCampaign) { request, context in
+            let principal = try context.requirePrincipal()
+            let id = try Paging.uuid(request.id, field: "id")
+            return try await pool.withTransaction { c in try cancel(c, id, principal: principal, context: context).info }
+        }
+
+        for (method, event) in [(Methods.pauseCampaign, CampaignEvent.pause), (Methods.resumeCampaign, .resume)] {
             router.unary(method) { request, context in
                 let principal = try context.requirePrincipal()
                 let id = try Paging.uuid(request.id, field: "id")
@@ -178,20 +181,58 @@ enum CampaignsService {
         return try CampaignRow(row)
     }
 
-    /// Applies `event` through the state machine, in the caller's transaction, audited.
+    /// Applies `event` through the engine's lifecycle (the state machine), in the caller's transaction, audited.
     static func transition(_ c: PGConnection, _ id: UUID, principal: Principal, event: CampaignEvent,
                            context: CallContext) throws -> CampaignRow {
-        let row = try find(c, id, principal: principal, forUpdate: true)
-        let next: CampaignStatus
+        _ = try find(c, id, principal: principal, forUpdate: true)  // NOT_FOUND for others' campaigns
+        let change: CampaignLifecycle.Change
         do {
-            next = try CampaignStateMachine.transition(from: row.status, on: event)
-        } catch {
+            change = try CampaignLifecycle.apply(c, id, event)
+        } catch let error as IllegalTransition {
             throw RPCError(.failedPrecondition, "\(error)")
         }
-        let updated = try CampaignRow(try c.execute(StatementRegistry.setCampaignStatus, [.uuid(id), .text(next.rawValue), nil]).first!)
         try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_\(event.rawValue)",
                                  resourceType: "campaign", resourceID: id,
-                                 details: ["from": row.status.rawValue, "to": next.rawValue])
-        return updated
+                                 details: ["from": change.from.rawValue, "to": change.to.rawValue])
+        return try find(c, id, principal: principal, forUpdate: false)
+    }
+
+    /// Starts a campaign, after checking that it can run, and the pending follow-ons of its pipeline that can.
+    static func start(_ c: PGConnection, _ id: UUID, principal: Principal, context: CallContext) throws -> CampaignRow {
+        let row = try find(c, id, principal: principal, forUpdate: true)
+        try checkRunnable(row)
+        let started = try transition(c, id, principal: principal, event: .start, context: context)
+        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows {
+            let next = try find(c, try followOn.uuid(0), principal: principal, forUpdate: true)
+            guard next.status == .pending, (try? checkRunnable(next)) != nil else { break }
+            _ = try transition(c, next.id, principal: principal, event: .start, context: context)
+        }
+        return started
+    }
+
+    /// Cancels a campaign and the follow-ons of its pipeline that have not ended: they would read a partial input.
+    static func cancel(_ c: PGConnection, _ id: UUID, principal: Principal, context: CallContext) throws -> CampaignRow {
+        let cancelled = try transition(c, id, principal: principal, event: .cancel, context: context)
+        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows {
+            let next = try find(c, try followOn.uuid(0), principal: principal, forUpdate: true)
+            if !next.status.isTerminal { _ = try transition(c, next.id, principal: principal, event: .cancel, context: context) }
+        }
+        return cancelled
+    }
+
+    /// FAILED_PRECONDITION (or UNIMPLEMENTED) for a campaign that cannot run yet.
+    static func checkRunnable(_ row: CampaignRow) throws {
+        switch row.info.type {
+        case .httpKeywordValidation:
+            throw RPCError(.unimplemented, "http_keyword_validation campaigns do not run in this version")
+        case .dnsValidation:
+            guard !row.info.inputOpen else {
+                throw RPCError(.failedPrecondition, "the uploaded list of \(row.info.name) is not complete (FinishCampaignInput)")
+            }
+            guard !row.info.resources.dnsPersonaIDs.isEmpty else {
+                throw RPCError(.failedPrecondition, "\(row.info.name) has no DNS persona to resolve with")
+            }
+        default: break
+        }
     }
 }

@@ -75,32 +75,3 @@ enum PersonaValidation {
         guard value.utf8.count <= max else { throw RPCError.invalidArgument("\(field): at most \(max) bytes") }
     }
 }
-
-/// `host[:port]` for a resolver: IPv4, IPv6, or `[IPv6]:port`; port 53 when omitted.
-enum ResolverAddress {
-    static func parse(_ text: String) -> (host: String, port: Int)? {
-        var host = text, port = 53
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return nil }
-            host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.first == ":", let p = Int(rest.dropFirst()) else { return nil }
-                port = p
-            }
-            guard isIPv6(host) else { return nil }
-        } else if text.filter({ $0 == ":" }).count == 1 {
-            let parts = text.split(separator: ":")
-            guard parts.count == 2, let p = Int(parts[1]) else { return nil }
-            host = String(parts[0])
-            port = p
-            guard isIPv4(host) else { return nil }
-        } else {
-            guard isIPv4(host) || isIPv6(host) else { return nil }
-        }
-        return (1...65535).contains(port) ? (host, port) : nil
-    }
-
-    private static func isIPv4(_ s: String) -> Bool { IPAddress.v4Bytes(s) != nil }
-    private static func isIPv6(_ s: String) -> Bool { IPAddress.v6Bytes(s) != nil }
-}

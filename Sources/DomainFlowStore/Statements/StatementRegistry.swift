@@ -86,11 +86,36 @@ public enum StatementRegistry {
         id, name, description, campaign_type, status, user_id, parameters, total_items, processed_items, skipped_items,
         created_at, updated_at, started_at, completed_at, error_message, pipeline, source_campaign_id,
         (SELECT string_agg(r.resource_type || ':' || r.resource_id, ',' ORDER BY r.resource_type, r.position)
-           FROM campaign_resources r WHERE r.campaign_id = campaigns.id)
+           FROM campaign_resources r WHERE r.campaign_id = campaigns.id),
+        outcome_counts, queries_sent, input_state,
+        (SELECT string_agg(f.kind || '=' || f.subject, E'\n' ORDER BY f.kind, f.subject) FROM campaign_findings f
+          WHERE f.campaign_id = campaigns.id AND (f.kind = 'lying_resolver' OR f.detail <> '{}'))
         """
+    /// $1 name … $7 pipeline (comma-separated), $8 source campaign, $9 input state (NULL, or 'open' for an upload).
     public static let createCampaign = Statement("campaigns_create", """
-        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items, pipeline)
-        VALUES ($1, $2, $3, 'pending', $4, $5, $6, string_to_array($7, ',')) RETURNING \(campaignColumns)
+        INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items, pipeline,
+                               source_campaign_id, input_state)
+        VALUES ($1, $2, $3, 'pending', $4, $5, $6, string_to_array($7, ','), $8, $9) RETURNING \(campaignColumns)
+        """)
+    /// The follow-on campaigns of $1, nearest first (the pipeline's chain).
+    public static let followOnsOf = Statement("campaigns_follow_ons", """
+        WITH RECURSIVE chain(id, depth) AS (
+            SELECT id, 1 FROM campaigns WHERE source_campaign_id = $1
+            UNION ALL SELECT c.id, chain.depth + 1 FROM campaigns c JOIN chain ON c.source_campaign_id = chain.id WHERE chain.depth < 8)
+        SELECT c.id, c.status, c.campaign_type FROM chain JOIN campaigns c ON c.id = chain.id ORDER BY chain.depth
+        """)
+    /// $1 campaign, $2 parameters, $3 total items, $4 input state.
+    public static let updateCampaignInput = Statement("campaigns_update_input",
+        "UPDATE campaigns SET parameters = $2, total_items = $3, input_state = $4, updated_at = now() WHERE id = $1")
+    public static let setTotalItems = Statement("campaigns_set_total",
+        "UPDATE campaigns SET total_items = $2, updated_at = now() WHERE id = $1")
+    /// Inserts uploaded names ($2 names, $3 offsets, as arrays), skipping names already there; returns how many went in.
+    public static let insertUploadedNames = Statement("uploaded_names_insert", """
+        WITH inserted AS (
+            INSERT INTO generated_domains (campaign_id, domain_name, offset_index, status, business_status)
+            SELECT $1, n, o, 'completed', 'uploaded' FROM unnest($2::text[], $3::bigint[]) AS u(n, o)
+            ON CONFLICT DO NOTHING RETURNING 1)
+        SELECT count(*) FROM inserted
         """)
     /// $1 id, $2 owner (NULL: any owner, for admins).
     public static let campaignByID = Statement("campaigns_by_id",
@@ -118,29 +143,30 @@ public enum StatementRegistry {
         ON CONFLICT (pattern_key) DO UPDATE
         SET next_offset = greatest(generation_pattern_offsets.next_offset, EXCLUDED.next_offset), updated_at = now()
         """)
-    /// $1 campaign, $2 first offset, $3 batch size, $4 item count.
-    public static let createBatches = Statement("batches_create", """
-        INSERT INTO campaign_batches (campaign_id, batch_index, start_offset, item_count)
-        SELECT $1, i, $2::bigint + i * $3::bigint, least($3::bigint, $4::bigint - i * $3::bigint)
-        FROM generate_series(0::bigint, ($4::bigint + $3::bigint - 1) / $3::bigint - 1) AS i
-        """)
 
     // MARK: campaign engine
-    public static let beginQueuedCampaigns = Statement("engine_begin_queued", """
-        UPDATE campaigns SET status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-        WHERE status = 'queued' RETURNING id
-        """)
-    /// $1 holder, $2 lease seconds: the next pending batch of a running campaign whose lease is free or expired.
+    /// $1 campaign types the engine runs: queued campaigns to begin, locked, skipping those another engine holds.
+    public static let queuedCampaigns = Statement("engine_queued_campaigns",
+        "SELECT id FROM campaigns WHERE status = 'queued' AND campaign_type = ANY($1::text[]) FOR UPDATE SKIP LOCKED")
+    /// $1 campaign: its status, locked for a transition.
+    public static let campaignStatusForUpdate = Statement("engine_campaign_status",
+        "SELECT status FROM campaigns WHERE id = $1 FOR UPDATE")
+    /// $1 holder, $2 lease seconds, $3 campaign types the engine runs: the next pending batch of a running campaign
+    /// whose lease is free or expired and whose source batch (same index) is done; lowest batch index first, so a
+    /// follow-on's batch i runs right after its source's batch i (phases overlap).
     public static let leaseBatch = Statement("engine_lease_batch", """
         WITH next AS (
             SELECT b.campaign_id, b.batch_index FROM campaign_batches b JOIN campaigns c ON c.id = b.campaign_id
-            WHERE c.status = 'running' AND b.status = 'pending'
+            LEFT JOIN campaigns src ON src.id = c.source_campaign_id
+            WHERE c.status = 'running' AND b.status = 'pending' AND c.campaign_type = ANY($3::text[])
               AND (b.lease_expires_at IS NULL OR b.lease_expires_at < now())
-            ORDER BY c.created_at, b.batch_index LIMIT 1 FOR UPDATE OF b SKIP LOCKED)
+              AND (src.id IS NULL OR src.status IN ('completed', 'cancelled', 'failed')
+                   OR EXISTS (SELECT 1 FROM campaign_batches s
+                              WHERE s.campaign_id = src.id AND s.batch_index = b.batch_index AND s.status = 'done'))
+            ORDER BY b.batch_index, c.created_at LIMIT 1 FOR UPDATE OF b SKIP LOCKED)
         UPDATE campaign_batches b SET lease_holder = $1, lease_expires_at = now() + make_interval(secs => $2)
-        FROM next WHERE b.campaign_id = next.campaign_id AND b.batch_index = next.batch_index
-        RETURNING b.campaign_id, b.batch_index, b.start_offset, b.item_count,
-                  (SELECT parameters FROM campaigns WHERE id = b.campaign_id)
+        FROM next, campaigns c WHERE b.campaign_id = next.campaign_id AND b.batch_index = next.batch_index AND c.id = b.campaign_id
+        RETURNING b.campaign_id, b.batch_index, b.start_offset, b.item_count, c.parameters, c.campaign_type, c.source_campaign_id
         """)
     public static let confirmLease = Statement("engine_confirm_lease", """
         SELECT 1 FROM campaign_batches
@@ -151,32 +177,52 @@ public enum StatementRegistry {
                                     lease_expires_at = NULL
         WHERE campaign_id = $1 AND batch_index = $2
         """)
+    /// $1 campaign, $2 processed, $3 skipped, $4 rows per outcome (a JSON object of counts), $5 DNS queries sent.
     public static let addProgress = Statement("engine_add_progress", """
-        UPDATE campaigns SET processed_items = processed_items + $2, skipped_items = skipped_items + $3, updated_at = now()
+        UPDATE campaigns SET processed_items = processed_items + $2, skipped_items = skipped_items + $3,
+            outcome_counts = (SELECT coalesce(jsonb_object_agg(key, total), '{}'::jsonb) FROM (
+                SELECT key, sum(value::bigint) AS total FROM (
+                    SELECT key, value FROM jsonb_each_text(outcome_counts)
+                    UNION ALL SELECT key, value FROM jsonb_each_text($4::jsonb)) AS merged GROUP BY key) AS summed),
+            queries_sent = queries_sent + $5, updated_at = now()
         WHERE id = $1
         """)
-    public static let completeIfDone = Statement("engine_complete_if_done", """
-        UPDATE campaigns SET status = 'completed', completed_at = now(), updated_at = now()
-        WHERE id = $1 AND status = 'running'
-          AND NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND status = 'pending')
+    /// Whether campaign $1 has no pending batch left.
+    public static let allBatchesDone = Statement("engine_all_batches_done",
+        "SELECT NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND status = 'pending')")
+    /// $1 campaign, $2 first offset, $3 batch size, $4 item count.
+    public static let createBatches = Statement("batches_create", """
+        INSERT INTO campaign_batches (campaign_id, batch_index, start_offset, item_count)
+        SELECT $1, i, $2::bigint + i * $3::bigint, least($3::bigint, $4::bigint - i * $3::bigint)
+        FROM generate_series(0::bigint, ($4::bigint + $3::bigint - 1) / $3::bigint - 1) AS i
         """)
-    /// The next campaign of a completed campaign's pipeline, reading its results.
-    /// Creates the pipeline's next campaign, with copies of the source's resources.
-    public static let createFollowOn = Statement("engine_create_follow_on", """
-        WITH created AS (
-            INSERT INTO campaigns (name, description, campaign_type, status, user_id, parameters, total_items,
-                                   source_campaign_id, pipeline)
-            SELECT name || ' / ' || pipeline[1], 'follow-on of ' || name, pipeline[1], 'pending', user_id,
-                   jsonb_build_object('source_campaign_id', id), processed_items - skipped_items, id, pipeline[2:]
-            FROM campaigns WHERE id = $1 AND status = 'completed' AND cardinality(pipeline) > 0
-            RETURNING id, source_campaign_id)
-        INSERT INTO campaign_resources (campaign_id, resource_type, resource_id, position)
-        SELECT created.id, r.resource_type, r.resource_id, r.position
-        FROM created JOIN campaign_resources r ON r.campaign_id = created.source_campaign_id
+    /// Batches of follow-on $1 mirroring its source $2's, index for index, so batch i waits only for source batch i.
+    public static let mirrorBatches = Statement("batches_mirror", """
+        INSERT INTO campaign_batches (campaign_id, batch_index, start_offset, item_count)
+        SELECT $1, batch_index, start_offset, item_count FROM campaign_batches WHERE campaign_id = $2
         """)
-    public static let failCampaign = Statement("engine_fail_campaign", """
-        UPDATE campaigns SET status = 'failed', error_message = $2, completed_at = now(), updated_at = now()
-        WHERE id = $1 AND status IN ('queued', 'running')
+    /// $1 campaign: the configurations of its DNS personas, in the order given.
+    public static let dnsPersonasOfCampaign = Statement("engine_dns_personas", """
+        SELECT p.config FROM campaign_resources r JOIN personas p ON p.id = r.resource_id
+        WHERE r.campaign_id = $1 AND r.resource_type = 'dns_persona' AND p.kind = 'dns' ORDER BY r.position
+        """)
+    /// $1 campaign whose names to read, $2 first offset, $3 end offset (exclusive).
+    public static let namesOfBatch = Statement("engine_names_of_batch", """
+        SELECT domain_name, offset_index FROM generated_domains
+        WHERE campaign_id = $1 AND offset_index >= $2 AND offset_index < $3 ORDER BY offset_index
+        """)
+    public static let findingsOfCampaign = Statement("engine_findings",
+        "SELECT kind, subject, detail FROM campaign_findings WHERE campaign_id = $1")
+    /// $1 campaign, $2 kind, $3 subject, $4 detail; the first finding stays.
+    public static let insertFinding = Statement("engine_insert_finding", """
+        INSERT INTO campaign_findings (campaign_id, kind, subject, detail) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+        """)
+    /// The per-name roll-up of a DNS batch onto the names it read: $1 campaign of the names, $2 offsets,
+    /// $3 business statuses, $4 availability (arrays).
+    public static let rollUpNames = Statement("engine_roll_up_names", """
+        UPDATE generated_domains g SET business_status = u.status, is_available = u.available, checked_at = now()
+        FROM unnest($2::bigint[], $3::text[], $4::boolean[]) AS u(offset_index, status, available)
+        WHERE g.campaign_id = $1 AND g.offset_index = u.offset_index
         """)
     public static let generatedDomainsCopy = CopyTarget(table: "generated_domains",
         columns: ["campaign_id", "domain_name", "offset_index", "status", "business_status"])
@@ -255,7 +301,7 @@ public enum StatementRegistry {
         SELECT c.name, c.status, c.id FROM campaign_resources r JOIN campaigns c ON c.id = r.campaign_id
         WHERE r.resource_id = $1 AND r.resource_type = ANY($2::text[])
           AND c.status IN ('pending', 'queued', 'running', 'paused')
-        ORDER BY c.created_at LIMIT 1
+        ORDER BY c.created_at, c.source_campaign_id IS NOT NULL, c.name LIMIT 1
         """)
 
     // MARK: proxies
@@ -307,11 +353,14 @@ public enum StatementRegistry {
         """)
 
     // MARK: DNS results
+    /// Columns of a DNS result row, in the order of `dnsResultsCopy`.
+    public static let dnsResultColumns = [
+        "campaign_id", "domain_name", "record_type", "record_value", "is_valid", "response_time_ms", "error_message",
+        "status", "business_status", "outcome", "offset_index", "resolver", "attempts", "cname_chain", "is_available",
+    ]
     public static let insertDNSResult = Statement("dns_results_insert", """
-        INSERT INTO dns_validation_results
-            (campaign_id, domain_name, record_type, record_value, is_valid, response_time_ms, error_message,
-             status, business_status)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        INSERT INTO dns_validation_results (\(dnsResultColumns.joined(separator: ", ")))
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
         ON CONFLICT (campaign_id, domain_name, record_type) DO NOTHING
         """)
     public static let dnsResultsOfCampaign = Statement("dns_results_of_campaign", """
@@ -320,10 +369,18 @@ public enum StatementRegistry {
         """)
     public static let countDNSResults = Statement("dns_results_count",
         "SELECT count(*) FROM dns_validation_results WHERE campaign_id = $1")
-    public static let dnsResultsCopy = CopyTarget(table: "dns_validation_results", columns: [
-        "campaign_id", "domain_name", "record_type", "record_value", "is_valid", "response_time_ms", "error_message",
-        "status", "business_status",
-    ])
+    public static let dnsResultsCopy = CopyTarget(table: "dns_validation_results", columns: dnsResultColumns)
+    /// A page of a campaign's DNS results in (offset, record type) order after the cursor ($2 offset, $3 type; -1 and
+    /// '' for the start), $4 page size; filters: $5 outcomes (NULL: all), $6 live only, $7 available only.
+    public static let dnsResultsPage = Statement("dns_results_page", """
+        SELECT domain_name, record_type, outcome, record_value, business_status, response_time_ms, resolver, attempts,
+               cname_chain, error_message, offset_index, is_available
+        FROM dns_validation_results
+        WHERE campaign_id = $1 AND (offset_index, record_type) > ($2::bigint, $3::text)
+          AND ($5::text[] IS NULL OR outcome = ANY($5::text[]))
+          AND (NOT $6::boolean OR business_status = 'valid_dns') AND (NOT $7::boolean OR is_available)
+        ORDER BY offset_index, record_type LIMIT $4
+        """)
 
     /// All statements, prepared on every connection.
     public static let all: [Statement] = [
@@ -334,7 +391,9 @@ public enum StatementRegistry {
         insertAudit, listAudit, purgeAudit,
         insertCampaign, createCampaign, campaignByID, campaignByIDForUpdate, setCampaignStatus, listCampaigns, deleteCampaign,
         patternNextOffset, reservePatternRange, createBatches,
-        beginQueuedCampaigns, leaseBatch, confirmLease, finishBatch, addProgress, completeIfDone, createFollowOn, failCampaign,
+        followOnsOf, updateCampaignInput, insertUploadedNames, setTotalItems,
+        queuedCampaigns, campaignStatusForUpdate, leaseBatch, confirmLease, finishBatch, addProgress, allBatchesDone,
+        mirrorBatches, dnsPersonasOfCampaign, namesOfBatch, findingsOfCampaign, insertFinding, rollUpNames,
         generatedDomainsPage,
         personaKindForUse, proxyForUse, keywordSetForUse, linkCampaignResource, resourceInUse,
         createProxy, proxyByID, updateProxy, deleteProxy, listProxies, proxiesToCheck, recordProxyCheck,
@@ -342,6 +401,6 @@ public enum StatementRegistry {
         createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,
         deleteRulesOfKeywordSet,
         insertProxy,
-        insertDNSResult, dnsResultsOfCampaign, countDNSResults,
+        insertDNSResult, dnsResultsOfCampaign, countDNSResults, dnsResultsPage,
     ]
 }

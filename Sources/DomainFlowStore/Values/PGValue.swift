@@ -94,3 +94,22 @@ enum PGTimestamp {
         return Date(timeIntervalSince1970: Double(epoch) - Double(offsetSeconds) + fraction)
     }
 }
+
+extension PGValue {
+    /// A one-dimensional array parameter in PostgreSQL's text form (`{"a","b"}`), each element quoted and escaped.
+    public static func array(_ elements: some Sequence<String>) -> PGValue {
+        var text = "{"
+        var first = true
+        for element in elements {
+            if !first { text += "," }
+            first = false
+            text += "\""
+            for scalar in element.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { text += "\\" }
+                text.unicodeScalars.append(scalar)
+            }
+            text += "\""
+        }
+        return .text(text + "}")
+    }
+}

@@ -78,6 +78,12 @@ public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// The sub-message at `number`, or nil when absent.
     public func message(_ number: UInt32) -> ProtoFields? { if case .message(let v) = self[number] { v } else { nil } }
     public func list(_ number: UInt32) -> [ProtoValue] { if case .list(let v) = self[number] { v } else { [] } }
+    /// The repeated string field `number`.
+    public func strings(_ number: UInt32) -> [String] { list(number).compactMap { if case .string(let s) = $0 { s } else { nil } } }
+    /// The repeated message field `number`, decoded as `M`.
+    public func messages<M: WireMessage>(_ number: UInt32, as type: M.Type = M.self) throws -> [M] {
+        try list(number).compactMap { if case .message(let m) = $0 { try M(fields: m) } else { nil } }
+    }
     /// Decodes the sub-message at `number` as `M`, or nil when absent.
     public func decode<M: WireMessage>(_ number: UInt32, as type: M.Type = M.self) throws -> M? {
         try message(number).map(M.init(fields:))
@@ -85,6 +91,10 @@ public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 }
 
 extension ProtoValue {
+    /// A repeated string field, or nil (absent) when empty.
+    public static func strings(_ values: [String]) -> ProtoValue? { values.isEmpty ? nil : .list(values.map { .string($0) }) }
+    /// A repeated message field, or nil (absent) when empty.
+    public static func messages<M: WireMessage>(_ values: [M]) -> ProtoValue? { values.isEmpty ? nil : .list(values.map { .message($0.fields) }) }
     /// `.message` of a typed message, or nil for nil.
     public static func of<M: WireMessage>(_ message: M?) -> ProtoValue? {
         message.map { .message($0.fields) }

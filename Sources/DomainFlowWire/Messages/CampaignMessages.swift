@@ -85,9 +85,18 @@ public struct CampaignInfo: WireMessage, Equatable {
     public var pipeline: [CampaignTypeCode] = []
     public var sourceCampaignID = ""
     public var resources = CampaignResources()
+    /// Result rows per outcome, in the server's order.
+    public var outcomeCounts: [OutcomeCount] = []
+    public var dnsQueriesSent: UInt64 = 0
+    public var lyingResolvers: [String] = []
+    public var wildcardZones: [String] = []
+    public var input: InputSummary?
+    public var inputOpen = false
 
     public init() {}
     public init(fields f: ProtoFields) throws {
+        outcomeCounts = try f.messages(22); dnsQueriesSent = f.uint64(23); lyingResolvers = f.strings(24)
+        wildcardZones = f.strings(25); input = try f.decode(26); inputOpen = f.bool(27)
         id = f.string(1); name = f.string(2); description = f.string(3)
         type = try decodeEnum(f.int32(4), "type"); status = try decodeEnum(f.int32(5), "status")
         ownerID = f.string(6); generation = try f.decode(7)
@@ -102,8 +111,124 @@ public struct CampaignInfo: WireMessage, Equatable {
          5: .int(Int64(status.rawValue)), 6: .string(ownerID), 7: .of(generation), 8: .uint(totalItems),
          9: .uint(processedItems), 10: .uint(skippedItems), 11: .int(createdAtMicros), 12: .int(updatedAtMicros),
          13: .int(startedAtMicros), 14: .int(completedAtMicros), 15: .string(errorMessage),
-         16: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) }), 17: .string(sourceCampaignID)]
+         16: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) }), 17: .string(sourceCampaignID),
+         22: .messages(outcomeCounts), 23: .uint(dnsQueriesSent), 24: .strings(lyingResolvers), 25: .strings(wildcardZones),
+         26: .of(input), 27: .bool(inputOpen)]
         return own.merging(resources.fields(first: 18))
+    }
+
+    /// The count of result rows with `outcome` (0 when none).
+    public func count(of outcome: String) -> UInt64 { outcomeCounts.first { $0.outcome == outcome }?.count ?? 0 }
+}
+
+/// `OutcomeCount`.
+public struct OutcomeCount: WireMessage, Equatable {
+    public var outcome: String
+    public var count: UInt64
+    public init(outcome: String, count: UInt64) { self.outcome = outcome; self.count = count }
+    public init(fields f: ProtoFields) { self.init(outcome: f.string(1), count: f.uint64(2)) }
+    public var fields: ProtoFields { [1: .string(outcome), 2: .uint(count)] }
+}
+
+/// `InvalidLine`.
+public struct InvalidLine: WireMessage, Equatable, Codable {
+    public var line: UInt64
+    public var text: String
+    public var reason: String
+    public init(line: UInt64, text: String, reason: String) { self.line = line; self.text = text; self.reason = reason }
+    public init(fields f: ProtoFields) { self.init(line: f.uint64(1), text: f.string(2), reason: f.string(3)) }
+    public var fields: ProtoFields { [1: .uint(line), 2: .string(text), 3: .string(reason)] }
+}
+
+/// `InputSummary`.
+public struct InputSummary: WireMessage, Equatable, Codable {
+    public var lines: UInt64 = 0, valid: UInt64 = 0, duplicates: UInt64 = 0, invalid: UInt64 = 0
+    public var firstInvalid: [InvalidLine] = []
+    public init() {}
+    public init(lines: UInt64, valid: UInt64, duplicates: UInt64, invalid: UInt64, firstInvalid: [InvalidLine] = []) {
+        self.lines = lines; self.valid = valid; self.duplicates = duplicates; self.invalid = invalid; self.firstInvalid = firstInvalid
+    }
+    public init(fields f: ProtoFields) throws {
+        lines = f.uint64(1); valid = f.uint64(2); duplicates = f.uint64(3); invalid = f.uint64(4); firstInvalid = try f.messages(5)
+    }
+    public var fields: ProtoFields {
+        [1: .uint(lines), 2: .uint(valid), 3: .uint(duplicates), 4: .uint(invalid), 5: .messages(firstInvalid)]
+    }
+}
+
+/// `AppendCampaignInputRequest`.
+public struct AppendCampaignInputRequest: WireMessage, Equatable {
+    public var id: String
+    public var firstLine: UInt64
+    public var lines: [String]
+    public init(id: String, firstLine: UInt64, lines: [String]) { self.id = id; self.firstLine = firstLine; self.lines = lines }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), firstLine: f.uint64(2), lines: f.strings(3)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .uint(firstLine), 3: .strings(lines)] }
+}
+
+/// `AppendCampaignInputResponse`.
+public struct AppendCampaignInputResponse: WireMessage, Equatable {
+    public var accepted: UInt64 = 0, duplicates: UInt64 = 0, invalid: UInt64 = 0
+    public var invalidLines: [InvalidLine] = []
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        accepted = f.uint64(1); duplicates = f.uint64(2); invalid = f.uint64(3); invalidLines = try f.messages(4)
+    }
+    public var fields: ProtoFields { [1: .uint(accepted), 2: .uint(duplicates), 3: .uint(invalid), 4: .messages(invalidLines)] }
+}
+
+/// `FinishCampaignInputRequest`.
+public struct FinishCampaignInputRequest: WireMessage, Equatable {
+    public var id: String
+    public var totalLines: UInt64
+    public var start: Bool
+    public init(id: String, totalLines: UInt64, start: Bool = false) { self.id = id; self.totalLines = totalLines; self.start = start }
+    public init(fields f: ProtoFields) { self.init(id: f.string(1), totalLines: f.uint64(2), start: f.bool(3)) }
+    public var fields: ProtoFields { [1: .string(id), 2: .uint(totalLines), 3: .bool(start)] }
+}
+
+/// `StreamDnsResultsRequest`.
+public struct StreamDnsResultsRequest: WireMessage, Equatable {
+    public var id: String
+    public var afterOffset: UInt64 = 0
+    public var afterRecordType = ""
+    public var fromStart = true
+    public var outcomes: [String] = []
+    public var liveOnly = false
+    public var availableOnly = false
+    public init(id: String) { self.id = id }
+    public init(fields f: ProtoFields) {
+        id = f.string(1); afterOffset = f.uint64(2); afterRecordType = f.string(3); fromStart = f.bool(4)
+        outcomes = f.strings(5); liveOnly = f.bool(6); availableOnly = f.bool(7)
+    }
+    public var fields: ProtoFields {
+        [1: .string(id), 2: .uint(afterOffset), 3: .string(afterRecordType), 4: .bool(fromStart), 5: .strings(outcomes),
+         6: .bool(liveOnly), 7: .bool(availableOnly)]
+    }
+}
+
+/// `DnsResult`: one (name, record type) of a DNS campaign.
+public struct DnsResult: WireMessage, Equatable {
+    public var domainName = "", recordType = "", outcome = ""
+    public var records: [String] = []
+    public var businessStatus = ""
+    public var responseTimeMs: UInt32 = 0
+    public var resolver = ""
+    public var attempts: UInt32 = 0
+    public var cnameChain: [String] = []
+    public var message = ""
+    public var offset: UInt64 = 0
+    public var isAvailable = false
+    public init() {}
+    public init(fields f: ProtoFields) {
+        domainName = f.string(1); recordType = f.string(2); outcome = f.string(3); records = f.strings(4)
+        businessStatus = f.string(5); responseTimeMs = f.uint32(6); resolver = f.string(7); attempts = f.uint32(8)
+        cnameChain = f.strings(9); message = f.string(10); offset = f.uint64(11); isAvailable = f.bool(12)
+    }
+    public var fields: ProtoFields {
+        [1: .string(domainName), 2: .string(recordType), 3: .string(outcome), 4: .strings(records), 5: .string(businessStatus),
+         6: .uint(UInt64(responseTimeMs)), 7: .string(resolver), 8: .uint(UInt64(attempts)), 9: .strings(cnameChain),
+         10: .string(message), 11: .uint(offset), 12: .bool(isAvailable)]
     }
 }
 
@@ -115,20 +240,25 @@ public struct CreateCampaignRequest: WireMessage, Equatable {
     public var start: Bool
     public var pipeline: [CampaignTypeCode]
     public var resources: CampaignResources
+    /// DNS_VALIDATION: the generation campaign whose names to resolve ...
+    public var sourceCampaignID: String
+    /// ... or a list uploaded with AppendCampaignInput / FinishCampaignInput.
+    public var uploadInput: Bool
     public init(name: String, description: String = "", type: CampaignTypeCode = .domainGeneration,
                 generation: GenerationParameters?, start: Bool = false, pipeline: [CampaignTypeCode] = [],
-                resources: CampaignResources = CampaignResources()) {
+                resources: CampaignResources = CampaignResources(), sourceCampaignID: String = "", uploadInput: Bool = false) {
         self.name = name; self.description = description; self.type = type; self.generation = generation; self.start = start
-        self.pipeline = pipeline; self.resources = resources
+        self.pipeline = pipeline; self.resources = resources; self.sourceCampaignID = sourceCampaignID; self.uploadInput = uploadInput
     }
     public init(fields f: ProtoFields) throws {
         self.init(name: f.string(1), description: f.string(2), type: try decodeEnum(f.int32(3), "type"),
                   generation: try f.decode(4), start: f.bool(5), pipeline: try decodeTypes(f.list(6), "pipeline"),
-                  resources: CampaignResources(fields: f, first: 7))
+                  resources: CampaignResources(fields: f, first: 7), sourceCampaignID: f.string(11), uploadInput: f.bool(12))
     }
     public var fields: ProtoFields {
         let own: ProtoFields = [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation),
-                                5: .bool(start), 6: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) })]
+                                5: .bool(start), 6: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) }),
+                                11: .string(sourceCampaignID), 12: .bool(uploadInput)]
         return own.merging(resources.fields(first: 7))
     }
 }

@@ -67,6 +67,12 @@ public enum Methods {
         number: 73, name: "WatchCampaign", kind: .serverStreaming, access: .reader)
     public static let streamGeneratedDomains = Method<StreamGeneratedDomainsRequest, GeneratedDomain>(
         number: 74, name: "StreamGeneratedDomains", kind: .serverStreaming, access: .reader)
+    public static let appendCampaignInput = Method<AppendCampaignInputRequest, AppendCampaignInputResponse>(
+        number: 75, name: "AppendCampaignInput", access: .writer)
+    public static let finishCampaignInput = Method<FinishCampaignInputRequest, CampaignInfo>(
+        number: 76, name: "FinishCampaignInput", access: .writer)
+    public static let streamDnsResults = Method<StreamDnsResultsRequest, DnsResult>(
+        number: 77, name: "StreamDnsResults", kind: .serverStreaming, access: .reader)
 
     // personas.proto
     public static let createPersona = Method<PersonaRequest, PersonaInfo>(number: 96, name: "CreatePersona", access: .writer)

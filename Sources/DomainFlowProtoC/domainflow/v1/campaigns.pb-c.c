@@ -97,6 +97,141 @@ void   domainflow__v1__campaign__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__campaign__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__outcome_count__init
+                     (Domainflow__V1__OutcomeCount         *message)
+{
+  static const Domainflow__V1__OutcomeCount init_value = DOMAINFLOW__V1__OUTCOME_COUNT__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__outcome_count__get_packed_size
+                     (const Domainflow__V1__OutcomeCount *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__outcome_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__outcome_count__pack
+                     (const Domainflow__V1__OutcomeCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__outcome_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__outcome_count__pack_to_buffer
+                     (const Domainflow__V1__OutcomeCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__outcome_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__OutcomeCount *
+       domainflow__v1__outcome_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__OutcomeCount *)
+     protobuf_c_message_unpack (&domainflow__v1__outcome_count__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__outcome_count__free_unpacked
+                     (Domainflow__V1__OutcomeCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__outcome_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__invalid_line__init
+                     (Domainflow__V1__InvalidLine         *message)
+{
+  static const Domainflow__V1__InvalidLine init_value = DOMAINFLOW__V1__INVALID_LINE__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__invalid_line__get_packed_size
+                     (const Domainflow__V1__InvalidLine *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__invalid_line__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__invalid_line__pack
+                     (const Domainflow__V1__InvalidLine *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__invalid_line__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__invalid_line__pack_to_buffer
+                     (const Domainflow__V1__InvalidLine *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__invalid_line__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__InvalidLine *
+       domainflow__v1__invalid_line__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__InvalidLine *)
+     protobuf_c_message_unpack (&domainflow__v1__invalid_line__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__invalid_line__free_unpacked
+                     (Domainflow__V1__InvalidLine *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__invalid_line__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__input_summary__init
+                     (Domainflow__V1__InputSummary         *message)
+{
+  static const Domainflow__V1__InputSummary init_value = DOMAINFLOW__V1__INPUT_SUMMARY__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__input_summary__get_packed_size
+                     (const Domainflow__V1__InputSummary *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__input_summary__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__input_summary__pack
+                     (const Domainflow__V1__InputSummary *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__input_summary__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__input_summary__pack_to_buffer
+                     (const Domainflow__V1__InputSummary *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__input_summary__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__InputSummary *
+       domainflow__v1__input_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__InputSummary *)
+     protobuf_c_message_unpack (&domainflow__v1__input_summary__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__input_summary__free_unpacked
+                     (Domainflow__V1__InputSummary *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__input_summary__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   domainflow__v1__create_campaign_request__init
                      (Domainflow__V1__CreateCampaignRequest         *message)
 {
@@ -140,6 +275,231 @@ void   domainflow__v1__create_campaign_request__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &domainflow__v1__create_campaign_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__append_campaign_input_request__init
+                     (Domainflow__V1__AppendCampaignInputRequest         *message)
+{
+  static const Domainflow__V1__AppendCampaignInputRequest init_value = DOMAINFLOW__V1__APPEND_CAMPAIGN_INPUT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__append_campaign_input_request__get_packed_size
+                     (const Domainflow__V1__AppendCampaignInputRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__append_campaign_input_request__pack
+                     (const Domainflow__V1__AppendCampaignInputRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__append_campaign_input_request__pack_to_buffer
+                     (const Domainflow__V1__AppendCampaignInputRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__AppendCampaignInputRequest *
+       domainflow__v1__append_campaign_input_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__AppendCampaignInputRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__append_campaign_input_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__append_campaign_input_request__free_unpacked
+                     (Domainflow__V1__AppendCampaignInputRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__append_campaign_input_response__init
+                     (Domainflow__V1__AppendCampaignInputResponse         *message)
+{
+  static const Domainflow__V1__AppendCampaignInputResponse init_value = DOMAINFLOW__V1__APPEND_CAMPAIGN_INPUT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__append_campaign_input_response__get_packed_size
+                     (const Domainflow__V1__AppendCampaignInputResponse *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__append_campaign_input_response__pack
+                     (const Domainflow__V1__AppendCampaignInputResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__append_campaign_input_response__pack_to_buffer
+                     (const Domainflow__V1__AppendCampaignInputResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__AppendCampaignInputResponse *
+       domainflow__v1__append_campaign_input_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__AppendCampaignInputResponse *)
+     protobuf_c_message_unpack (&domainflow__v1__append_campaign_input_response__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__append_campaign_input_response__free_unpacked
+                     (Domainflow__V1__AppendCampaignInputResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__append_campaign_input_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__finish_campaign_input_request__init
+                     (Domainflow__V1__FinishCampaignInputRequest         *message)
+{
+  static const Domainflow__V1__FinishCampaignInputRequest init_value = DOMAINFLOW__V1__FINISH_CAMPAIGN_INPUT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__finish_campaign_input_request__get_packed_size
+                     (const Domainflow__V1__FinishCampaignInputRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__finish_campaign_input_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__finish_campaign_input_request__pack
+                     (const Domainflow__V1__FinishCampaignInputRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__finish_campaign_input_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__finish_campaign_input_request__pack_to_buffer
+                     (const Domainflow__V1__FinishCampaignInputRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__finish_campaign_input_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__FinishCampaignInputRequest *
+       domainflow__v1__finish_campaign_input_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__FinishCampaignInputRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__finish_campaign_input_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__finish_campaign_input_request__free_unpacked
+                     (Domainflow__V1__FinishCampaignInputRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__finish_campaign_input_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__stream_dns_results_request__init
+                     (Domainflow__V1__StreamDnsResultsRequest         *message)
+{
+  static const Domainflow__V1__StreamDnsResultsRequest init_value = DOMAINFLOW__V1__STREAM_DNS_RESULTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__stream_dns_results_request__get_packed_size
+                     (const Domainflow__V1__StreamDnsResultsRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__stream_dns_results_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__stream_dns_results_request__pack
+                     (const Domainflow__V1__StreamDnsResultsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__stream_dns_results_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__stream_dns_results_request__pack_to_buffer
+                     (const Domainflow__V1__StreamDnsResultsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__stream_dns_results_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__StreamDnsResultsRequest *
+       domainflow__v1__stream_dns_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__StreamDnsResultsRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__stream_dns_results_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__stream_dns_results_request__free_unpacked
+                     (Domainflow__V1__StreamDnsResultsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__stream_dns_results_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__dns_result__init
+                     (Domainflow__V1__DnsResult         *message)
+{
+  static const Domainflow__V1__DnsResult init_value = DOMAINFLOW__V1__DNS_RESULT__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__dns_result__get_packed_size
+                     (const Domainflow__V1__DnsResult *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__dns_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__dns_result__pack
+                     (const Domainflow__V1__DnsResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__dns_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__dns_result__pack_to_buffer
+                     (const Domainflow__V1__DnsResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__dns_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__DnsResult *
+       domainflow__v1__dns_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__DnsResult *)
+     protobuf_c_message_unpack (&domainflow__v1__dns_result__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__dns_result__free_unpacked
+                     (Domainflow__V1__DnsResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__dns_result__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   domainflow__v1__campaign_id_request__init
@@ -644,7 +1004,7 @@ const ProtobufCMessageDescriptor domainflow__v1__generation_parameters__descript
   (ProtobufCMessageInit) domainflow__v1__generation_parameters__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptors[21] =
+static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptors[27] =
 {
   {
     "id",
@@ -898,18 +1258,95 @@ static const ProtobufCFieldDescriptor domainflow__v1__campaign__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "outcome_counts",
+    22,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Campaign, n_outcome_counts),
+    offsetof(Domainflow__V1__Campaign, outcome_counts),
+    &domainflow__v1__outcome_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dns_queries_sent",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__Campaign, dns_queries_sent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lying_resolvers",
+    24,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__Campaign, n_lying_resolvers),
+    offsetof(Domainflow__V1__Campaign, lying_resolvers),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "wildcard_zones",
+    25,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__Campaign, n_wildcard_zones),
+    offsetof(Domainflow__V1__Campaign, wildcard_zones),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "input",
+    26,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__Campaign, input),
+    &domainflow__v1__input_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "input_open",
+    27,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__Campaign, input_open),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
   13,   /* field[13] = completed_at_micros */
   10,   /* field[10] = created_at_micros */
   2,   /* field[2] = description */
   17,   /* field[17] = dns_persona_ids */
+  22,   /* field[22] = dns_queries_sent */
   14,   /* field[14] = error_message */
   6,   /* field[6] = generation */
   18,   /* field[18] = http_persona_ids */
   0,   /* field[0] = id */
+  25,   /* field[25] = input */
+  26,   /* field[26] = input_open */
   20,   /* field[20] = keyword_set_ids */
+  23,   /* field[23] = lying_resolvers */
   1,   /* field[1] = name */
+  21,   /* field[21] = outcome_counts */
   5,   /* field[5] = owner_id */
   15,   /* field[15] = pipeline */
   8,   /* field[8] = processed_items */
@@ -921,11 +1358,12 @@ static const unsigned domainflow__v1__campaign__field_indices_by_name[] = {
   7,   /* field[7] = total_items */
   3,   /* field[3] = type */
   11,   /* field[11] = updated_at_micros */
+  24,   /* field[24] = wildcard_zones */
 };
 static const ProtobufCIntRange domainflow__v1__campaign__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 21 }
+  { 0, 27 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor =
 {
@@ -935,14 +1373,219 @@ const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor =
   "Domainflow__V1__Campaign",
   "domainflow.v1",
   sizeof(Domainflow__V1__Campaign),
-  21,
+  27,
   domainflow__v1__campaign__field_descriptors,
   domainflow__v1__campaign__field_indices_by_name,
   1,  domainflow__v1__campaign__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__campaign__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[10] =
+static const ProtobufCFieldDescriptor domainflow__v1__outcome_count__field_descriptors[2] =
+{
+  {
+    "outcome",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__OutcomeCount, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__OutcomeCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__outcome_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = outcome */
+};
+static const ProtobufCIntRange domainflow__v1__outcome_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__outcome_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.OutcomeCount",
+  "OutcomeCount",
+  "Domainflow__V1__OutcomeCount",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__OutcomeCount),
+  2,
+  domainflow__v1__outcome_count__field_descriptors,
+  domainflow__v1__outcome_count__field_indices_by_name,
+  1,  domainflow__v1__outcome_count__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__outcome_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__invalid_line__field_descriptors[3] =
+{
+  {
+    "line",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InvalidLine, line),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InvalidLine, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InvalidLine, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__invalid_line__field_indices_by_name[] = {
+  0,   /* field[0] = line */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = text */
+};
+static const ProtobufCIntRange domainflow__v1__invalid_line__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__invalid_line__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.InvalidLine",
+  "InvalidLine",
+  "Domainflow__V1__InvalidLine",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__InvalidLine),
+  3,
+  domainflow__v1__invalid_line__field_descriptors,
+  domainflow__v1__invalid_line__field_indices_by_name,
+  1,  domainflow__v1__invalid_line__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__invalid_line__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__input_summary__field_descriptors[5] =
+{
+  {
+    "lines",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InputSummary, lines),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "valid",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InputSummary, valid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicates",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InputSummary, duplicates),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invalid",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__InputSummary, invalid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_invalid",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__InputSummary, n_first_invalid),
+    offsetof(Domainflow__V1__InputSummary, first_invalid),
+    &domainflow__v1__invalid_line__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__input_summary__field_indices_by_name[] = {
+  2,   /* field[2] = duplicates */
+  4,   /* field[4] = first_invalid */
+  3,   /* field[3] = invalid */
+  0,   /* field[0] = lines */
+  1,   /* field[1] = valid */
+};
+static const ProtobufCIntRange domainflow__v1__input_summary__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__input_summary__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.InputSummary",
+  "InputSummary",
+  "Domainflow__V1__InputSummary",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__InputSummary),
+  5,
+  domainflow__v1__input_summary__field_descriptors,
+  domainflow__v1__input_summary__field_indices_by_name,
+  1,  domainflow__v1__input_summary__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__input_summary__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[12] =
 {
   {
     "name",
@@ -1064,6 +1707,30 @@ static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "source_campaign_id",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__CreateCampaignRequest, source_campaign_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "upload_input",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__CreateCampaignRequest, upload_input),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__create_campaign_request__field_indices_by_name[] = {
   1,   /* field[1] = description */
@@ -1074,13 +1741,15 @@ static const unsigned domainflow__v1__create_campaign_request__field_indices_by_
   0,   /* field[0] = name */
   5,   /* field[5] = pipeline */
   8,   /* field[8] = proxy_ids */
+  10,   /* field[10] = source_campaign_id */
   4,   /* field[4] = start */
   2,   /* field[2] = type */
+  11,   /* field[11] = upload_input */
 };
 static const ProtobufCIntRange domainflow__v1__create_campaign_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descriptor =
 {
@@ -1090,11 +1759,513 @@ const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descri
   "Domainflow__V1__CreateCampaignRequest",
   "domainflow.v1",
   sizeof(Domainflow__V1__CreateCampaignRequest),
-  10,
+  12,
   domainflow__v1__create_campaign_request__field_descriptors,
   domainflow__v1__create_campaign_request__field_indices_by_name,
   1,  domainflow__v1__create_campaign_request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__create_campaign_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__append_campaign_input_request__field_descriptors[3] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__AppendCampaignInputRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_line",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__AppendCampaignInputRequest, first_line),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lines",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__AppendCampaignInputRequest, n_lines),
+    offsetof(Domainflow__V1__AppendCampaignInputRequest, lines),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__append_campaign_input_request__field_indices_by_name[] = {
+  1,   /* field[1] = first_line */
+  0,   /* field[0] = id */
+  2,   /* field[2] = lines */
+};
+static const ProtobufCIntRange domainflow__v1__append_campaign_input_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.AppendCampaignInputRequest",
+  "AppendCampaignInputRequest",
+  "Domainflow__V1__AppendCampaignInputRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__AppendCampaignInputRequest),
+  3,
+  domainflow__v1__append_campaign_input_request__field_descriptors,
+  domainflow__v1__append_campaign_input_request__field_indices_by_name,
+  1,  domainflow__v1__append_campaign_input_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__append_campaign_input_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__append_campaign_input_response__field_descriptors[4] =
+{
+  {
+    "accepted",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__AppendCampaignInputResponse, accepted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicates",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__AppendCampaignInputResponse, duplicates),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invalid",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__AppendCampaignInputResponse, invalid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invalid_lines",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__AppendCampaignInputResponse, n_invalid_lines),
+    offsetof(Domainflow__V1__AppendCampaignInputResponse, invalid_lines),
+    &domainflow__v1__invalid_line__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__append_campaign_input_response__field_indices_by_name[] = {
+  0,   /* field[0] = accepted */
+  1,   /* field[1] = duplicates */
+  2,   /* field[2] = invalid */
+  3,   /* field[3] = invalid_lines */
+};
+static const ProtobufCIntRange domainflow__v1__append_campaign_input_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.AppendCampaignInputResponse",
+  "AppendCampaignInputResponse",
+  "Domainflow__V1__AppendCampaignInputResponse",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__AppendCampaignInputResponse),
+  4,
+  domainflow__v1__append_campaign_input_response__field_descriptors,
+  domainflow__v1__append_campaign_input_response__field_indices_by_name,
+  1,  domainflow__v1__append_campaign_input_response__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__append_campaign_input_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__finish_campaign_input_request__field_descriptors[3] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__FinishCampaignInputRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_lines",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__FinishCampaignInputRequest, total_lines),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__FinishCampaignInputRequest, start),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__finish_campaign_input_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+  2,   /* field[2] = start */
+  1,   /* field[1] = total_lines */
+};
+static const ProtobufCIntRange domainflow__v1__finish_campaign_input_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__finish_campaign_input_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.FinishCampaignInputRequest",
+  "FinishCampaignInputRequest",
+  "Domainflow__V1__FinishCampaignInputRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__FinishCampaignInputRequest),
+  3,
+  domainflow__v1__finish_campaign_input_request__field_descriptors,
+  domainflow__v1__finish_campaign_input_request__field_indices_by_name,
+  1,  domainflow__v1__finish_campaign_input_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__finish_campaign_input_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__stream_dns_results_request__field_descriptors[7] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_offset",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, after_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_record_type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, after_record_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_start",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, from_start),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcomes",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, n_outcomes),
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, outcomes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "live_only",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, live_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "available_only",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamDnsResultsRequest, available_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__stream_dns_results_request__field_indices_by_name[] = {
+  1,   /* field[1] = after_offset */
+  2,   /* field[2] = after_record_type */
+  6,   /* field[6] = available_only */
+  3,   /* field[3] = from_start */
+  0,   /* field[0] = id */
+  5,   /* field[5] = live_only */
+  4,   /* field[4] = outcomes */
+};
+static const ProtobufCIntRange domainflow__v1__stream_dns_results_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__stream_dns_results_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.StreamDnsResultsRequest",
+  "StreamDnsResultsRequest",
+  "Domainflow__V1__StreamDnsResultsRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__StreamDnsResultsRequest),
+  7,
+  domainflow__v1__stream_dns_results_request__field_descriptors,
+  domainflow__v1__stream_dns_results_request__field_indices_by_name,
+  1,  domainflow__v1__stream_dns_results_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__stream_dns_results_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__dns_result__field_descriptors[12] =
+{
+  {
+    "domain_name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, domain_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "record_type",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, record_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "records",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__DnsResult, n_records),
+    offsetof(Domainflow__V1__DnsResult, records),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_status",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, business_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_time_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, response_time_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resolver",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, resolver),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cname_chain",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__DnsResult, n_cname_chain),
+    offsetof(Domainflow__V1__DnsResult, cname_chain),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "is_available",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__DnsResult, is_available),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__dns_result__field_indices_by_name[] = {
+  7,   /* field[7] = attempts */
+  4,   /* field[4] = business_status */
+  8,   /* field[8] = cname_chain */
+  0,   /* field[0] = domain_name */
+  11,   /* field[11] = is_available */
+  9,   /* field[9] = message */
+  10,   /* field[10] = offset */
+  2,   /* field[2] = outcome */
+  1,   /* field[1] = record_type */
+  3,   /* field[3] = records */
+  6,   /* field[6] = resolver */
+  5,   /* field[5] = response_time_ms */
+};
+static const ProtobufCIntRange domainflow__v1__dns_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__dns_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.DnsResult",
+  "DnsResult",
+  "Domainflow__V1__DnsResult",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__DnsResult),
+  12,
+  domainflow__v1__dns_result__field_descriptors,
+  domainflow__v1__dns_result__field_indices_by_name,
+  1,  domainflow__v1__dns_result__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__dns_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor domainflow__v1__campaign_id_request__field_descriptors[1] =

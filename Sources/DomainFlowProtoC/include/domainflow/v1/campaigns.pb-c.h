@@ -17,7 +17,15 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Domainflow__V1__GenerationParameters Domainflow__V1__GenerationParameters;
 typedef struct Domainflow__V1__Campaign Domainflow__V1__Campaign;
+typedef struct Domainflow__V1__OutcomeCount Domainflow__V1__OutcomeCount;
+typedef struct Domainflow__V1__InvalidLine Domainflow__V1__InvalidLine;
+typedef struct Domainflow__V1__InputSummary Domainflow__V1__InputSummary;
 typedef struct Domainflow__V1__CreateCampaignRequest Domainflow__V1__CreateCampaignRequest;
+typedef struct Domainflow__V1__AppendCampaignInputRequest Domainflow__V1__AppendCampaignInputRequest;
+typedef struct Domainflow__V1__AppendCampaignInputResponse Domainflow__V1__AppendCampaignInputResponse;
+typedef struct Domainflow__V1__FinishCampaignInputRequest Domainflow__V1__FinishCampaignInputRequest;
+typedef struct Domainflow__V1__StreamDnsResultsRequest Domainflow__V1__StreamDnsResultsRequest;
+typedef struct Domainflow__V1__DnsResult Domainflow__V1__DnsResult;
 typedef struct Domainflow__V1__CampaignIdRequest Domainflow__V1__CampaignIdRequest;
 typedef struct Domainflow__V1__ListCampaignsRequest Domainflow__V1__ListCampaignsRequest;
 typedef struct Domainflow__V1__ListCampaignsResponse Domainflow__V1__ListCampaignsResponse;
@@ -144,10 +152,93 @@ struct  Domainflow__V1__Campaign
   char **proxy_ids;
   size_t n_keyword_set_ids;
   char **keyword_set_ids;
+  /*
+   * Result rows per outcome so far (DNS: answer, nodata, nxdomain, servfail, refused, timeout, error, wildcard).
+   */
+  size_t n_outcome_counts;
+  Domainflow__V1__OutcomeCount **outcome_counts;
+  /*
+   * datagrams and TCP queries sent, retries and probes included
+   */
+  uint64_t dns_queries_sent;
+  /*
+   * resolvers found answering names other resolvers call NXDOMAIN
+   */
+  size_t n_lying_resolvers;
+  char **lying_resolvers;
+  /*
+   * parent zones found answering every name
+   */
+  size_t n_wildcard_zones;
+  char **wildcard_zones;
+  /*
+   * an uploaded input list: what was read of it
+   */
+  Domainflow__V1__InputSummary *input;
+  /*
+   * the upload is not finished (FinishCampaignInput)
+   */
+  protobuf_c_boolean input_open;
 };
 #define DOMAINFLOW__V1__CAMPAIGN__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__campaign__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, DOMAINFLOW__V1__CAMPAIGN_STATUS__CAMPAIGN_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, DOMAINFLOW__V1__CAMPAIGN_STATUS__CAMPAIGN_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0, 0,NULL, 0,NULL, NULL, 0 }
+
+
+struct  Domainflow__V1__OutcomeCount
+{
+  ProtobufCMessage base;
+  char *outcome;
+  uint64_t count;
+};
+#define DOMAINFLOW__V1__OUTCOME_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__outcome_count__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * One line of an uploaded list that is not a valid domain name (never queried).
+ */
+struct  Domainflow__V1__InvalidLine
+{
+  ProtobufCMessage base;
+  /*
+   * 1-based
+   */
+  uint64_t line;
+  /*
+   * at most 200 bytes of it
+   */
+  char *text;
+  char *reason;
+};
+#define DOMAINFLOW__V1__INVALID_LINE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__invalid_line__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Domainflow__V1__InputSummary
+{
+  ProtobufCMessage base;
+  uint64_t lines;
+  /*
+   * distinct valid names
+   */
+  uint64_t valid;
+  uint64_t duplicates;
+  /*
+   * lines that are not names (blank lines and # comments are not counted)
+   */
+  uint64_t invalid;
+  /*
+   * the first 20
+   */
+  size_t n_first_invalid;
+  Domainflow__V1__InvalidLine **first_invalid;
+};
+#define DOMAINFLOW__V1__INPUT_SUMMARY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__input_summary__descriptor) \
+    , 0, 0, 0, 0, 0,NULL }
 
 
 struct  Domainflow__V1__CreateCampaignRequest
@@ -181,10 +272,155 @@ struct  Domainflow__V1__CreateCampaignRequest
   char **proxy_ids;
   size_t n_keyword_set_ids;
   char **keyword_set_ids;
+  /*
+   * DNS_VALIDATION: the input is this campaign's names (a DOMAIN_GENERATION campaign the caller can see) ...
+   */
+  char *source_campaign_id;
+  /*
+   * ... or a list uploaded in chunks: AppendCampaignInput, then FinishCampaignInput. Exactly one of the two.
+   */
+  protobuf_c_boolean upload_input;
 };
 #define DOMAINFLOW__V1__CREATE_CAMPAIGN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__create_campaign_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * A chunk of an uploaded list: lines `first_line` .. first_line + len(lines) - 1 (1-based). Each line is
+ * trimmed, lower-cased and IDNA-encoded; blank lines and lines starting with '#' are ignored; names seen
+ * before in the list are duplicates. A chunk sent again (same line numbers) adds nothing.
+ */
+struct  Domainflow__V1__AppendCampaignInputRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  uint64_t first_line;
+  /*
+   * at most 50000 per chunk
+   */
+  size_t n_lines;
+  char **lines;
+};
+#define DOMAINFLOW__V1__APPEND_CAMPAIGN_INPUT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__append_campaign_input_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+struct  Domainflow__V1__AppendCampaignInputResponse
+{
+  ProtobufCMessage base;
+  /*
+   * new names
+   */
+  uint64_t accepted;
+  uint64_t duplicates;
+  uint64_t invalid;
+  /*
+   * this chunk's, the first 20
+   */
+  size_t n_invalid_lines;
+  Domainflow__V1__InvalidLine **invalid_lines;
+};
+#define DOMAINFLOW__V1__APPEND_CAMPAIGN_INPUT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__append_campaign_input_response__descriptor) \
+    , 0, 0, 0, 0,NULL }
+
+
+/*
+ * Ends an upload: the campaign's batches are cut over its lines; with start it is started too.
+ * A list without one valid name is INVALID_ARGUMENT, and the campaign is deleted.
+ */
+struct  Domainflow__V1__FinishCampaignInputRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  /*
+   * the lines sent, as a check that none was lost
+   */
+  uint64_t total_lines;
+  protobuf_c_boolean start;
+};
+#define DOMAINFLOW__V1__FINISH_CAMPAIGN_INPUT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__finish_campaign_input_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Streams a DNS campaign's results, one per (name, record type), in input order, after the cursor
+ * (after_offset, after_record_type; from_start for the beginning). Filters run in the database.
+ */
+struct  Domainflow__V1__StreamDnsResultsRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  uint64_t after_offset;
+  char *after_record_type;
+  protobuf_c_boolean from_start;
+  /*
+   * only these outcomes (answer, nodata, nxdomain, ...); empty: all
+   */
+  size_t n_outcomes;
+  char **outcomes;
+  /*
+   * only business_status valid_dns
+   */
+  protobuf_c_boolean live_only;
+  /*
+   * only NXDOMAIN agreed by the quorum
+   */
+  protobuf_c_boolean available_only;
+};
+#define DOMAINFLOW__V1__STREAM_DNS_RESULTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__stream_dns_results_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0 }
+
+
+struct  Domainflow__V1__DnsResult
+{
+  ProtobufCMessage base;
+  char *domain_name;
+  char *record_type;
+  /*
+   * answer, nodata, nxdomain, servfail, refused, timeout, error
+   */
+  char *outcome;
+  /*
+   * every answer of that type, in order
+   */
+  size_t n_records;
+  char **records;
+  /*
+   * valid_dns, invalid_dns, wildcard_dns, dns_error
+   */
+  char *business_status;
+  uint32_t response_time_ms;
+  /*
+   * the resolver that gave the final answer; empty if none answered
+   */
+  char *resolver;
+  uint32_t attempts;
+  /*
+   * CNAME targets followed, in order
+   */
+  size_t n_cname_chain;
+  char **cname_chain;
+  /*
+   * the outcome in words
+   */
+  char *message;
+  /*
+   * the name's offset in the campaign's input
+   */
+  uint64_t offset;
+  /*
+   * NXDOMAIN agreed by the persona's quorum
+   */
+  protobuf_c_boolean is_available;
+};
+#define DOMAINFLOW__V1__DNS_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__dns_result__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Domainflow__V1__CampaignIdRequest
@@ -344,6 +580,63 @@ Domainflow__V1__Campaign *
 void   domainflow__v1__campaign__free_unpacked
                      (Domainflow__V1__Campaign *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__OutcomeCount methods */
+void   domainflow__v1__outcome_count__init
+                     (Domainflow__V1__OutcomeCount         *message);
+size_t domainflow__v1__outcome_count__get_packed_size
+                     (const Domainflow__V1__OutcomeCount   *message);
+size_t domainflow__v1__outcome_count__pack
+                     (const Domainflow__V1__OutcomeCount   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__outcome_count__pack_to_buffer
+                     (const Domainflow__V1__OutcomeCount   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__OutcomeCount *
+       domainflow__v1__outcome_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__outcome_count__free_unpacked
+                     (Domainflow__V1__OutcomeCount *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__InvalidLine methods */
+void   domainflow__v1__invalid_line__init
+                     (Domainflow__V1__InvalidLine         *message);
+size_t domainflow__v1__invalid_line__get_packed_size
+                     (const Domainflow__V1__InvalidLine   *message);
+size_t domainflow__v1__invalid_line__pack
+                     (const Domainflow__V1__InvalidLine   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__invalid_line__pack_to_buffer
+                     (const Domainflow__V1__InvalidLine   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__InvalidLine *
+       domainflow__v1__invalid_line__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__invalid_line__free_unpacked
+                     (Domainflow__V1__InvalidLine *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__InputSummary methods */
+void   domainflow__v1__input_summary__init
+                     (Domainflow__V1__InputSummary         *message);
+size_t domainflow__v1__input_summary__get_packed_size
+                     (const Domainflow__V1__InputSummary   *message);
+size_t domainflow__v1__input_summary__pack
+                     (const Domainflow__V1__InputSummary   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__input_summary__pack_to_buffer
+                     (const Domainflow__V1__InputSummary   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__InputSummary *
+       domainflow__v1__input_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__input_summary__free_unpacked
+                     (Domainflow__V1__InputSummary *message,
+                      ProtobufCAllocator *allocator);
 /* Domainflow__V1__CreateCampaignRequest methods */
 void   domainflow__v1__create_campaign_request__init
                      (Domainflow__V1__CreateCampaignRequest         *message);
@@ -362,6 +655,101 @@ Domainflow__V1__CreateCampaignRequest *
                       const uint8_t       *data);
 void   domainflow__v1__create_campaign_request__free_unpacked
                      (Domainflow__V1__CreateCampaignRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__AppendCampaignInputRequest methods */
+void   domainflow__v1__append_campaign_input_request__init
+                     (Domainflow__V1__AppendCampaignInputRequest         *message);
+size_t domainflow__v1__append_campaign_input_request__get_packed_size
+                     (const Domainflow__V1__AppendCampaignInputRequest   *message);
+size_t domainflow__v1__append_campaign_input_request__pack
+                     (const Domainflow__V1__AppendCampaignInputRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__append_campaign_input_request__pack_to_buffer
+                     (const Domainflow__V1__AppendCampaignInputRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__AppendCampaignInputRequest *
+       domainflow__v1__append_campaign_input_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__append_campaign_input_request__free_unpacked
+                     (Domainflow__V1__AppendCampaignInputRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__AppendCampaignInputResponse methods */
+void   domainflow__v1__append_campaign_input_response__init
+                     (Domainflow__V1__AppendCampaignInputResponse         *message);
+size_t domainflow__v1__append_campaign_input_response__get_packed_size
+                     (const Domainflow__V1__AppendCampaignInputResponse   *message);
+size_t domainflow__v1__append_campaign_input_response__pack
+                     (const Domainflow__V1__AppendCampaignInputResponse   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__append_campaign_input_response__pack_to_buffer
+                     (const Domainflow__V1__AppendCampaignInputResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__AppendCampaignInputResponse *
+       domainflow__v1__append_campaign_input_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__append_campaign_input_response__free_unpacked
+                     (Domainflow__V1__AppendCampaignInputResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__FinishCampaignInputRequest methods */
+void   domainflow__v1__finish_campaign_input_request__init
+                     (Domainflow__V1__FinishCampaignInputRequest         *message);
+size_t domainflow__v1__finish_campaign_input_request__get_packed_size
+                     (const Domainflow__V1__FinishCampaignInputRequest   *message);
+size_t domainflow__v1__finish_campaign_input_request__pack
+                     (const Domainflow__V1__FinishCampaignInputRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__finish_campaign_input_request__pack_to_buffer
+                     (const Domainflow__V1__FinishCampaignInputRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__FinishCampaignInputRequest *
+       domainflow__v1__finish_campaign_input_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__finish_campaign_input_request__free_unpacked
+                     (Domainflow__V1__FinishCampaignInputRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__StreamDnsResultsRequest methods */
+void   domainflow__v1__stream_dns_results_request__init
+                     (Domainflow__V1__StreamDnsResultsRequest         *message);
+size_t domainflow__v1__stream_dns_results_request__get_packed_size
+                     (const Domainflow__V1__StreamDnsResultsRequest   *message);
+size_t domainflow__v1__stream_dns_results_request__pack
+                     (const Domainflow__V1__StreamDnsResultsRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__stream_dns_results_request__pack_to_buffer
+                     (const Domainflow__V1__StreamDnsResultsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__StreamDnsResultsRequest *
+       domainflow__v1__stream_dns_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__stream_dns_results_request__free_unpacked
+                     (Domainflow__V1__StreamDnsResultsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__DnsResult methods */
+void   domainflow__v1__dns_result__init
+                     (Domainflow__V1__DnsResult         *message);
+size_t domainflow__v1__dns_result__get_packed_size
+                     (const Domainflow__V1__DnsResult   *message);
+size_t domainflow__v1__dns_result__pack
+                     (const Domainflow__V1__DnsResult   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__dns_result__pack_to_buffer
+                     (const Domainflow__V1__DnsResult   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__DnsResult *
+       domainflow__v1__dns_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__dns_result__free_unpacked
+                     (Domainflow__V1__DnsResult *message,
                       ProtobufCAllocator *allocator);
 /* Domainflow__V1__CampaignIdRequest methods */
 void   domainflow__v1__campaign_id_request__init
@@ -523,8 +911,32 @@ typedef void (*Domainflow__V1__GenerationParameters_Closure)
 typedef void (*Domainflow__V1__Campaign_Closure)
                  (const Domainflow__V1__Campaign *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__OutcomeCount_Closure)
+                 (const Domainflow__V1__OutcomeCount *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__InvalidLine_Closure)
+                 (const Domainflow__V1__InvalidLine *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__InputSummary_Closure)
+                 (const Domainflow__V1__InputSummary *message,
+                  void *closure_data);
 typedef void (*Domainflow__V1__CreateCampaignRequest_Closure)
                  (const Domainflow__V1__CreateCampaignRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__AppendCampaignInputRequest_Closure)
+                 (const Domainflow__V1__AppendCampaignInputRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__AppendCampaignInputResponse_Closure)
+                 (const Domainflow__V1__AppendCampaignInputResponse *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__FinishCampaignInputRequest_Closure)
+                 (const Domainflow__V1__FinishCampaignInputRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__StreamDnsResultsRequest_Closure)
+                 (const Domainflow__V1__StreamDnsResultsRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__DnsResult_Closure)
+                 (const Domainflow__V1__DnsResult *message,
                   void *closure_data);
 typedef void (*Domainflow__V1__CampaignIdRequest_Closure)
                  (const Domainflow__V1__CampaignIdRequest *message,
@@ -561,7 +973,15 @@ extern const ProtobufCEnumDescriptor    domainflow__v1__campaign_status__descrip
 extern const ProtobufCEnumDescriptor    domainflow__v1__pattern_type__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__generation_parameters__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__outcome_count__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__invalid_line__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__input_summary__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_response__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__finish_campaign_input_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__stream_dns_results_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__dns_result__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__campaign_id_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_campaigns_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_campaigns_response__descriptor;

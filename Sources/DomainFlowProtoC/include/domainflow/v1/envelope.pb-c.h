@@ -122,6 +122,9 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_PREVIEW_GENERATION = 72,
   DOMAINFLOW__V1__REQUEST__METHOD_WATCH_CAMPAIGN = 73,
   DOMAINFLOW__V1__REQUEST__METHOD_STREAM_GENERATED_DOMAINS = 74,
+  DOMAINFLOW__V1__REQUEST__METHOD_APPEND_CAMPAIGN_INPUT = 75,
+  DOMAINFLOW__V1__REQUEST__METHOD_FINISH_CAMPAIGN_INPUT = 76,
+  DOMAINFLOW__V1__REQUEST__METHOD_STREAM_DNS_RESULTS = 77,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_PERSONA = 96,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_PERSONA = 97,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_PERSONAS = 98,
@@ -191,6 +194,9 @@ struct  Domainflow__V1__Request
     Domainflow__V1__PreviewGenerationRequest *preview_generation;
     Domainflow__V1__WatchCampaignRequest *watch_campaign;
     Domainflow__V1__StreamGeneratedDomainsRequest *stream_generated_domains;
+    Domainflow__V1__AppendCampaignInputRequest *append_campaign_input;
+    Domainflow__V1__FinishCampaignInputRequest *finish_campaign_input;
+    Domainflow__V1__StreamDnsResultsRequest *stream_dns_results;
     Domainflow__V1__PersonaRequest *create_persona;
     Domainflow__V1__PersonaIdRequest *get_persona;
     Domainflow__V1__ListPersonasRequest *list_personas;
@@ -283,6 +289,9 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_PREVIEW_GENERATION = 72,
   DOMAINFLOW__V1__RESPONSE__METHOD_WATCH_CAMPAIGN = 73,
   DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_GENERATED_DOMAINS = 74,
+  DOMAINFLOW__V1__RESPONSE__METHOD_APPEND_CAMPAIGN_INPUT = 75,
+  DOMAINFLOW__V1__RESPONSE__METHOD_FINISH_CAMPAIGN_INPUT = 76,
+  DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_DNS_RESULTS = 77,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_PERSONA = 96,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_PERSONA = 97,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PERSONAS = 98,
@@ -342,6 +351,9 @@ struct  Domainflow__V1__Response
     Domainflow__V1__PreviewGenerationResponse *preview_generation;
     Domainflow__V1__Campaign *watch_campaign;
     Domainflow__V1__GeneratedDomain *stream_generated_domains;
+    Domainflow__V1__AppendCampaignInputResponse *append_campaign_input;
+    Domainflow__V1__Campaign *finish_campaign_input;
+    Domainflow__V1__DnsResult *stream_dns_results;
     Domainflow__V1__Persona *create_persona;
     Domainflow__V1__Persona *get_persona;
     Domainflow__V1__ListPersonasResponse *list_personas;

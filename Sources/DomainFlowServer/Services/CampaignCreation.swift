@@ -1,0 +1,144 @@
+import DomainFlowCore
+import DomainFlowEngine
+import DomainFlowStore
+import DomainFlowWire
+import Foundation
+
+/// Creating campaigns of each type, in the caller's transaction: the campaign, its batches (cut by the
+/// engine's rules), its resources, and the follow-on campaigns of its pipeline, which exist from the start
+/// so that they can run beside it (phases overlap).
+enum CampaignCreation {
+    /// The order of the pipeline's phases.
+    static let chain: [CampaignTypeCode] = [.domainGeneration, .dnsValidation, .httpKeywordValidation]
+
+    /// The steps that may follow a campaign of `type`, in order.
+    static func followers(of type: CampaignTypeCode) -> [CampaignTypeCode] {
+        guard let index = chain.firstIndex(of: type) else { return [] }
+        return Array(chain[(index + 1)...])
+    }
+
+    /// INVALID_ARGUMENT unless `pipeline` is a prefix of the steps that may follow `type`.
+    static func checkPipeline(_ pipeline: [CampaignTypeCode], after type: CampaignTypeCode) throws {
+        let allowed = followers(of: type)
+        guard pipeline.count <= allowed.count, Array(allowed.prefix(pipeline.count)) == pipeline else {
+            let words = allowed.isEmpty ? "nothing" : allowed.map(\.name).joined(separator: ", then ")
+            throw RPCError.invalidArgument("pipeline: a \(type.name) campaign may be followed by \(words)")
+        }
+    }
+
+    /// A DOMAIN_GENERATION campaign and its pipeline.
+    static func generation(_ c: PGConnection, _ request: CreateCampaignRequest, name: String, principal: Principal,
+                           context: CallContext, batchSize: Int) throws -> CampaignRow {
+        guard let parameters = request.generation else { throw RPCError.invalidArgument("generation: required") }
+        guard request.sourceCampaignID.isEmpty, !request.uploadInput else {
+            throw RPCError.invalidArgument("source_campaign_id: a generation campaign makes its own names; it reads no input")
+        }
+        let pattern = try parameters.pattern()
+        guard parameters.count >= 1 else { throw RPCError.invalidArgument("generation.count: must be at least 1") }
+        try checkPipeline(request.pipeline, after: .domainGeneration)
+        let resources = try CampaignResourceLinks.parse(request.resources, pipeline: request.pipeline)
+        try requireDNSPersonaToStart(request, steps: request.pipeline)
+        let key = pattern.normalisedKey
+        let next = try c.execute(StatementRegistry.patternNextOffset, [.text(key)]).first?.int(0) ?? 0
+        let start = parameters.explicitStartOffset ? Int64(clamping: parameters.startOffset) : next
+        guard start < pattern.totalCombinations else {
+            throw RPCError.invalidArgument("generation.start_offset: \(start) is past the pattern's \(pattern.totalCombinations) combinations")
+        }
+        let left = pattern.totalCombinations - start
+        guard parameters.count <= UInt64(left) else {
+            throw RPCError.invalidArgument("generation.count: only \(left) combinations are left after offset \(start)")
+        }
+        let spec = GenerationSpec(patternType: pattern.type, prefixLength: pattern.prefixLength,
+                                  suffixLength: pattern.suffixLength, characterSet: String(pattern.characterSet),
+                                  constant: pattern.constant, tlds: pattern.tlds, count: Int64(parameters.count),
+                                  startOffset: start)
+        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        let created = try insert(c, name: name, description: request.description, type: .domainGeneration, principal: principal,
+                                 parameters: json, total: spec.count, pipeline: request.pipeline, source: nil, inputState: nil)
+        try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
+        _ = try c.execute(StatementRegistry.reservePatternRange, [.text(key), .int(start + spec.count)])
+        try CampaignBatches.cut(c, campaign: created.id, start: start, count: spec.count, batchSize: batchSize)
+        try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
+                                 resourceType: "campaign", resourceID: created.id,
+                                 details: ["name": name, "count": spec.count, "start_offset": start])
+        try createFollowOns(c, of: created, name: name, steps: request.pipeline, resources: resources, principal: principal)
+        return created
+    }
+
+    /// A DNS_VALIDATION campaign reading a generation campaign's names, or an uploaded list.
+    static func dnsValidation(_ c: PGConnection, _ request: CreateCampaignRequest, name: String, principal: Principal,
+                              context: CallContext) throws -> CampaignRow {
+        guard request.generation == nil else {
+            throw RPCError.invalidArgument("generation: a DNS campaign reads names (source_campaign_id or upload_input); it has no pattern")
+        }
+        guard request.sourceCampaignID.isEmpty != !request.uploadInput else {
+            throw RPCError.invalidArgument("source_campaign_id, upload_input: give exactly one input (a source campaign or an uploaded list)")
+        }
+        try checkPipeline(request.pipeline, after: .dnsValidation)
+        let steps = [CampaignTypeCode.dnsValidation] + request.pipeline
+        let resources = try CampaignResourceLinks.parse(request.resources, pipeline: steps)
+        guard !request.resources.dnsPersonaIDs.isEmpty else {
+            throw RPCError.invalidArgument("dns_persona_ids: a DNS campaign needs at least one DNS persona")
+        }
+        let created: CampaignRow
+        if request.uploadInput {
+            guard !request.start else {
+                throw RPCError.invalidArgument("start: an uploaded list is started by FinishCampaignInput (start), once it is complete")
+            }
+            created = try insert(c, name: name, description: request.description, type: .dnsValidation, principal: principal,
+                                 parameters: UploadedInput.initialParameters, total: 0, pipeline: request.pipeline,
+                                 source: nil, inputState: "open")
+        } else {
+            let sourceID = try Paging.uuid(request.sourceCampaignID, field: "source_campaign_id")
+            let source = try CampaignsService.find(c, sourceID, principal: principal, forUpdate: false)
+            guard source.info.type == .domainGeneration else {
+                throw RPCError.invalidArgument("source_campaign_id: campaign \(source.info.name) is a \(source.info.type.name) campaign; a DNS campaign reads a domain_generation campaign's names")
+            }
+            let parameters = #"{"source_campaign_id": "\#(sourceID.uuidString.lowercased())"}"#
+            created = try insert(c, name: name, description: request.description, type: .dnsValidation, principal: principal,
+                                 parameters: parameters, total: Int64(source.info.totalItems), pipeline: request.pipeline,
+                                 source: sourceID, inputState: nil)
+            try CampaignBatches.mirror(c, campaign: created.id, source: sourceID)
+        }
+        try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
+        try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
+                                 resourceType: "campaign", resourceID: created.id,
+                                 details: ["name": name, "type": "dns_validation",
+                                           "input": request.uploadInput ? "upload" : request.sourceCampaignID])
+        try createFollowOns(c, of: created, name: name, steps: request.pipeline, resources: resources, principal: principal)
+        return created
+    }
+
+    /// Follow-ons that will need a DNS persona to run cannot be started without one.
+    private static func requireDNSPersonaToStart(_ request: CreateCampaignRequest, steps: [CampaignTypeCode]) throws {
+        if request.start, steps.contains(.dnsValidation), request.resources.dnsPersonaIDs.isEmpty {
+            throw RPCError.invalidArgument("dns_persona_ids: the pipeline's dns_validation step needs a DNS persona to start")
+        }
+    }
+
+    /// The pipeline's campaigns after `first`, each reading the one before, with its batches mirrored and
+    /// the same resources; pending until started.
+    private static func createFollowOns(_ c: PGConnection, of first: CampaignRow, name: String, steps: [CampaignTypeCode],
+                                        resources: [(CampaignResourceLinks.Kind, [UUID])], principal: Principal) throws {
+        var previous = first
+        for (index, step) in steps.enumerated() {
+            let parameters = #"{"source_campaign_id": "\#(previous.id.uuidString.lowercased())"}"#
+            let next = try insert(c, name: "\(name) / \(step.name)", description: "follow-on of \(previous.info.name)", type: step,
+                                  principal: principal, parameters: parameters, total: Int64(previous.info.totalItems),
+                                  pipeline: Array(steps[(index + 1)...]), source: previous.id, inputState: nil)
+            if previous.inputState == nil { try CampaignBatches.mirror(c, campaign: next.id, source: previous.id) }
+            try CampaignResourceLinks.link(c, campaign: next.id, resources, principal: principal)
+            previous = next
+        }
+    }
+
+    private static func insert(_ c: PGConnection, name: String, description: String, type: CampaignTypeCode, principal: Principal,
+                               parameters: String, total: Int64, pipeline: [CampaignTypeCode], source: UUID?,
+                               inputState: String?) throws -> CampaignRow {
+        try CampaignRow(try c.execute(StatementRegistry.createCampaign, [
+            .text(name), description.isEmpty ? nil : .text(description), .text(type.name), .uuid(principal.userID),
+            .json(parameters), .int(total), .text(pipeline.map(\.name).joined(separator: ",")), source.map { .uuid($0) },
+            inputState.map { .text($0) },
+        ]).first!)
+    }
+}

@@ -1,0 +1,104 @@
+import DomainFlowWire
+import Foundation
+
+/// `campaign results --format`.
+enum ResultFormat: String {
+    case table, jsonl, csv
+}
+
+/// One output value: numbers and booleans stay unquoted in JSON; lists become JSON arrays, and
+/// space-separated text in CSV and tables.
+enum ResultValue {
+    case text(String)
+    case number(Int64)
+    case bool(Bool)
+    case list([String])
+}
+
+/// Writes rows in a format, buffered (64 KiB at a time) so that memory stays flat.
+struct ResultWriter {
+    let handle: FileHandle
+    let format: ResultFormat
+    private var columns: [String] = []
+    private var buffer = ""
+
+    init(handle: FileHandle, format: ResultFormat) { self.handle = handle; self.format = format }
+
+    mutating func header(_ names: [String]) {
+        columns = names
+        switch format {
+        case .csv: buffer += names.joined(separator: ",") + "\n"
+        case .table: buffer += names.map { $0.uppercased() }.joined(separator: "\t") + "\n"
+        case .jsonl: break
+        }
+    }
+
+    mutating func row(_ values: [ResultValue]) {
+        switch format {
+        case .jsonl:
+            buffer += "{" + zip(columns, values).map { "\(Self.json($0)):\(Self.json($1))" }.joined(separator: ",") + "}\n"
+        case .csv:
+            buffer += values.map { Self.csv(Self.plain($0)) }.joined(separator: ",") + "\n"
+        case .table:
+            buffer += values.map { Self.plain($0).replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+                .joined(separator: "\t") + "\n"
+        }
+        if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
+    }
+
+    mutating func finish() {
+        handle.write(Data(buffer.utf8))
+        buffer = ""
+    }
+
+    private static func plain(_ value: ResultValue) -> String {
+        switch value {
+        case .text(let s): s
+        case .number(let n): String(n)
+        case .bool(let b): b ? "true" : "false"
+        case .list(let items): items.joined(separator: " ")
+        }
+    }
+
+    private static func csv(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func json(_ value: ResultValue) -> String {
+        switch value {
+        case .text(let s): json(s)
+        case .number(let n): String(n)
+        case .bool(let b): b ? "true" : "false"
+        case .list(let items): "[" + items.map(json).joined(separator: ",") + "]"
+        }
+    }
+
+    static func json(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// The columns of a DNS campaign's results, in every format (JSON keys as named).
+enum DNSResultColumns {
+    static let names = ["domain_name", "record_type", "outcome", "records", "business_status", "response_time_ms", "resolver",
+                        "attempts", "cname_chain", "is_available", "message", "offset"]
+
+    static func values(_ r: DnsResult) -> [ResultValue] {
+        [.text(r.domainName), .text(r.recordType), .text(r.outcome), .list(r.records), .text(r.businessStatus),
+         .number(Int64(r.responseTimeMs)), .text(r.resolver), .number(Int64(r.attempts)), .list(r.cnameChain),
+         .bool(r.isAvailable), .text(r.message), .number(Int64(r.offset))]
+    }
+}
