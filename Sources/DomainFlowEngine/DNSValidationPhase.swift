@@ -64,6 +64,7 @@ public final class DNSValidationPhase: CampaignPhase {
         // Several personas rotate per name: the name at offset o goes to persona o mod n.
         var groups = Array(repeating: [(name: String, offset: Int64)](), count: inputs.personas.count)
         for entry in inputs.names { groups[Int(entry.offset % Int64(inputs.personas.count))].append(entry) }
+        let resolveStart = ContinuousClock.now
         let outcomes = try await withThrowingTaskGroup(of: PersonaOutcome.self) { tasks in
             for (index, names) in groups.enumerated() where !names.isEmpty {
                 let persona = inputs.personas[index]
@@ -76,7 +77,10 @@ public final class DNSValidationPhase: CampaignPhase {
             for try await outcome in tasks { all.append(outcome) }
             return all
         }
-        return output(batch, namesOf: namesOf, outcomes)
+        let built = output(batch, namesOf: namesOf, outcomes)
+        logger.debug("dns batch resolved", metadata: ["batch": "\(batch.batchIndex)", "names": "\(inputs.names.count)",
+                                                      "ms": "\((ContinuousClock.now - resolveStart).wholeMilliseconds)"])
+        return built
     }
 
     private func limiter(campaign: UUID, persona index: Int, _ persona: DNSPersonaSettings) -> DNSRateLimiter {

@@ -166,8 +166,14 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option var status: String?
         @Option var name: String?
+        @Option(help: "domain_generation, dns_validation or http_keyword_validation.") var type: String?
+        @Flag var json = false
         func run() async throws {
             var request = ListCampaignsRequest()
+            if let type {
+                guard let code = CampaignTypeCode(name: type) else { throw ValidationError("unknown campaign type \(type)") }
+                request.type = code
+            }
             if let status {
                 guard let code = CampaignStatusCode(name: status) else { throw ValidationError("unknown status \(status)") }
                 request.status = code
@@ -175,8 +181,9 @@ struct CampaignCommand: AsyncParsableCommand {
             request.nameContains = name ?? ""
             request.pageSize = 500
             let page = try await connection.unary(Methods.listCampaigns, request)
-            Output.table(["ID", "NAME", "STATUS", "PROGRESS", "CREATED"], page.campaigns.map {
-                [$0.id, $0.name, $0.status.name, "\($0.processedItems)/\($0.totalItems)", Output.time($0.createdAtMicros)]
+            if json { print(try Output.json(page.campaigns.map(CampaignView.init))); return }
+            Output.table(["ID", "NAME", "TYPE", "STATUS", "PROGRESS", "CREATED"], page.campaigns.map {
+                [$0.id, $0.name, $0.type.name, $0.status.name, "\($0.processedItems)/\($0.totalItems)", Output.time($0.createdAtMicros)]
             })
         }
     }
@@ -265,6 +272,20 @@ struct CampaignCommand: AsyncParsableCommand {
             writer.finish()
             await client.close()
         }
+    }
+}
+
+/// A campaign as `campaign list --json` shows it.
+struct CampaignView: Encodable {
+    let id, name, type, status: String
+    let total_items, processed_items, skipped_items: UInt64
+    let source_campaign_id: String?
+    let outcome_counts: [String: UInt64]
+    init(_ c: CampaignInfo) {
+        id = c.id; name = c.name; type = c.type.name; status = c.status.name
+        total_items = c.totalItems; processed_items = c.processedItems; skipped_items = c.skippedItems
+        source_campaign_id = c.sourceCampaignID.isEmpty ? nil : c.sourceCampaignID
+        outcome_counts = Dictionary(uniqueKeysWithValues: c.outcomeCounts.map { ($0.outcome, $0.count) })
     }
 }
 

@@ -49,6 +49,14 @@ struct PersonaCommand: AsyncParsableCommand {
     struct DNSFlags: ParsableArguments {
         @Option(help: "A DNS resolver host[:port] (repeatable).") var resolver: [String] = []
         @Option(help: "Record types, comma-separated.") var recordTypes = "A"
+        @Option(help: "round_robin, random, weighted or sequential_failover.") var rotation = "round_robin"
+        @Option(help: "Retries of a failed query (SERVFAIL, REFUSED, timeout), each on another resolver where there is one.")
+        var retries: UInt32 = 2
+        @Option(help: "Queries in flight at most (the window; it shrinks when the servers push back).") var concurrency: UInt32 = 100
+        @Option(help: "Queries per second at most for the campaign on this server (0: unlimited).") var queriesPerSecond: UInt32 = 0
+        @Option(help: "Queries that may go at once after a pause (default: the rate).") var burst: UInt32 = 0
+        @Option(help: "Resolvers that must agree before NXDOMAIN is believed.") var nxdomainQuorum: UInt32 = 1
+        @Option(help: "A random delay before each name's first query, \"MIN-MAX\" milliseconds.") var delay: String?
 
         func persona(timeoutMillis: UInt32) throws -> DnsPersona {
             guard !resolver.isEmpty else { throw ValidationError("a DNS persona needs at least one --resolver") }
@@ -56,6 +64,23 @@ struct PersonaCommand: AsyncParsableCommand {
             dns.resolvers = resolver.map { Resolver(address: $0) }
             dns.recordTypes = recordTypes.split(separator: ",").map(String.init)
             dns.timeoutMillis = timeoutMillis
+            let rotations: [String: ResolverRotation] = ["round_robin": .roundRobin, "random": .random, "weighted": .weighted,
+                                                         "sequential_failover": .sequentialFailover]
+            guard let chosen = rotations[rotation] else {
+                throw ValidationError("--rotation must be one of \(rotations.keys.sorted().joined(separator: ", "))")
+            }
+            dns.rotation = chosen
+            dns.retries = retries
+            dns.concurrency = concurrency
+            dns.queriesPerSecond = queriesPerSecond
+            dns.burst = burst
+            dns.nxdomainQuorum = nxdomainQuorum
+            if let delay {
+                let parts = delay.split(separator: "-").compactMap { UInt32($0) }
+                guard parts.count == 2 else { throw ValidationError("--delay must be MIN-MAX in milliseconds, e.g. 10-50") }
+                dns.delayMinMillis = parts[0]
+                dns.delayMaxMillis = parts[1]
+            }
             return dns
         }
     }

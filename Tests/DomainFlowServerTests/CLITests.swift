@@ -168,4 +168,64 @@ import Testing
         #expect(lStatus == 0 && lOut.contains("\"healthy\" : true") && !lOut.contains("\"password\""), "\(lOut)")
         await admin.close()
     }
+
+    @Test func dnsCampaignFromAFileWithResultsInEveryFormat() async throws {
+        let nsd = try DNSCampaignTests.address("DOMAINFLOW_TEST_DNS")
+        try await AuthHarness.with({ $0.trustedPeers[getuid()] = "admin" }) { h in
+            let socket = h.server.socketPath
+            let dir = NSTemporaryDirectory() + "dfcli-dns-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let (pStatus, pOut) = try await run(["persona", "create", "lab", "--resolver", nsd, "--record-types", "A,MX",
+                                                 "--timeout-millis", "500", "--retries", "1", "--concurrency", "50",
+                                                 "--nxdomain-quorum", "1", "--rotation", "sequential_failover"], socket: socket)
+            #expect(pStatus == 0, "\(pOut)")
+            let admin = try await h.admin()
+            let persona = try #require(try await admin.unary(Methods.listPersonas, ListPersonasRequest()).personas.first)
+            #expect(persona.dns?.concurrency == 50 && persona.dns?.retries == 1 && persona.dns?.rotation == .sequentialFailover)
+            try "www.dftest.example\nmail.dftest.example\r\nnope.dftest.example\nnot a name\nwww.dftest.example"
+                .write(toFile: dir + "/names.txt", atomically: true, encoding: .utf8)
+            let (cStatus, cOut) = try await run(["campaign", "create", "dns-file", "--type", "dns_validation", "--input", dir + "/names.txt",
+                                                 "--dns-persona", persona.id, "--start"], socket: socket)
+            #expect(cStatus == 0 && cOut.contains("5 lines, 3 names, 1 duplicates, 1 invalid") && cOut.contains("line 4"), "\(cOut)")
+            let created = try #require(cOut.range(of: #"created campaign [0-9a-f-]{36}"#, options: .regularExpression))
+            let id = String(cOut[created].suffix(36))
+            let (wStatus, wOut) = try await run(["campaign", "watch", id], socket: socket)
+            #expect(wStatus == 0 && wOut.contains("completed") && wOut.contains("queries/s"), "\(wOut)")
+            let (sStatus, sOut) = try await run(["campaign", "show", id], socket: socket)
+            #expect(sStatus == 0 && sOut.contains("outcomes    answer 2, nodata 2, nxdomain 2"), "\(sOut)")
+
+            let (jStatus, jOut) = try await run(["campaign", "results", id, "--format", "jsonl"], socket: socket)
+            #expect(jStatus == 0)
+            let rows = try jOut.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            #expect(rows.count == 6)
+            let first = try #require(rows.first)
+            for key in ["domain_name", "record_type", "outcome", "records", "business_status", "response_time_ms", "resolver", "attempts"] {
+                #expect(first[key] != nil, "JSON key \(key)")
+            }
+            #expect(first["domain_name"] as? String == "www.dftest.example" && first["records"] as? [String] == ["192.0.2.10"])
+            #expect(first["attempts"] as? Int == 1 && first["resolver"] as? String == nsd)
+            let (csvStatus, csvOut) = try await run(["campaign", "results", id, "--format", "csv", "--outcome", "nxdomain"], socket: socket)
+            let csv = csvOut.split(separator: "\n")
+            #expect(csvStatus == 0 && csv.count == 3 && csv[0].hasPrefix("domain_name,record_type,outcome,records,business_status"), "\(csvOut)")
+            #expect(csv.dropFirst().allSatisfy { $0.hasPrefix("nope.dftest.example,") && $0.contains(",nxdomain,") })
+            let (tStatus, tOut) = try await run(["campaign", "results", id, "--live"], socket: socket)
+            #expect(tStatus == 0 && tOut.split(separator: "\n").count == 3 && tOut.contains("valid_dns"), "\(tOut)")
+            let (aStatus, aOut) = try await run(["campaign", "results", id, "--available", "--format", "csv"], socket: socket)
+            #expect(aStatus == 0 && aOut.split(separator: "\n").count == 3, "\(aOut)")
+            // Bad input: both inputs, a missing file, an empty file.
+            let (bothStatus, _) = try await run(["campaign", "create", "x", "--type", "dns_validation", "--input", dir + "/names.txt",
+                                                 "--source", id, "--dns-persona", persona.id], socket: socket)
+            #expect(bothStatus != 0)
+            let (missingStatus, missingOut) = try await run(["campaign", "create", "x", "--type", "dns_validation", "--input",
+                                                             dir + "/none.txt", "--dns-persona", persona.id], socket: socket)
+            #expect(missingStatus != 0 && missingOut.contains("none.txt"), "\(missingOut)")
+            try "".write(toFile: dir + "/empty.txt", atomically: true, encoding: .utf8)
+            let (emptyStatus, emptyOut) = try await run(["campaign", "create", "x", "--type", "dns_validation", "--input",
+                                                         dir + "/empty.txt", "--dns-persona", persona.id], socket: socket)
+            #expect(emptyStatus != 0 && emptyOut.contains("no valid domain names"), "\(emptyOut)")
+            #expect(try await admin.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.count == 1, "nothing else was created")
+            await admin.close()
+        }
+    }
 }

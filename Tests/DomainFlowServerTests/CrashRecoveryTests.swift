@@ -116,6 +116,55 @@ import Testing
         for server in [first, second] { kill(server.processIdentifier, SIGTERM); server.waitUntilExit() }
     }
 
+    @Test func killedServerResumesADNSCampaignWithExactlyOneRowPerNameAndType() async throws {
+        let nsd = try DNSCampaignTests.address("DOMAINFLOW_TEST_DNS")
+        let database = try TestDatabase.create()
+        let socket = "/tmp/dfcd-\(UUID().uuidString.prefix(8)).sock"
+        var server = try startServer(database: database, socket: socket)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        var client = try await connect(socket)
+        let persona = try await DNSCampaignTests.persona(client, "crash", resolvers: [nsd], types: ["A", "TXT"], concurrency: 200)
+        let count: UInt64 = 40_000
+        let source = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "crash-dns",
+            generation: GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+                                             constant: "-x", tlds: [".dftest.example"], count: count, startOffset: 0, explicitStartOffset: true),
+            start: true, pipeline: [.dnsValidation], resources: CampaignResources(dnsPersonaIDs: [persona])))
+        var filter = ListCampaignsRequest()
+        filter.type = .dnsValidation
+        let dns = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first { $0.sourceCampaignID == source.id })
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await client.unary(Methods.getCampaign, IDRequest(id: dns.id)).processedItems == 0 {
+            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no DNS progress") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        await client.close()
+        #expect(try await progress(database, dns.id) < count, "killed before the DNS campaign ended")
+
+        unlink(socket)
+        server = try startServer(database: database, socket: socket)
+        client = try await connect(socket)
+        var final = dns
+        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: dns.id, intervalMillis: 100),
+                                                        timeout: .seconds(120)) {
+            final = state
+        }
+        #expect(final.status == .completed && final.processedItems == count)
+        let connection = try PGConnection(connectionString: database)
+        let row = try connection.simpleQuery("""
+            SELECT count(*), count(DISTINCT (domain_name, record_type)), count(*) FILTER (WHERE outcome = 'nxdomain')
+            FROM dns_validation_results WHERE campaign_id = '\(dns.id)'
+            """).first!
+        #expect(try row.int(0) == Int64(count) * 2, "one row per (name, record type)")
+        #expect(try row.int(1) == Int64(count) * 2, "none twice")
+        #expect(try row.int(2) == Int64(count) * 2, "every generated name is NXDOMAIN in the fixture zone")
+        #expect(final.count(of: "nxdomain") == count * 2, "progress counts match the rows")
+        await client.close()
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+    }
+
     private func progress(_ database: String, _ id: String) async throws -> UInt64 {
         let connection = try PGConnection(connectionString: database)
         return UInt64(try connection.simpleQuery("SELECT processed_items FROM campaigns WHERE id = '\(id)'").first!.int(0))

@@ -158,7 +158,7 @@ import Testing
         let nsd = try Self.address("DOMAINFLOW_TEST_DNS"), silent = try Self.address("DOMAINFLOW_TEST_DNS_SILENT")
         try await AuthHarness.with { h in
             let client = try await h.admin()
-            let mixed = try await Self.persona(client, "one dead", resolvers: [silent, nsd], timeout: 300, retries: 2)
+            let mixed = try await Self.persona(client, "one dead", resolvers: [silent, nsd], timeout: 600, retries: 2)
             let names = (0..<40).map { "bulk\($0).dftest.example" }
             let final = try await Self.run(client, "retries", lines: names, personas: [mixed])
             let rows = try await Self.results(client, final.id)

@@ -51,7 +51,7 @@ public struct DNSResponse: Sendable, Equatable {
 
     /// Whether this answers the question (`name`, `type`): responses to other questions are not ours.
     public func answersQuestion(name: String, type: DNSRecordType) -> Bool {
-        questionType == type.code && questionName == DNSMessage.canonical(name)
+        questionType == type.code && (questionName == name || questionName == DNSMessage.canonical(name))
     }
 
     /// What the response says about `name`'s `type` records, following the CNAME chain inside the answer
@@ -65,12 +65,12 @@ public struct DNSResponse: Sendable, Equatable {
         case 5: return (.refused, [], name)
         default: return (.otherCode(rcode), [], name)
         }
-        var owner = DNSMessage.canonical(name)
+        var owner = name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) || name.hasSuffix(".") ? DNSMessage.canonical(name) : name
         var chain: [String] = []
         if type != .cname {
             // Follow CNAMEs from the asked name; a loop or a chain longer than 16 stops.
             while chain.count < 16, let next = answers.first(where: { $0.type == DNSRecordType.cname.code && $0.name == owner })?.value {
-                let canonicalNext = DNSMessage.canonical(next)
+                let canonicalNext = next
                 if canonicalNext == owner || chain.contains(canonicalNext) { break }
                 chain.append(canonicalNext)
                 owner = canonicalNext
@@ -136,7 +136,7 @@ public enum DNSMessage {
             let name = try readName(bytes, &offset)
             guard offset + 4 <= bytes.count else { throw .truncated }
             if index == 0 {
-                questionName = canonical(name)
+                questionName = name
                 questionType = UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
             }
             offset += 4
@@ -159,7 +159,7 @@ public enum DNSMessage {
             }
             var value: String?
             if let known = DNSRecordType(code: recordType) { value = try rdata(bytes, offset, length, known) }
-            answers.append(DNSRecord(name: canonical(owner), type: recordType, value: value))
+            answers.append(DNSRecord(name: owner, type: recordType, value: value))
             offset += length
         }
         return DNSResponse(id: id, rcode: rcode, truncated: truncated, questionName: questionName,
@@ -184,12 +184,12 @@ public enum DNSMessage {
             return text
         case .cname, .ns:
             var at = offset
-            return canonical(try readName(bytes, &at))
+            return try readName(bytes, &at)
         case .mx:
             guard length >= 3 else { throw .malformed }
             let preference = UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
             var at = offset + 2
-            return "\(preference) \(canonical(try readName(bytes, &at)))"
+            return "\(preference) \(try readName(bytes, &at))"
         case .txt:
             var at = offset
             var parts: [String] = []
@@ -203,9 +203,10 @@ public enum DNSMessage {
         }
     }
 
-    /// Reads a possibly compressed name at `offset`, advancing it past the name's bytes here.
+    /// Reads a possibly compressed name at `offset`, lower-cased (ASCII), advancing `offset` past the name's bytes here.
     static func readName(_ bytes: [UInt8], _ offset: inout Int) throws(ParseError) -> String {
-        var labels: [String] = []
+        var name: [UInt8] = []
+        name.reserveCapacity(64)
         var at = offset
         var jumped = false
         var jumps = 0
@@ -227,9 +228,12 @@ public enum DNSMessage {
             }
             guard length & 0xC0 == 0 else { throw .malformed }
             guard at + 1 + length <= bytes.count else { throw .truncated }
-            labels.append(String(decoding: bytes[(at + 1)..<(at + 1 + length)], as: UTF8.self))
+            if !name.isEmpty { name.append(UInt8(ascii: ".")) }
+            for byte in bytes[(at + 1)..<(at + 1 + length)] {
+                name.append(byte >= 65 && byte <= 90 ? byte + 32 : byte)
+            }
             at += 1 + length
         }
-        return labels.joined(separator: ".")
+        return String(decoding: name, as: UTF8.self)
     }
 }

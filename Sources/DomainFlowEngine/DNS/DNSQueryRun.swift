@@ -294,7 +294,9 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
             timeouts.removeFirst()
             guard let attempt = attempts.removeValue(forKey: first.serial) else { continue }  // answered in time
             sockets[attempt.socket].forget(attempt.id, serial: first.serial)
-            window.timedOut(now: Int64(now))
+            // A resolver that is down (no answer to its last queries) is skipped from now on: its silence says
+            // nothing about how much the others can take, so it does not shrink the window.
+            if !selector.isDown(attempt.resolver) { window.timedOut(now: Int64(now)) }
             selector.recordTimeout(attempt.resolver)
             receive(item: attempt.item, .timeout, from: attempt.resolver)
             expired = true
