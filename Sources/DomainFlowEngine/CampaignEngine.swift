@@ -33,11 +33,14 @@ public final class CampaignEngine: Sendable {
     /// The campaign types this engine runs.
     public var campaignTypes: [String] { phases.keys.sorted() }
 
-    public init(store: Store, configuration: Configuration = Configuration(), logger: Logger, phases: [any CampaignPhase]? = nil) {
+    /// `unseal` opens proxies' sealed passwords (the server's key); without one, proxies with passwords are skipped.
+    public init(store: Store, configuration: Configuration = Configuration(), logger: Logger, phases: [any CampaignPhase]? = nil,
+                unseal: @escaping @Sendable (String) throws -> String = { _ in throw PermanentPhaseError("no secret key") }) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        let all = phases ?? [GenerationPhase(), DNSValidationPhase(store: store, logger: logger)]
+        let all = phases ?? [GenerationPhase(), DNSValidationPhase(store: store, logger: logger),
+                             HTTPKeywordPhase(store: store, logger: logger, unseal: unseal)]
         self.phases = Dictionary(all.map { ($0.campaignType, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -90,6 +93,13 @@ public final class CampaignEngine: Sendable {
         } catch let error as PermanentPhaseError {
             _ = try await store.pool.withTransaction { c in
                 try CampaignLifecycle.applyIfAllowed(c, lease.campaignID, .fail, message: error.description)
+            }
+            return true
+        } catch let error as PausePhaseError {
+            logger.warning("campaign paused", metadata: ["campaign": "\(lease.campaignID)", "reason": "\(error)"])
+            _ = try await store.pool.withTransaction { c in
+                try CampaignLifecycle.applyIfAllowed(c, lease.campaignID, .pause, message: error.description)
+                _ = try c.execute(StatementRegistry.releaseLease, [.uuid(lease.campaignID), .int(lease.batchIndex), .text(holder)])
             }
             return true
         }

@@ -20,7 +20,7 @@ public final class DNSValidationPhase: CampaignPhase {
     private let store: Store
     private let logger: Logger
     private let group: any EventLoopGroup
-    private let limiters = NIOLockedValueBox<[String: DNSRateLimiter]>([:])
+    private let limiters = NIOLockedValueBox<[String: RateLimiter]>([:])
 
     public init(store: Store, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.store = store
@@ -83,11 +83,11 @@ public final class DNSValidationPhase: CampaignPhase {
         return built
     }
 
-    private func limiter(campaign: UUID, persona index: Int, _ persona: DNSPersonaSettings) -> DNSRateLimiter {
+    private func limiter(campaign: UUID, persona index: Int, _ persona: DNSPersonaSettings) -> RateLimiter {
         limiters.withLockedValue { map in
             let key = "\(campaign):\(index)"
             if let existing = map[key] { return existing }
-            let created = DNSRateLimiter(queriesPerSecond: persona.queriesPerSecond, burst: persona.burst)
+            let created = RateLimiter(queriesPerSecond: persona.queriesPerSecond, burst: persona.burst)
             map[key] = created
             return created
         }
@@ -103,7 +103,7 @@ public final class DNSValidationPhase: CampaignPhase {
         var newLiars: [String: String] = [:]
     }
 
-    private func resolve(_ names: [(name: String, offset: Int64)], persona: DNSPersonaSettings, limiter: DNSRateLimiter,
+    private func resolve(_ names: [(name: String, offset: Int64)], persona: DNSPersonaSettings, limiter: RateLimiter,
                          wildcards known: [String: [DNSRecordType: Set<String>]], lying knownLiars: [String: String]) async throws -> PersonaOutcome {
         var outcome = PersonaOutcome()
         var wildcards = known

@@ -7,7 +7,32 @@ import Yams
 struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Domain-generation and DNS validation campaigns.",
         subcommands: [Preview.self, Create.self, Start.self, Pause.self, Resume.self, Cancel.self, Delete.self, Show.self,
-                       List.self, Watch.self, Results.self])
+                       List.self, Watch.self, Results.self, Leads.self])
+
+    /// How an HTTP step fetches and what makes a lead, for `--type http_keyword_validation` and pipelines.
+    struct HTTPStepOptions: ParsableArguments {
+        @Option(help: "HTTP: a lead scores at least this (default: any match).") var minScore: Double?
+        @Option(help: "HTTP: the port of http:// fetches (default 80).") var httpPort: UInt32?
+        @Option(help: "HTTP: the port of https:// fetches (default 443).") var httpsPort: UInt32?
+        @Option(help: "HTTP: schemes to try, in order, comma-separated (default https,http).") var schemes: String?
+        @Option(help: "HTTP: fetches in flight per batch (default 50).") var httpConcurrency: UInt32?
+        @Option(help: "HTTP: proxy choice per request: round_robin, random or failover.") var proxyRotation: String?
+        @Flag(help: "HTTP: let the proxies resolve names themselves instead of tunnelling to the stored address.") var proxyResolves = false
+
+        var options: HttpCampaignOptions? {
+            guard minScore != nil || httpPort != nil || httpsPort != nil || schemes != nil || httpConcurrency != nil
+                    || proxyRotation != nil || proxyResolves else { return nil }
+            var o = HttpCampaignOptions()
+            o.minScore = minScore ?? 0
+            o.httpPort = httpPort ?? 0
+            o.httpsPort = httpsPort ?? 0
+            o.schemes = (schemes ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            o.concurrency = httpConcurrency ?? 0
+            o.proxyRotation = proxyRotation ?? ""
+            o.proxyResolves = proxyResolves
+            return o
+        }
+    }
 
     /// Pattern flags shared by preview and create.
     struct PatternOptions: ParsableArguments {
@@ -49,9 +74,10 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var name: String?
         @Option var description = ""
-        @Option(help: "domain_generation or dns_validation.") var type = "domain_generation"
+        @Option(help: "domain_generation, dns_validation or http_keyword_validation.") var type = "domain_generation"
         @OptionGroup var pattern: PatternOptions
-        @Option(help: "dns_validation: the generation campaign whose names to resolve.") var source: String?
+        @Option(help: "dns_validation: the generation campaign whose names to resolve; http_keyword_validation: the DNS campaign whose live names to fetch.") var source: String?
+        @OptionGroup(title: "HTTP") var http: HTTPStepOptions
         @Option(help: "dns_validation: a file of names, one per line (- for standard input), uploaded in chunks.") var input: String?
         @Flag(help: "Start it at once (and the follow-ons of its pipeline that can run).") var start = false
         @Option(help: "Follow-on campaigns, comma-separated: dns_validation[,http_keyword_validation] after a generation campaign; they run beside it, each batch as soon as its source batch is done.")
@@ -64,17 +90,30 @@ struct CampaignCommand: AsyncParsableCommand {
         var fromFile: String?
 
         func run() async throws {
-            guard let kind = CampaignTypeCode(name: type) else { throw ValidationError("--type must be domain_generation or dns_validation") }
+            guard let kind = CampaignTypeCode(name: type) else {
+                throw ValidationError("--type must be domain_generation, dns_validation or http_keyword_validation")
+            }
             let resources = CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet)
             let steps = try CampaignFile.types(pipeline.split(separator: ",").map(String.init))
             if kind == .dnsValidation, fromFile == nil {
                 try await createDNS(resources: resources, steps: steps)
                 return
             }
+            if kind == .httpKeywordValidation, fromFile == nil {
+                guard let name, !name.isEmpty else { throw ValidationError("a campaign needs a name") }
+                guard input == nil else { throw ValidationError("--input: HTTP campaigns read a DNS campaign (--source) in this version") }
+                guard let source else { throw ValidationError("--source: the DNS campaign whose live names to fetch") }
+                let c = try await connection.unary(Methods.createCampaign, CreateCampaignRequest(
+                    name: name, description: description, type: .httpKeywordValidation, generation: nil, start: start,
+                    resources: resources, sourceCampaignID: source, http: http.options))
+                print("created campaign \(c.id) (\(c.status.name), fetching the live names of campaign \(c.sourceCampaignID))")
+                return
+            }
             guard source == nil, input == nil else { throw ValidationError("--source and --input are for --type dns_validation") }
-            let request = try fromFile.map(CampaignFile.load) ?? CreateCampaignRequest(
+            var request = try fromFile.map(CampaignFile.load) ?? CreateCampaignRequest(
                 name: name ?? "", description: description, type: kind, generation: try pattern.parameters(), start: start,
                 pipeline: steps, resources: resources)
+            if fromFile == nil { request.http = http.options }
             guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name (argument or \"name\" in the file)") }
             let c = try await connection.unary(Methods.createCampaign, request)
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
@@ -89,7 +128,7 @@ struct CampaignCommand: AsyncParsableCommand {
             defer { Task { await client.close() } }
             let request = CreateCampaignRequest(name: name, description: description, type: .dnsValidation, generation: nil,
                                                 start: start && lines == nil, pipeline: steps, resources: resources,
-                                                sourceCampaignID: source ?? "", uploadInput: lines != nil)
+                                                sourceCampaignID: source ?? "", uploadInput: lines != nil, http: http.options)
             let created = try await connection.call { try await client.unary(Methods.createCampaign, request) }
             guard let lines else {
                 print("created campaign \(created.id) (\(created.status.name), reading \(created.totalItems) names of campaign \(created.sourceCampaignID))")
@@ -203,10 +242,11 @@ struct CampaignCommand: AsyncParsableCommand {
                     let seconds = Date().timeIntervalSince(start)
                     if first == nil { first = c.processedItems; firstQueries = c.dnsQueriesSent }
                     var dns = ""
-                    if c.type == .dnsValidation {
+                    if c.type == .dnsValidation || c.type == .httpKeywordValidation {
                         let qps = seconds > 0 ? Double(c.dnsQueriesSent - min(firstQueries!, c.dnsQueriesSent)) / seconds : 0
                         dns = "  " + c.outcomeCounts.map { "\($0.outcome) \($0.count)" }.joined(separator: " ")
-                            + String(format: "  %.0f queries/s", qps)
+                            + String(format: c.type == .dnsValidation ? "  %.0f queries/s" : "  %.0f requests/s", qps)
+                        if c.type == .httpKeywordValidation { dns += "  leads \(c.count(of: "lead"))" }
                         if !c.lyingResolvers.isEmpty { dns += "  lying: \(c.lyingResolvers.joined(separator: ","))" }
                     }
                     let rate = seconds > 0 ? Double(c.processedItems - min(first!, c.processedItems)) / seconds : 0
@@ -239,6 +279,9 @@ struct CampaignCommand: AsyncParsableCommand {
         var outcome: String?
         @Flag(help: "DNS: only live rows (business status valid_dns).") var live = false
         @Flag(help: "DNS: only names whose NXDOMAIN the persona's quorum agreed on.") var available = false
+        @Flag(help: "HTTP: one line per matched keyword instead of one per name.") var keywords = false
+        @Flag(help: "HTTP: only the leads.") var leads = false
+        @Option(help: "HTTP: only pages scoring at least this.") var minScore: Double?
         func run() async throws {
             guard let kind = ResultFormat(rawValue: format) else { throw ValidationError("--format must be table, jsonl or csv") }
             let handle: FileHandle
@@ -251,7 +294,20 @@ struct CampaignCommand: AsyncParsableCommand {
             let client = try await connection.connect()
             let campaign = try await connection.call { try await client.unary(Methods.getCampaign, IDRequest(id: id)) }
             var writer = ResultWriter(handle: handle, format: kind)
-            if campaign.type == .dnsValidation {
+            let httpFilters = keywords || leads || minScore != nil
+            if campaign.type == .httpKeywordValidation {
+                guard outcome == nil, !live, !available else { throw ValidationError("--outcome, --live and --available are for DNS campaigns") }
+                var request = StreamHttpResultsRequest(id: id)
+                request.leadsOnly = leads
+                request.minScore = minScore ?? 0
+                writer.header(keywords ? HTTPResultColumns.keywordNames : HTTPResultColumns.names)
+                try await connection.call {
+                    for try await r in try client.serverStream(Methods.streamHttpResults, request) {
+                        if keywords { for row in HTTPResultColumns.keywordValues(r) { writer.row(row) } } else { writer.row(HTTPResultColumns.values(r)) }
+                    }
+                }
+            } else if campaign.type == .dnsValidation {
+                guard !httpFilters else { throw ValidationError("--keywords, --leads and --min-score are for HTTP campaigns") }
                 var request = StreamDnsResultsRequest(id: id)
                 request.outcomes = (outcome ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 request.liveOnly = live
@@ -261,12 +317,39 @@ struct CampaignCommand: AsyncParsableCommand {
                     for try await r in try client.serverStream(Methods.streamDnsResults, request) { writer.row(DNSResultColumns.values(r)) }
                 }
             } else {
-                guard outcome == nil, !live, !available else { throw ValidationError("--outcome, --live and --available are for DNS campaigns") }
+                guard outcome == nil, !live, !available, !httpFilters else {
+                    throw ValidationError("--outcome, --live, --available, --keywords, --leads and --min-score are for DNS and HTTP campaigns")
+                }
                 writer.header(["offset", "domain_name"])
                 try await connection.call {
                     for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: id)) {
                         writer.row([.number(Int64(d.offset)), .text(d.domainName)])
                     }
+                }
+            }
+            writer.finish()
+            await client.close()
+        }
+    }
+
+    struct Leads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The leads of a pipeline (any of its campaigns) or of an HTTP campaign: name, score, matched keywords, URL, title.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option(help: "table, jsonl or csv.") var format = "table"
+        @Option(help: "Only leads scoring at least this.") var minScore: Double?
+        func run() async throws {
+            guard let kind = ResultFormat(rawValue: format) else { throw ValidationError("--format must be table, jsonl or csv") }
+            let client = try await connection.connect()
+            var writer = ResultWriter(handle: FileHandle.standardOutput, format: kind)
+            writer.header(["domain_name", "score", "keywords", "final_url", "title"])
+            var request = StreamHttpResultsRequest(id: id)
+            request.leadsOnly = true
+            request.minScore = minScore ?? 0
+            try await connection.call {
+                for try await r in try client.serverStream(Methods.streamHttpResults, request) {
+                    writer.row([.text(r.domainName), .text(String(format: "%.2f", r.score)),
+                                .list(r.keywords.map { "\($0.keyword)×\($0.count)" }), .text(r.finalURL), .text(r.title)])
                 }
             }
             writer.finish()
@@ -292,7 +375,7 @@ struct CampaignView: Encodable {
 enum CampaignLine {
     static func describe(_ c: CampaignInfo) -> String {
         var lines = ["id          \(c.id)", "name        \(c.name)", "status      \(c.status.name)",
-                     "progress    \(c.processedItems)/\(c.totalItems) (\(c.skippedItems) \(c.type == .domainGeneration ? "skipped as invalid hostnames" : "without a name to resolve"))",
+                     "progress    \(c.processedItems)/\(c.totalItems) (\(c.skippedItems) \(c.type == .domainGeneration ? "skipped as invalid hostnames" : c.type == .dnsValidation ? "without a name to resolve" : "without a live name to fetch"))",
                      "created     \(Output.time(c.createdAtMicros))", "started     \(Output.time(c.startedAtMicros))",
                      "completed   \(Output.time(c.completedAtMicros))"]
         if let g = c.generation {
@@ -311,7 +394,8 @@ enum CampaignLine {
         if !c.outcomeCounts.isEmpty {
             lines.append("outcomes    " + c.outcomeCounts.map { "\($0.outcome) \($0.count)" }.joined(separator: ", "))
         }
-        if c.dnsQueriesSent > 0 { lines.append("dns queries \(c.dnsQueriesSent)") }
+        if c.dnsQueriesSent > 0 { lines.append((c.type == .httpKeywordValidation ? "requests    " : "dns queries ") + "\(c.dnsQueriesSent)") }
+        if c.type == .httpKeywordValidation { lines.append("leads       \(c.count(of: "lead"))") }
         if !c.wildcardZones.isEmpty { lines.append("wildcards   \(c.wildcardZones.joined(separator: ", "))") }
         if !c.lyingResolvers.isEmpty { lines.append("lying       \(c.lyingResolvers.joined(separator: ", ")) (answers names others call NXDOMAIN; not believed)") }
         if !c.errorMessage.isEmpty { lines.append("error       \(c.errorMessage)") }

@@ -102,3 +102,25 @@ enum DNSResultColumns {
          .bool(r.isAvailable), .text(r.message), .number(Int64(r.offset))]
     }
 }
+
+/// The columns of an HTTP campaign's results: one line per name, or with `--keywords` one per matched keyword.
+enum HTTPResultColumns {
+    static let names = ["domain_name", "url", "final_url", "status_code", "title", "business_status", "outcome", "score", "parked",
+                        "keywords", "error_kind", "error", "response_time_ms", "redirects", "address", "offset"]
+
+    static func values(_ r: HttpResult) -> [ResultValue] {
+        [.text(r.domainName), .text(r.url), .text(r.finalURL), .number(Int64(r.statusCode)), .text(r.title), .text(r.businessStatus),
+         .text(r.outcome), .text(String(format: "%.2f", r.score)), .bool(r.parked),
+         .list(r.keywords.map { "\($0.keyword)×\($0.count)" }), .text(r.errorKind), .text(r.error),
+         .number(Int64(r.responseTimeMs)), .list(r.redirects), .text(r.address), .number(Int64(r.offset))]
+    }
+
+    static let keywordNames = ["domain_name", "final_url", "keyword", "occurrences", "context", "status_code", "business_status"]
+
+    static func keywordValues(_ r: HttpResult) -> [[ResultValue]] {
+        r.keywords.map {
+            [.text(r.domainName), .text(r.finalURL), .text($0.keyword), .number(Int64($0.count)), .text($0.context),
+             .number(Int64(r.statusCode)), .text(r.businessStatus)]
+        }
+    }
+}

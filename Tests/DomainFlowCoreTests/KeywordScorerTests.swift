@@ -32,3 +32,27 @@ import Testing
         #expect(PageText.visibleText(html: html) == "Shop & more Domains for sale")
     }
 }
+
+@Suite struct ParkedPageDetectorTests {
+    @Test func parkingSignaturesAddUpToParked() {
+        let html = #"<html><head><title>example.com is for sale</title></head><body><h1>This domain is for sale!</h1>"# +
+            #"<a href="https://sedo.com/search/details/?domain=example.com">Buy this domain</a></body></html>"#
+        let verdict = ParkedPageDetector.judge(html: html, text: PageText.visibleText(html: html))
+        #expect(verdict.isParked)
+        #expect(verdict.signals.contains("host:sedo.com") && verdict.signals.contains("phrase:buy this domain"))
+        let redirected = ParkedPageDetector.judge(html: "<html><body>Loading</body></html>", text: "Loading",
+                                                  urls: ["http://x.example/", "https://www.sedoparking.com/x"])
+        #expect(redirected.isParked && redirected.signals.contains("redirect:sedoparking.com"))
+    }
+
+    @Test func aRealPageIsNotParkedAndALinkFarmIs() {
+        let page = "<html><body><h1>Acme Casino</h1><p>" + String(repeating: "Welcome to our casino with real games and bonus offers. ", count: 20)
+            + "</p><a href=/about>About</a></body></html>"
+        #expect(!ParkedPageDetector.judge(html: page, text: PageText.visibleText(html: page)).isParked)
+        let farm = "<html><body>" + (0..<12).map { "<a href=\"/q?\($0)\">Cheap \($0)</a>" }.joined() + "</body></html>"
+        let verdict = ParkedPageDetector.judge(html: farm, text: PageText.visibleText(html: farm) + " related searches")
+        #expect(verdict.isParked && verdict.signals.contains("link-farm"))
+        #expect(ParkedPageDetector.title(html: "<HTML><TITLE>\n  Acme   Casino </TITLE>") == "Acme Casino")
+        #expect(ParkedPageDetector.title(html: "<html>no title</html>").isEmpty)
+    }
+}

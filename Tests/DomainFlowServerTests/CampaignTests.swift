@@ -207,9 +207,10 @@ import Testing
             #expect(last.sourceCampaignID == followOn.id && last.pipeline.isEmpty)
             #expect(try await h.count("SELECT count(*) FROM campaign_batches WHERE campaign_id = '\(followOn.id)'")
                     == h.count("SELECT count(*) FROM campaign_batches WHERE campaign_id = '\(c.id)'"), "batches mirrored index for index")
-            // The DNS step cannot start without a persona; HTTP campaigns do not run yet.
+            // The DNS step cannot start without a persona, nor the HTTP step without a persona and a keyword set.
             await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, IDRequest(id: followOn.id)) }
-            await expectCode(.unimplemented) { try await client.unary(Methods.startCampaign, IDRequest(id: last.id)) }
+            let error = await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, IDRequest(id: last.id)) }
+            #expect(error?.message.contains("HTTP persona") == true)
             await client.close()
         }
     }

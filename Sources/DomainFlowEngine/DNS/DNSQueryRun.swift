@@ -41,24 +41,6 @@ public struct DNSRunResult: Sendable, Equatable {
     public var elapsedMillis: Int
 }
 
-/// A shared token bucket: the queries per second of one campaign on this server, whichever runs send them.
-public final class DNSRateLimiter: Sendable {
-    private let bucket: NIOLockedValueBox<TokenBucket>
-    public let isUnlimited: Bool
-
-    public init(queriesPerSecond: UInt32, burst: UInt32) {
-        bucket = NIOLockedValueBox(TokenBucket(rate: queriesPerSecond, burst: burst, now: Int64(NIODeadline.now().uptimeNanoseconds)))
-        isUnlimited = queriesPerSecond == 0
-    }
-
-    /// Takes a token now, or returns the nanoseconds to wait for one.
-    func take() -> Int64 {
-        if isUnlimited { return 0 }
-        let now = Int64(NIODeadline.now().uptimeNanoseconds)
-        return bucket.withLockedValue { $0.take(now: now) ? 0 : max(1, $0.wait(now: now)) }
-    }
-}
-
 /// Resolves many (name, type) items through a persona's resolvers with a bounded, adaptive in-flight
 /// window, on one event loop, sharing that loop's long-lived UDP sockets: massdns's model. No task per
 /// query: queries are datagrams in flight, tracked in a table; timeouts are swept by one repeating timer
@@ -79,7 +61,7 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
     private let settings: DNSRunSettings
     private let addresses: [SocketAddress]
     private let items: [DNSWorkItem]
-    private let limiter: DNSRateLimiter
+    private let limiter: RateLimiter
     private var selector: ResolverSelector
     private var window: WindowController
     /// The window's pace as a bucket, rebuilt when the pace changes.
@@ -92,6 +74,16 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
     private var attempts: [Int: Attempt] = [:]
     private var timeouts = Deque<(deadline: UInt64, serial: Int)>()
     private var ready = Deque<(item: Int, name: String, resolver: Int?)>()
+    /// Resolvers that answered with TC in this run: they rate-limit (RRL slips TC replies among its drops), so a
+    /// query of theirs that timed out is asked again over TCP, which the limit does not cover.
+    private var truncating: Set<Int> = []
+    /// Items whose next attempt goes over TCP.
+    private var viaTCP: Set<Int> = []
+    /// TCP queries in flight, at most `maxTCPInFlight` (servers take few TCP connections at once: nsd 100 by
+    /// default); the rest wait their turn.
+    private var tcpInFlight = 0
+    private var tcpWaiting = Deque<(item: Int, resolver: Int, name: String)>()
+    static let maxTCPInFlight = 16
     private var nextItem = 0
     private var inFlight = 0
     private var finished = 0
@@ -104,7 +96,7 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
     public private(set) var queriesSent = 0
 
     /// A run of `items`; `distrusted` resolvers (found lying earlier) are not asked while others are left.
-    public init(items: [DNSWorkItem], settings: DNSRunSettings, limiter: DNSRateLimiter, distrusted: Set<Int> = [],
+    public init(items: [DNSWorkItem], settings: DNSRunSettings, limiter: RateLimiter, distrusted: Set<Int> = [],
                 loop: any EventLoop) throws {
         self.loop = loop
         self.settings = settings
@@ -220,6 +212,11 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
             resolver = chosen
         }
         let address = addresses[resolver]
+        if viaTCP.contains(item), truncating.contains(resolver) {
+            states[item].sent(to: resolver)
+            askOverTCP(item: item, resolver: resolver, name: name)
+            return
+        }
         guard var query = DNSMessage.query(id: 0, name: name, type: items[item].type) else {
             finish(item, DNSResolution(outcome: .error, attempts: states[item].attempts, message: "'\(name)' cannot be asked (label or name too long)"))
             return
@@ -252,7 +249,8 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
         window.answered(now: Int64(NIODeadline.now().uptimeNanoseconds))
         selector.recordAnswer(attempt.resolver)
         if response.truncated {
-            askOverTCP(attempt)
+            truncating.insert(attempt.resolver)
+            askOverTCP(item: attempt.item, resolver: attempt.resolver, name: attempt.name)
         } else {
             let (outcome, chain, target) = response.interpret(name: attempt.name, type: items[attempt.item].type)
             receive(item: attempt.item, .response(outcome, chain: chain, target: target), from: attempt.resolver)
@@ -261,8 +259,18 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
         return true
     }
 
-    private func askOverTCP(_ attempt: Attempt) {
-        guard let query = DNSMessage.query(id: UInt16.random(in: 0...UInt16.max), name: attempt.name, type: items[attempt.item].type) else { return }
+    private func askOverTCP(item: Int, resolver: Int, name: String) {
+        guard tcpInFlight < Self.maxTCPInFlight else {
+            tcpWaiting.append((item, resolver, name))
+            return
+        }
+        tcpInFlight += 1
+        let attempt = (item: item, resolver: resolver, name: name)
+        guard let query = DNSMessage.query(id: UInt16.random(in: 0...UInt16.max), name: name, type: items[item].type) else {
+            tcpInFlight -= 1
+            receive(item: item, .failure("'\(name)' cannot be asked (label or name too long)"), from: resolver)
+            return
+        }
         let id = UInt16(query[0]) << 8 | UInt16(query[1])
         queriesSent += 1
         DNSTCPQuery.send(query, to: addresses[attempt.resolver], on: loop, timeout: .nanoseconds(Int64(timeoutNanos)))
@@ -282,6 +290,10 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
                 case .failure(let error):
                     reply = .failure("\(error)")
                 }
+                self.tcpInFlight -= 1
+                if let waiting = self.tcpWaiting.popFirst() {
+                    self.askOverTCP(item: waiting.item, resolver: waiting.resolver, name: waiting.name)
+                }
                 self.receive(item: attempt.item, reply, from: attempt.resolver)
                 self.pump()
             }
@@ -298,6 +310,7 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
             // nothing about how much the others can take, so it does not shrink the window.
             if !selector.isDown(attempt.resolver) { window.timedOut(now: Int64(now)) }
             selector.recordTimeout(attempt.resolver)
+            if truncating.contains(attempt.resolver) { viaTCP.insert(attempt.item) }
             receive(item: attempt.item, .timeout, from: attempt.resolver)
             expired = true
         }

@@ -45,13 +45,19 @@ public struct HTTPFetchRequest: Sendable {
     /// Sends cookies set by earlier responses of the same fetch (across redirects) back to their host.
     public var keepCookies: Bool
     public var proxy: ProxyEndpoint?
+    /// Addresses to connect to by host name (lower case), instead of a lookup: the answers a DNS campaign stored.
+    /// The Host header and TLS SNI stay the name; through a proxy the tunnel (CONNECT or SOCKS) goes to the
+    /// address, plain HTTP included, unless `proxyResolves`.
+    public var addresses: [String: String] = [:]
+    /// Let the proxy resolve names itself (for proxies chosen for where they are).
+    public var proxyResolves = false
 
     public init(url: URL, headers: [HTTPField] = [], timeout: Duration = .seconds(10), followRedirects: Bool = false,
                 maxRedirects: Int = 5, maxBodyBytes: Int = 1 << 20, verifyTLS: Bool = true, keepCookies: Bool = false,
-                proxy: ProxyEndpoint? = nil) {
+                proxy: ProxyEndpoint? = nil, addresses: [String: String] = [:], proxyResolves: Bool = false) {
         self.url = url; self.headers = headers; self.timeout = timeout; self.followRedirects = followRedirects
         self.maxRedirects = maxRedirects; self.maxBodyBytes = maxBodyBytes; self.verifyTLS = verifyTLS
-        self.keepCookies = keepCookies; self.proxy = proxy
+        self.keepCookies = keepCookies; self.proxy = proxy; self.addresses = addresses; self.proxyResolves = proxyResolves
     }
 }
 
@@ -68,6 +74,8 @@ public struct HTTPFetchResult: Sendable {
     /// Whether the body was longer than `maxBodyBytes` and cut there.
     public var truncated: Bool
     public var elapsed: Duration
+    /// The response's HTTP version, e.g. "HTTP/1.1".
+    public var httpVersion: String = "HTTP/1.1"
 }
 
 /// Why a fetch got no response.

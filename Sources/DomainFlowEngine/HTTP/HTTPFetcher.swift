@@ -33,7 +33,8 @@ public enum HTTPFetcher {
             }
             return HTTPFetchResult(status: status, reason: response.head.status.reasonPhrase, finalURL: url, redirects: redirects,
                                    headers: response.head.headers.map { HTTPField($0.name, $0.value) }, body: response.body,
-                                   truncated: response.truncated, elapsed: ContinuousClock.now - start)
+                                   truncated: response.truncated, elapsed: ContinuousClock.now - start,
+                                   httpVersion: "HTTP/\(response.head.version.major).\(response.head.version.minor)")
         }
     }
 
@@ -42,6 +43,8 @@ public enum HTTPFetcher {
                                   deadline: ContinuousClock.Instant, group: any EventLoopGroup) async throws(HTTPFetchError) -> CollectedResponse {
         let target = try Target(url)
         let proxy = request.proxy
+        // The stored address of this host, if the caller gave one (no lookup); the proxy's own lookup if it is to resolve.
+        let address = request.addresses[target.host.lowercased()].flatMap { proxy != nil && request.proxyResolves ? nil : $0 }
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw HTTPFetchError(.timeout, "no time left for \(url.absoluteString)") }
 
@@ -49,7 +52,7 @@ public enum HTTPFetcher {
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(remaining.wholeNanoseconds))
-                .connect(host: proxy?.host ?? target.host, port: proxy?.port ?? target.port).get()
+                .connect(host: proxy?.host ?? address ?? target.host, port: proxy?.port ?? target.port).get()
         } catch {
             let failure = describe(error)
             throw failure.kind == .timeout ? failure
@@ -73,14 +76,14 @@ public enum HTTPFetcher {
         }
 
         do {
-            if let handshake = tunnel(for: target, through: proxy) {
+            if let handshake = tunnel(for: target, address: address, through: proxy) {
                 try await loop.submit {
                     try channel.pipeline.syncOperations.addHandler(ProxyHandshakeHandler(handshake, tunnelOpen: tunnelOpen))
                 }.get()
                 try await tunnelOpen.futureResult.get()
             }
             let context = target.isTLS ? try TLSContexts.context(verify: request.verifyTLS) : nil
-            let head = requestHead(target, request, cookies: cookies)
+            let head = requestHead(target, request, cookies: cookies, tunnelled: address != nil)
             try await loop.submit {
                 let pipeline = channel.pipeline.syncOperations
                 if let context {
@@ -102,22 +105,23 @@ public enum HTTPFetcher {
         }
     }
 
-    /// The handshake that opens a tunnel to the target through the proxy, if one is needed.
-    private static func tunnel(for target: Target, through proxy: ProxyEndpoint?) -> ProxyHandshake? {
+    /// The handshake that opens a tunnel to the target (its stored address when there is one) through the proxy,
+    /// if one is needed: plain HTTP to a name goes to an HTTP proxy in absolute form, to an address through CONNECT.
+    private static func tunnel(for target: Target, address: String?, through proxy: ProxyEndpoint?) -> ProxyHandshake? {
         guard let proxy else { return nil }
         let kind: ProxyHandshake.Kind
         switch proxy.kind {
-        case .http where !target.isTLS: return nil   // absolute-form request straight to the proxy
+        case .http where !target.isTLS && address == nil: return nil   // absolute-form request straight to the proxy
         case .http, .httpsConnect: kind = .httpConnect
         case .socks5: kind = .socks5
         case .socks4: kind = .socks4
         }
-        return ProxyHandshake(kind: kind, targetHost: target.host, targetPort: target.port,
+        return ProxyHandshake(kind: kind, targetHost: address ?? target.host, targetPort: target.port,
                               username: proxy.username, password: proxy.password)
     }
 
-    private static func requestHead(_ target: Target, _ request: HTTPFetchRequest, cookies: CookieJar) -> HTTPRequestHead {
-        let viaPlainProxy = request.proxy?.kind == .http && !target.isTLS
+    private static func requestHead(_ target: Target, _ request: HTTPFetchRequest, cookies: CookieJar, tunnelled: Bool) -> HTTPRequestHead {
+        let viaPlainProxy = request.proxy?.kind == .http && !target.isTLS && !tunnelled
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: target.authority)
         for field in request.headers where !["host", "connection", "proxy-authorization"].contains(field.name.lowercased()) {

@@ -25,8 +25,12 @@ public final class DomainFlowServer: Sendable {
         let connections = shared.connections
         sampler = Task { await connections.sampleOutboundBytes() }
         if let store = shared.configuration.store, shared.configuration.engine.workers > 0 {
+            let secrets = shared.configuration.secrets
             let engine = CampaignEngine(store: store, configuration: shared.configuration.engine,
-                                        logger: shared.configuration.logger)
+                                        logger: shared.configuration.logger, unseal: { sealed in
+                                            guard let secrets else { throw RPCError(.failedPrecondition, "no secret key") }
+                                            return try secrets.open(sealed)
+                                        })
             self.engine = Task { await engine.run() }
         } else {
             engine = nil

@@ -61,7 +61,8 @@ enum CampaignCreation {
         try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
                                  resourceType: "campaign", resourceID: created.id,
                                  details: ["name": name, "count": spec.count, "start_offset": start])
-        try createFollowOns(c, of: created, name: name, steps: request.pipeline, resources: resources, principal: principal)
+        try createFollowOns(c, of: created, name: name, steps: request.pipeline, resources: resources, principal: principal,
+                            http: try httpParameters(request.http))
         return created
     }
 
@@ -105,8 +106,76 @@ enum CampaignCreation {
                                  resourceType: "campaign", resourceID: created.id,
                                  details: ["name": name, "type": "dns_validation",
                                            "input": request.uploadInput ? "upload" : request.sourceCampaignID])
-        try createFollowOns(c, of: created, name: name, steps: request.pipeline, resources: resources, principal: principal)
+        try createFollowOns(c, of: created, name: name, steps: request.pipeline, resources: resources, principal: principal,
+                            http: try httpParameters(request.http))
         return created
+    }
+
+    /// An HTTP_KEYWORD_VALIDATION campaign reading a DNS campaign's live names.
+    static func httpKeywordValidation(_ c: PGConnection, _ request: CreateCampaignRequest, name: String, principal: Principal,
+                                      context: CallContext) throws -> CampaignRow {
+        guard request.generation == nil else {
+            throw RPCError.invalidArgument("generation: an HTTP campaign reads a DNS campaign's live names; it has no pattern")
+        }
+        guard !request.uploadInput else {
+            throw RPCError(.unimplemented, "upload_input: HTTP campaigns read a DNS campaign (source_campaign_id) in this version")
+        }
+        guard !request.sourceCampaignID.isEmpty else {
+            throw RPCError.invalidArgument("source_campaign_id: an HTTP campaign needs the DNS campaign whose live names it fetches")
+        }
+        try checkPipeline(request.pipeline, after: .httpKeywordValidation)
+        let resources = try CampaignResourceLinks.parse(request.resources, pipeline: [.httpKeywordValidation])
+        try requireHTTPResources(request.resources)
+        let sourceID = try Paging.uuid(request.sourceCampaignID, field: "source_campaign_id")
+        let source = try CampaignsService.find(c, sourceID, principal: principal, forUpdate: false)
+        guard source.info.type == .dnsValidation else {
+            throw RPCError.invalidArgument("source_campaign_id: campaign \(source.info.name) is a \(source.info.type.name) campaign; an HTTP campaign reads a dns_validation campaign's live names")
+        }
+        let created = try insert(c, name: name, description: request.description, type: .httpKeywordValidation, principal: principal,
+                                 parameters: try httpParameters(request.http, source: sourceID), total: Int64(source.info.totalItems),
+                                 pipeline: [], source: sourceID, inputState: nil)
+        if source.inputState != "open" { try CampaignBatches.mirror(c, campaign: created.id, source: sourceID) }
+        try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
+        try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
+                                 resourceType: "campaign", resourceID: created.id,
+                                 details: ["name": name, "type": "http_keyword_validation", "input": request.sourceCampaignID])
+        return created
+    }
+
+    /// INVALID_ARGUMENT unless an HTTP step has what it runs with: a persona and a keyword set.
+    static func requireHTTPResources(_ resources: CampaignResources) throws {
+        guard !resources.httpPersonaIDs.isEmpty else {
+            throw RPCError.invalidArgument("http_persona_ids: an HTTP campaign needs at least one HTTP persona")
+        }
+        guard !resources.keywordSetIDs.isEmpty else {
+            throw RPCError.invalidArgument("keyword_set_ids: an HTTP campaign needs at least one keyword set to score pages against")
+        }
+    }
+
+    /// The stored parameters of an HTTP step: its options, validated, and the campaign it reads.
+    static func httpParameters(_ options: HttpCampaignOptions?, source: UUID? = nil) throws -> String {
+        let o = options ?? HttpCampaignOptions()
+        guard o.minScore >= 0, o.minScore.isFinite else { throw RPCError.invalidArgument("http.min_score: must be 0 or more") }
+        for scheme in o.schemes where scheme != "http" && scheme != "https" {
+            throw RPCError.invalidArgument("http.schemes: '\(scheme)' is not http or https")
+        }
+        for (field, port) in [("http_port", o.httpPort), ("https_port", o.httpsPort)] where port > 65535 {
+            throw RPCError.invalidArgument("http.\(field): \(port) is not a port")
+        }
+        guard o.concurrency <= 1000 else { throw RPCError.invalidArgument("http.concurrency: at most 1000") }
+        guard ["", "round_robin", "random", "failover"].contains(o.proxyRotation) else {
+            throw RPCError.invalidArgument("http.proxy_rotation: use round_robin, random or failover")
+        }
+        var fields: [String] = []
+        if let source { fields.append(#""source_campaign_id": "\#(source.uuidString.lowercased())""#) }
+        if o.minScore > 0 { fields.append(#""min_score": \#(o.minScore)"#) }
+        if !o.schemes.isEmpty { fields.append(#""schemes": [\#(o.schemes.map { "\"\($0)\"" }.joined(separator: ", "))]"#) }
+        if o.httpPort > 0 { fields.append(#""http_port": \#(o.httpPort)"#) }
+        if o.httpsPort > 0 { fields.append(#""https_port": \#(o.httpsPort)"#) }
+        if o.concurrency > 0 { fields.append(#""concurrency": \#(o.concurrency)"#) }
+        if o.proxyResolves { fields.append(#""proxy_resolves": true"#) }
+        if !o.proxyRotation.isEmpty { fields.append(#""proxy_rotation": "\#(o.proxyRotation)""#) }
+        return "{" + fields.joined(separator: ", ") + "}"
     }
 
     /// Follow-ons that will need a DNS persona to run cannot be started without one.
@@ -114,15 +183,20 @@ enum CampaignCreation {
         if request.start, steps.contains(.dnsValidation), request.resources.dnsPersonaIDs.isEmpty {
             throw RPCError.invalidArgument("dns_persona_ids: the pipeline's dns_validation step needs a DNS persona to start")
         }
+        if request.start, steps.contains(.httpKeywordValidation) { try requireHTTPResources(request.resources) }
     }
 
     /// The pipeline's campaigns after `first`, each reading the one before, with its batches mirrored and
     /// the same resources; pending until started.
     private static func createFollowOns(_ c: PGConnection, of first: CampaignRow, name: String, steps: [CampaignTypeCode],
-                                        resources: [(CampaignResourceLinks.Kind, [UUID])], principal: Principal) throws {
+                                        resources: [(CampaignResourceLinks.Kind, [UUID])], principal: Principal,
+                                        http: String) throws {
         var previous = first
         for (index, step) in steps.enumerated() {
-            let parameters = #"{"source_campaign_id": "\#(previous.id.uuidString.lowercased())"}"#
+            var parameters = #"{"source_campaign_id": "\#(previous.id.uuidString.lowercased())"}"#
+            if step == .httpKeywordValidation, http != "{}" {
+                parameters = "{" + #""source_campaign_id": "\#(previous.id.uuidString.lowercased())", "# + http.dropFirst()
+            }
             let next = try insert(c, name: "\(name) / \(step.name)", description: "follow-on of \(previous.info.name)", type: step,
                                   principal: principal, parameters: parameters, total: Int64(previous.info.totalItems),
                                   pipeline: Array(steps[(index + 1)...]), source: previous.id, inputState: nil)

@@ -40,9 +40,9 @@ enum CampaignsService {
                 case .dnsValidation:
                     created = try CampaignCreation.dnsValidation(c, request, name: name, principal: principal, context: context)
                 case .httpKeywordValidation:
-                    throw RPCError(.unimplemented, "type: http_keyword_validation campaigns do not run in this version")
+                    created = try CampaignCreation.httpKeywordValidation(c, request, name: name, principal: principal, context: context)
                 case .unspecified:
-                    throw RPCError.invalidArgument("type: required (domain_generation or dns_validation)")
+                    throw RPCError.invalidArgument("type: required (domain_generation, dns_validation or http_keyword_validation)")
                 }
                 guard request.start else { return try find(c, created.id, principal: principal, forUpdate: false) }
                 return try start(c, created.id, principal: principal, context: context)
@@ -68,6 +68,10 @@ enum CampaignsService {
 
         router.serverStream(Methods.streamDnsResults) { request, context, writer in
             try await DNSResultsStream.run(request, context: context, writer: writer, pool: pool)
+        }
+
+        router.serverStream(Methods.streamHttpResults) { request, context, writer in
+            try await HTTPResultsStream.run(request, context: context, writer: writer, pool: pool)
         }
 
         router.unary(Methods.getCampaign) { request, context in
@@ -224,7 +228,12 @@ enum CampaignsService {
     static func checkRunnable(_ row: CampaignRow) throws {
         switch row.info.type {
         case .httpKeywordValidation:
-            throw RPCError(.unimplemented, "http_keyword_validation campaigns do not run in this version")
+            guard !row.info.resources.httpPersonaIDs.isEmpty else {
+                throw RPCError(.failedPrecondition, "\(row.info.name) has no HTTP persona to fetch with")
+            }
+            guard !row.info.resources.keywordSetIDs.isEmpty else {
+                throw RPCError(.failedPrecondition, "\(row.info.name) has no keyword set to score pages against")
+            }
         case .dnsValidation:
             guard !row.info.inputOpen else {
                 throw RPCError(.failedPrecondition, "the uploaded list of \(row.info.name) is not complete (FinishCampaignInput)")

@@ -16,7 +16,7 @@ enum DNSPersonaTester {
         let settings = DNSRunSettings(resolvers: persona.resolvers.map(\.address),
                                       timeout: .milliseconds(Int(persona.timeoutMillis == 0 ? 2000 : persona.timeoutMillis)),
                                       retries: 0, concurrency: max(1, items.count))
-        let run = try DNSQueryRun(items: items, settings: settings, limiter: DNSRateLimiter(queriesPerSecond: 0, burst: 0),
+        let run = try DNSQueryRun(items: items, settings: settings, limiter: RateLimiter(queriesPerSecond: 0, burst: 0),
                                   loop: MultiThreadedEventLoopGroup.singleton.next())
         let results = try await run.run().get()
         return zip(items, results).map { item, result in

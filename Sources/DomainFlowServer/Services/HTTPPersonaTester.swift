@@ -11,8 +11,7 @@ enum HTTPPersonaTester {
             let result = try await HTTPFetcher.fetch(request(persona, url: url, proxy: proxy))
             response.statusCode = UInt32(result.status)
             response.reason = result.reason
-            response.allowed = persona.allowedStatusCodes.isEmpty ? (200..<400).contains(result.status)
-                : persona.allowedStatusCodes.contains(UInt32(result.status))
+            response.allowed = settings(persona).allows(result.status)
             response.finalURL = result.finalURL.absoluteString
             response.redirects = result.redirects.map(\.absoluteString)
             response.headers = result.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
@@ -26,18 +25,16 @@ enum HTTPPersonaTester {
         return response
     }
 
-    /// The fetch a persona makes: User-Agent, Accept-Language and Accept-Encoding first (when set), then
-    /// the persona's headers in their order; its timeout, redirect, body, TLS and cookie settings.
+    /// The persona as the engine applies it (the one place where a persona becomes a request).
+    static func settings(_ p: HttpPersona) -> HTTPPersonaSettings {
+        HTTPPersonaSettings(userAgent: p.userAgent, headers: p.headers.map { .init(name: $0.name, value: $0.value) },
+                            acceptLanguage: p.acceptLanguage, acceptEncoding: p.acceptEncoding, timeoutMillis: p.timeoutMillis,
+                            followRedirects: p.followRedirects, maxRedirects: p.maxRedirects, allowedStatusCodes: p.allowedStatusCodes,
+                            maxBodyBytes: p.maxBodyBytes, skipTLSVerification: p.skipTLSVerification, allowHTTP2: p.allowHTTP2,
+                            keepCookies: p.keepCookies, requestsPerSecond: p.requestsPerSecond)
+    }
+
     static func request(_ persona: HttpPersona, url: URL, proxy: ProxyEndpoint?) -> HTTPFetchRequest {
-        var headers: [HTTPField] = []
-        if !persona.userAgent.isEmpty { headers.append(HTTPField("User-Agent", persona.userAgent)) }
-        if !persona.acceptLanguage.isEmpty { headers.append(HTTPField("Accept-Language", persona.acceptLanguage)) }
-        if !persona.acceptEncoding.isEmpty { headers.append(HTTPField("Accept-Encoding", persona.acceptEncoding)) }
-        headers += persona.headers.map { HTTPField($0.name, $0.value) }
-        return HTTPFetchRequest(url: url, headers: headers,
-                                timeout: .milliseconds(Int(persona.timeoutMillis == 0 ? 10_000 : persona.timeoutMillis)),
-                                followRedirects: persona.followRedirects, maxRedirects: Int(persona.maxRedirects),
-                                maxBodyBytes: persona.maxBodyBytes == 0 ? 1 << 20 : Int(persona.maxBodyBytes),
-                                verifyTLS: !persona.skipTLSVerification, keepCookies: persona.keepCookies, proxy: proxy)
+        settings(persona).request(url, proxy: proxy)
     }
 }

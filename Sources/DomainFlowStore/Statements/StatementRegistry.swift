@@ -224,6 +224,78 @@ public enum StatementRegistry {
         FROM unnest($2::bigint[], $3::text[], $4::boolean[]) AS u(offset_index, status, available)
         WHERE g.campaign_id = $1 AND g.offset_index = u.offset_index
         """)
+    /// $1 campaign, $2 batch, $3 holder: gives a leased batch back at once (the campaign was paused).
+    public static let releaseLease = Statement("engine_release_lease", """
+        UPDATE campaign_batches SET lease_holder = NULL, lease_expires_at = NULL
+        WHERE campaign_id = $1 AND batch_index = $2 AND lease_holder = $3 AND status = 'pending'
+        """)
+    /// $1 campaign: the campaign whose names it (or its source) reads: its source's names root, or its own.
+    public static let namesRootOf = Statement("engine_names_root",
+        "SELECT coalesce(source_campaign_id, id) FROM campaigns WHERE id = $1")
+
+    // MARK: HTTP campaigns
+    /// $1 campaign: its HTTP personas (id, stored configuration), in the order given.
+    public static let httpPersonasOfCampaign = Statement("engine_http_personas", """
+        SELECT p.id, p.config FROM campaign_resources r JOIN personas p ON p.id = r.resource_id
+        WHERE r.campaign_id = $1 AND r.resource_type = 'http_persona' AND p.kind = 'http' ORDER BY r.position
+        """)
+    /// $1 campaign: the active rules of its keyword sets.
+    public static let keywordRulesOfCampaign = Statement("engine_keyword_rules", """
+        SELECT k.keyword, k.kind, k.case_sensitive, coalesce(k.weight, 1)::float8, k.context_chars
+        FROM campaign_resources r JOIN keyword_rules k ON k.keyword_set_id = r.resource_id
+        WHERE r.campaign_id = $1 AND r.resource_type = 'keyword_set' AND coalesce(k.is_active, true)
+        ORDER BY r.position, k.position, k.id
+        """)
+    /// $1 campaign: its usable proxies (enabled; healthy or never checked). Column 6 is the sealed password.
+    public static let proxiesOfCampaign = Statement("engine_proxies", """
+        SELECT p.id, p.name, p.protocol, p.host, p.port, p.username, p.password_hash
+        FROM campaign_resources r JOIN proxies p ON p.id = r.resource_id
+        WHERE r.campaign_id = $1 AND r.resource_type = 'proxy' AND coalesce(p.is_enabled, true)
+          AND (coalesce(p.is_healthy, false) OR p.last_checked_at IS NULL)
+        ORDER BY r.position
+        """)
+    /// $1 campaign (DNS), $2 first offset, $3 end offset: its live names with their first stored address (A before AAAA).
+    public static let liveNamesOfBatch = Statement("engine_live_names", """
+        SELECT DISTINCT ON (offset_index) domain_name, offset_index, split_part(record_value, E'\n', 1)
+        FROM dns_validation_results
+        WHERE campaign_id = $1 AND offset_index >= $2 AND offset_index < $3 AND business_status = 'valid_dns'
+          AND record_type IN ('A', 'AAAA')
+        ORDER BY offset_index, record_type
+        """)
+    /// $1 proxy, $2 why: a proxy that kept failing during a campaign.
+    public static let markProxyUnhealthy = Statement("engine_proxy_unhealthy", """
+        UPDATE proxies SET is_healthy = false, last_status = left($2::text, 100), last_checked_at = now(), updated_at = now()
+        WHERE id = $1 RETURNING user_id
+        """)
+    /// The lead roll-up of an HTTP batch onto the names: $1 names' campaign, $2 offsets, $3 statuses (arrays).
+    public static let rollUpLeads = Statement("engine_roll_up_leads", """
+        UPDATE generated_domains g SET business_status = u.status, checked_at = now()
+        FROM unnest($2::bigint[], $3::text[]) AS u(offset_index, status)
+        WHERE g.campaign_id = $1 AND g.offset_index = u.offset_index
+        """)
+    public static let httpSummariesCopy = CopyTarget(table: "http_fetch_summaries", columns: [
+        "campaign_id", "offset_index", "domain_name", "url", "final_url", "status_code", "title", "body_sha256", "body_bytes",
+        "truncated", "redirect_chain", "server_header", "http_version", "tls", "parked_score", "parked_signals", "lead_score",
+        "is_lead", "keywords", "outcome", "error_kind", "error_message", "proxy_id", "persona_id", "address", "response_time_ms",
+        "business_status",
+    ])
+    public static let httpKeywordResultsCopy = CopyTarget(table: "http_keyword_results", columns: [
+        "campaign_id", "url", "keyword", "found", "occurrences", "context", "response_code", "response_time_ms", "status",
+        "business_status", "offset_index",
+    ])
+
+    /// A page of an HTTP campaign's summaries in offset order after $2 (-1: the start), $3 page size; filters $4 leads
+    /// only, $5 minimum score (NULL: none).
+    public static let httpResultsPage = Statement("http_results_page", """
+        SELECT domain_name, url, final_url, status_code, title, business_status, outcome, lead_score, parked_score,
+               parked_signals, keywords, error_kind, error_message, response_time_ms, offset_index, is_lead, redirect_chain,
+               server_header, http_version, body_sha256, body_bytes, address, proxy_id, persona_id
+        FROM http_fetch_summaries
+        WHERE campaign_id = $1 AND offset_index > $2 AND (NOT $4::boolean OR is_lead)
+          AND ($5::float8 IS NULL OR lead_score >= $5::float8)
+        ORDER BY offset_index LIMIT $3
+        """)
+
     public static let generatedDomainsCopy = CopyTarget(table: "generated_domains",
         columns: ["campaign_id", "domain_name", "offset_index", "status", "business_status"])
     /// $1 campaign, $2 after offset (exclusive; -1 for the start), $3 page size.
@@ -394,6 +466,8 @@ public enum StatementRegistry {
         followOnsOf, updateCampaignInput, insertUploadedNames, setTotalItems,
         queuedCampaigns, campaignStatusForUpdate, leaseBatch, confirmLease, finishBatch, addProgress, allBatchesDone,
         mirrorBatches, dnsPersonasOfCampaign, namesOfBatch, findingsOfCampaign, insertFinding, rollUpNames,
+        releaseLease, namesRootOf, httpPersonasOfCampaign, keywordRulesOfCampaign, proxiesOfCampaign, liveNamesOfBatch,
+        markProxyUnhealthy, rollUpLeads, httpResultsPage,
         generatedDomainsPage,
         personaKindForUse, proxyForUse, keywordSetForUse, linkCampaignResource, resourceInUse,
         createProxy, proxyByID, updateProxy, deleteProxy, listProxies, proxiesToCheck, recordProxyCheck,

@@ -244,21 +244,26 @@ public struct CreateCampaignRequest: WireMessage, Equatable {
     public var sourceCampaignID: String
     /// ... or a list uploaded with AppendCampaignInput / FinishCampaignInput.
     public var uploadInput: Bool
+    /// How the HTTP step fetches and what makes a lead.
+    public var http: HttpCampaignOptions?
     public init(name: String, description: String = "", type: CampaignTypeCode = .domainGeneration,
                 generation: GenerationParameters?, start: Bool = false, pipeline: [CampaignTypeCode] = [],
-                resources: CampaignResources = CampaignResources(), sourceCampaignID: String = "", uploadInput: Bool = false) {
+                resources: CampaignResources = CampaignResources(), sourceCampaignID: String = "", uploadInput: Bool = false,
+                http: HttpCampaignOptions? = nil) {
         self.name = name; self.description = description; self.type = type; self.generation = generation; self.start = start
         self.pipeline = pipeline; self.resources = resources; self.sourceCampaignID = sourceCampaignID; self.uploadInput = uploadInput
+        self.http = http
     }
     public init(fields f: ProtoFields) throws {
         self.init(name: f.string(1), description: f.string(2), type: try decodeEnum(f.int32(3), "type"),
                   generation: try f.decode(4), start: f.bool(5), pipeline: try decodeTypes(f.list(6), "pipeline"),
-                  resources: CampaignResources(fields: f, first: 7), sourceCampaignID: f.string(11), uploadInput: f.bool(12))
+                  resources: CampaignResources(fields: f, first: 7), sourceCampaignID: f.string(11), uploadInput: f.bool(12),
+                  http: try f.decode(13))
     }
     public var fields: ProtoFields {
         let own: ProtoFields = [1: .string(name), 2: .string(description), 3: .int(Int64(type.rawValue)), 4: .of(generation),
                                 5: .bool(start), 6: pipeline.isEmpty ? nil : .list(pipeline.map { .int(Int64($0.rawValue)) }),
-                                11: .string(sourceCampaignID), 12: .bool(uploadInput)]
+                                11: .string(sourceCampaignID), 12: .bool(uploadInput), 13: .of(http)]
         return own.merging(resources.fields(first: 7))
     }
 }
@@ -365,4 +370,87 @@ public struct CampaignResources: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { dnsPersonaIDs.isEmpty && httpPersonaIDs.isEmpty && proxyIDs.isEmpty && keywordSetIDs.isEmpty }
+}
+
+/// `HttpCampaignOptions`.
+public struct HttpCampaignOptions: WireMessage, Equatable, Codable {
+    public var minScore: Double = 0
+    public var schemes: [String] = []
+    public var httpPort: UInt32 = 0
+    public var httpsPort: UInt32 = 0
+    public var concurrency: UInt32 = 0
+    public var proxyResolves = false
+    public var proxyRotation = ""
+    public init() {}
+    public init(fields f: ProtoFields) {
+        minScore = f.double(1); schemes = f.strings(2); httpPort = f.uint32(3); httpsPort = f.uint32(4); concurrency = f.uint32(5)
+        proxyResolves = f.bool(6); proxyRotation = f.string(7)
+    }
+    public var fields: ProtoFields {
+        [1: .double(minScore), 2: .strings(schemes), 3: .uint(UInt64(httpPort)), 4: .uint(UInt64(httpsPort)),
+         5: .uint(UInt64(concurrency)), 6: .bool(proxyResolves), 7: .string(proxyRotation)]
+    }
+}
+
+/// `StreamHttpResultsRequest`.
+public struct StreamHttpResultsRequest: WireMessage, Equatable {
+    public var id: String
+    public var afterOffset: UInt64 = 0
+    public var fromStart = true
+    public var leadsOnly = false
+    public var minScore: Double = 0
+    public init(id: String) { self.id = id }
+    public init(fields f: ProtoFields) {
+        id = f.string(1); afterOffset = f.uint64(2); fromStart = f.bool(3); leadsOnly = f.bool(4); minScore = f.double(5)
+    }
+    public var fields: ProtoFields {
+        [1: .string(id), 2: .uint(afterOffset), 3: .bool(fromStart), 4: .bool(leadsOnly), 5: .double(minScore)]
+    }
+}
+
+/// `KeywordCount`.
+public struct KeywordCount: WireMessage, Equatable {
+    public var keyword: String
+    public var count: UInt64
+    public var context: String
+    public init(keyword: String, count: UInt64, context: String = "") { self.keyword = keyword; self.count = count; self.context = context }
+    public init(fields f: ProtoFields) { self.init(keyword: f.string(1), count: f.uint64(2), context: f.string(3)) }
+    public var fields: ProtoFields { [1: .string(keyword), 2: .uint(count), 3: .string(context)] }
+}
+
+/// `HttpResult`: one name of an HTTP campaign.
+public struct HttpResult: WireMessage, Equatable {
+    public var domainName = "", url = "", finalURL = ""
+    public var statusCode: UInt32 = 0
+    public var title = "", businessStatus = "", outcome = ""
+    public var score: Double = 0
+    public var parked = false
+    public var parkedScore: Double = 0
+    public var parkedSignals: [String] = []
+    public var keywords: [KeywordCount] = []
+    public var errorKind = "", error = ""
+    public var responseTimeMs: UInt32 = 0
+    public var offset: UInt64 = 0
+    public var isLead = false
+    public var redirects: [String] = []
+    public var server = "", httpVersion = "", bodySHA256 = ""
+    public var bodyBytes: UInt64 = 0
+    public var address = "", proxyID = "", personaID = ""
+    public init() {}
+    public init(fields f: ProtoFields) throws {
+        domainName = f.string(1); url = f.string(2); finalURL = f.string(3); statusCode = f.uint32(4); title = f.string(5)
+        businessStatus = f.string(6); outcome = f.string(7); score = f.double(8); parked = f.bool(9); parkedScore = f.double(10)
+        parkedSignals = f.strings(11); keywords = try f.messages(12); errorKind = f.string(13); error = f.string(14)
+        responseTimeMs = f.uint32(15); offset = f.uint64(16); isLead = f.bool(17); redirects = f.strings(18); server = f.string(19)
+        httpVersion = f.string(20); bodySHA256 = f.string(21); bodyBytes = f.uint64(22); address = f.string(23)
+        proxyID = f.string(24); personaID = f.string(25)
+    }
+    public var fields: ProtoFields {
+        [1: .string(domainName), 2: .string(url), 3: .string(finalURL), 4: .uint(UInt64(statusCode)), 5: .string(title),
+         6: .string(businessStatus), 7: .string(outcome), 8: .double(score), 9: .bool(parked), 10: .double(parkedScore),
+         11: .strings(parkedSignals), 12: .messages(keywords), 13: .string(errorKind), 14: .string(error),
+         15: .uint(UInt64(responseTimeMs)), 16: .uint(offset), 17: .bool(isLead), 18: .strings(redirects), 19: .string(server),
+         20: .string(httpVersion), 21: .string(bodySHA256), 22: .uint(bodyBytes), 23: .string(address), 24: .string(proxyID),
+         25: .string(personaID)]
+    }
 }

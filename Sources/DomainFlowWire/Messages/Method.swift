@@ -73,6 +73,8 @@ public enum Methods {
         number: 76, name: "FinishCampaignInput", access: .writer)
     public static let streamDnsResults = Method<StreamDnsResultsRequest, DnsResult>(
         number: 77, name: "StreamDnsResults", kind: .serverStreaming, access: .reader)
+    public static let streamHttpResults = Method<StreamHttpResultsRequest, HttpResult>(
+        number: 78, name: "StreamHttpResults", kind: .serverStreaming, access: .reader)
 
     // personas.proto
     public static let createPersona = Method<PersonaRequest, PersonaInfo>(number: 96, name: "CreatePersona", access: .writer)

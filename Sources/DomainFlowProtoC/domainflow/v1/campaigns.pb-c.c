@@ -277,6 +277,186 @@ void   domainflow__v1__create_campaign_request__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__create_campaign_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__http_campaign_options__init
+                     (Domainflow__V1__HttpCampaignOptions         *message)
+{
+  static const Domainflow__V1__HttpCampaignOptions init_value = DOMAINFLOW__V1__HTTP_CAMPAIGN_OPTIONS__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__http_campaign_options__get_packed_size
+                     (const Domainflow__V1__HttpCampaignOptions *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__http_campaign_options__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__http_campaign_options__pack
+                     (const Domainflow__V1__HttpCampaignOptions *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__http_campaign_options__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__http_campaign_options__pack_to_buffer
+                     (const Domainflow__V1__HttpCampaignOptions *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__http_campaign_options__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__HttpCampaignOptions *
+       domainflow__v1__http_campaign_options__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__HttpCampaignOptions *)
+     protobuf_c_message_unpack (&domainflow__v1__http_campaign_options__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__http_campaign_options__free_unpacked
+                     (Domainflow__V1__HttpCampaignOptions *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__http_campaign_options__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__stream_http_results_request__init
+                     (Domainflow__V1__StreamHttpResultsRequest         *message)
+{
+  static const Domainflow__V1__StreamHttpResultsRequest init_value = DOMAINFLOW__V1__STREAM_HTTP_RESULTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__stream_http_results_request__get_packed_size
+                     (const Domainflow__V1__StreamHttpResultsRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__stream_http_results_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__stream_http_results_request__pack
+                     (const Domainflow__V1__StreamHttpResultsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__stream_http_results_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__stream_http_results_request__pack_to_buffer
+                     (const Domainflow__V1__StreamHttpResultsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__stream_http_results_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__StreamHttpResultsRequest *
+       domainflow__v1__stream_http_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__StreamHttpResultsRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__stream_http_results_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__stream_http_results_request__free_unpacked
+                     (Domainflow__V1__StreamHttpResultsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__stream_http_results_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__keyword_count__init
+                     (Domainflow__V1__KeywordCount         *message)
+{
+  static const Domainflow__V1__KeywordCount init_value = DOMAINFLOW__V1__KEYWORD_COUNT__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__keyword_count__get_packed_size
+                     (const Domainflow__V1__KeywordCount *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__keyword_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__keyword_count__pack
+                     (const Domainflow__V1__KeywordCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__keyword_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__keyword_count__pack_to_buffer
+                     (const Domainflow__V1__KeywordCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__keyword_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__KeywordCount *
+       domainflow__v1__keyword_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__KeywordCount *)
+     protobuf_c_message_unpack (&domainflow__v1__keyword_count__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__keyword_count__free_unpacked
+                     (Domainflow__V1__KeywordCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__keyword_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__http_result__init
+                     (Domainflow__V1__HttpResult         *message)
+{
+  static const Domainflow__V1__HttpResult init_value = DOMAINFLOW__V1__HTTP_RESULT__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__http_result__get_packed_size
+                     (const Domainflow__V1__HttpResult *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__http_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__http_result__pack
+                     (const Domainflow__V1__HttpResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__http_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__http_result__pack_to_buffer
+                     (const Domainflow__V1__HttpResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__http_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__HttpResult *
+       domainflow__v1__http_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__HttpResult *)
+     protobuf_c_message_unpack (&domainflow__v1__http_result__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__http_result__free_unpacked
+                     (Domainflow__V1__HttpResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__http_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   domainflow__v1__append_campaign_input_request__init
                      (Domainflow__V1__AppendCampaignInputRequest         *message)
 {
@@ -1585,7 +1765,7 @@ const ProtobufCMessageDescriptor domainflow__v1__input_summary__descriptor =
   (ProtobufCMessageInit) domainflow__v1__input_summary__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[12] =
+static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__field_descriptors[13] =
 {
   {
     "name",
@@ -1731,11 +1911,24 @@ static const ProtobufCFieldDescriptor domainflow__v1__create_campaign_request__f
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "http",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__CreateCampaignRequest, http),
+    &domainflow__v1__http_campaign_options__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__create_campaign_request__field_indices_by_name[] = {
   1,   /* field[1] = description */
   6,   /* field[6] = dns_persona_ids */
   3,   /* field[3] = generation */
+  12,   /* field[12] = http */
   7,   /* field[7] = http_persona_ids */
   9,   /* field[9] = keyword_set_ids */
   0,   /* field[0] = name */
@@ -1749,7 +1942,7 @@ static const unsigned domainflow__v1__create_campaign_request__field_indices_by_
 static const ProtobufCIntRange domainflow__v1__create_campaign_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descriptor =
 {
@@ -1759,11 +1952,631 @@ const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descri
   "Domainflow__V1__CreateCampaignRequest",
   "domainflow.v1",
   sizeof(Domainflow__V1__CreateCampaignRequest),
-  12,
+  13,
   domainflow__v1__create_campaign_request__field_descriptors,
   domainflow__v1__create_campaign_request__field_indices_by_name,
   1,  domainflow__v1__create_campaign_request__number_ranges,
   (ProtobufCMessageInit) domainflow__v1__create_campaign_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__http_campaign_options__field_descriptors[7] =
+{
+  {
+    "min_score",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, min_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "schemes",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__HttpCampaignOptions, n_schemes),
+    offsetof(Domainflow__V1__HttpCampaignOptions, schemes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_port",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, http_port),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "https_port",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, https_port),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "concurrency",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, concurrency),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_resolves",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, proxy_resolves),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_rotation",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, proxy_rotation),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__http_campaign_options__field_indices_by_name[] = {
+  4,   /* field[4] = concurrency */
+  2,   /* field[2] = http_port */
+  3,   /* field[3] = https_port */
+  0,   /* field[0] = min_score */
+  5,   /* field[5] = proxy_resolves */
+  6,   /* field[6] = proxy_rotation */
+  1,   /* field[1] = schemes */
+};
+static const ProtobufCIntRange domainflow__v1__http_campaign_options__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__http_campaign_options__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.HttpCampaignOptions",
+  "HttpCampaignOptions",
+  "Domainflow__V1__HttpCampaignOptions",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__HttpCampaignOptions),
+  7,
+  domainflow__v1__http_campaign_options__field_descriptors,
+  domainflow__v1__http_campaign_options__field_indices_by_name,
+  1,  domainflow__v1__http_campaign_options__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__http_campaign_options__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__stream_http_results_request__field_descriptors[5] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamHttpResultsRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_offset",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamHttpResultsRequest, after_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_start",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamHttpResultsRequest, from_start),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leads_only",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamHttpResultsRequest, leads_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_score",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__StreamHttpResultsRequest, min_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__stream_http_results_request__field_indices_by_name[] = {
+  1,   /* field[1] = after_offset */
+  2,   /* field[2] = from_start */
+  0,   /* field[0] = id */
+  3,   /* field[3] = leads_only */
+  4,   /* field[4] = min_score */
+};
+static const ProtobufCIntRange domainflow__v1__stream_http_results_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__stream_http_results_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.StreamHttpResultsRequest",
+  "StreamHttpResultsRequest",
+  "Domainflow__V1__StreamHttpResultsRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__StreamHttpResultsRequest),
+  5,
+  domainflow__v1__stream_http_results_request__field_descriptors,
+  domainflow__v1__stream_http_results_request__field_indices_by_name,
+  1,  domainflow__v1__stream_http_results_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__stream_http_results_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__keyword_count__field_descriptors[3] =
+{
+  {
+    "keyword",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordCount, keyword),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "context",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__KeywordCount, context),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__keyword_count__field_indices_by_name[] = {
+  2,   /* field[2] = context */
+  1,   /* field[1] = count */
+  0,   /* field[0] = keyword */
+};
+static const ProtobufCIntRange domainflow__v1__keyword_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__keyword_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.KeywordCount",
+  "KeywordCount",
+  "Domainflow__V1__KeywordCount",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__KeywordCount),
+  3,
+  domainflow__v1__keyword_count__field_descriptors,
+  domainflow__v1__keyword_count__field_indices_by_name,
+  1,  domainflow__v1__keyword_count__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__keyword_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__http_result__field_descriptors[25] =
+{
+  {
+    "domain_name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, domain_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "url",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "final_url",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, final_url),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_status",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, business_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parked",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, parked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parked_score",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, parked_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parked_signals",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__HttpResult, n_parked_signals),
+    offsetof(Domainflow__V1__HttpResult, parked_signals),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "keywords",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__HttpResult, n_keywords),
+    offsetof(Domainflow__V1__HttpResult, keywords),
+    &domainflow__v1__keyword_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_kind",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, error_kind),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_time_ms",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, response_time_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "is_lead",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, is_lead),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "redirects",
+    18,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__HttpResult, n_redirects),
+    offsetof(Domainflow__V1__HttpResult, redirects),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "server",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, server),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_version",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, http_version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body_sha256",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, body_sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "body_bytes",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, body_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "address",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, address),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proxy_id",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, proxy_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "persona_id",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpResult, persona_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__http_result__field_indices_by_name[] = {
+  22,   /* field[22] = address */
+  21,   /* field[21] = body_bytes */
+  20,   /* field[20] = body_sha256 */
+  5,   /* field[5] = business_status */
+  0,   /* field[0] = domain_name */
+  13,   /* field[13] = error */
+  12,   /* field[12] = error_kind */
+  2,   /* field[2] = final_url */
+  19,   /* field[19] = http_version */
+  16,   /* field[16] = is_lead */
+  11,   /* field[11] = keywords */
+  15,   /* field[15] = offset */
+  6,   /* field[6] = outcome */
+  8,   /* field[8] = parked */
+  9,   /* field[9] = parked_score */
+  10,   /* field[10] = parked_signals */
+  24,   /* field[24] = persona_id */
+  23,   /* field[23] = proxy_id */
+  17,   /* field[17] = redirects */
+  14,   /* field[14] = response_time_ms */
+  7,   /* field[7] = score */
+  18,   /* field[18] = server */
+  3,   /* field[3] = status_code */
+  4,   /* field[4] = title */
+  1,   /* field[1] = url */
+};
+static const ProtobufCIntRange domainflow__v1__http_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 25 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__http_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.HttpResult",
+  "HttpResult",
+  "Domainflow__V1__HttpResult",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__HttpResult),
+  25,
+  domainflow__v1__http_result__field_descriptors,
+  domainflow__v1__http_result__field_indices_by_name,
+  1,  domainflow__v1__http_result__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__http_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor domainflow__v1__append_campaign_input_request__field_descriptors[3] =

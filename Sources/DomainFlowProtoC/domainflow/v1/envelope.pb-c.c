@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[52] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[53] =
 {
   {
     "call_id",
@@ -858,6 +858,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "stream_http_results",
+    78,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, stream_http_results),
+    &domainflow__v1__stream_http_results_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_persona",
     96,
     PROTOBUF_C_LABEL_NONE,
@@ -1128,49 +1140,50 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   22,   /* field[22] = cancel_campaign */
   9,   /* field[9] = change_password */
-  43,   /* field[43] = check_all_proxies */
+  44,   /* field[44] = check_all_proxies */
   16,   /* field[16] = create_campaign */
-  44,   /* field[44] = create_keyword_set */
-  30,   /* field[30] = create_persona */
-  37,   /* field[37] = create_proxy */
+  45,   /* field[45] = create_keyword_set */
+  31,   /* field[31] = create_persona */
+  38,   /* field[38] = create_proxy */
   10,   /* field[10] = create_user */
   23,   /* field[23] = delete_campaign */
-  48,   /* field[48] = delete_keyword_set */
-  34,   /* field[34] = delete_persona */
-  41,   /* field[41] = delete_proxy */
+  49,   /* field[49] = delete_keyword_set */
+  35,   /* field[35] = delete_persona */
+  42,   /* field[42] = delete_proxy */
   14,   /* field[14] = delete_user */
   28,   /* field[28] = finish_campaign_input */
   17,   /* field[17] = get_campaign */
-  45,   /* field[45] = get_keyword_set */
-  31,   /* field[31] = get_persona */
-  38,   /* field[38] = get_proxy */
+  46,   /* field[46] = get_keyword_set */
+  32,   /* field[32] = get_persona */
+  39,   /* field[39] = get_proxy */
   12,   /* field[12] = get_user */
-  50,   /* field[50] = list_audit_logs */
+  51,   /* field[51] = list_audit_logs */
   18,   /* field[18] = list_campaigns */
-  46,   /* field[46] = list_keyword_sets */
-  32,   /* field[32] = list_personas */
-  39,   /* field[39] = list_proxies */
+  47,   /* field[47] = list_keyword_sets */
+  33,   /* field[33] = list_personas */
+  40,   /* field[40] = list_proxies */
   11,   /* field[11] = list_users */
   6,   /* field[6] = login */
   7,   /* field[7] = logout */
   20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
   24,   /* field[24] = preview_generation */
-  51,   /* field[51] = purge_audit_logs */
+  52,   /* field[52] = purge_audit_logs */
   15,   /* field[15] = reset_password */
   21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
   19,   /* field[19] = start_campaign */
   29,   /* field[29] = stream_dns_results */
   26,   /* field[26] = stream_generated_domains */
-  35,   /* field[35] = test_dns_persona */
-  36,   /* field[36] = test_http_persona */
-  49,   /* field[49] = test_keyword_set */
-  42,   /* field[42] = test_proxy */
+  30,   /* field[30] = stream_http_results */
+  36,   /* field[36] = test_dns_persona */
+  37,   /* field[37] = test_http_persona */
+  50,   /* field[50] = test_keyword_set */
+  43,   /* field[43] = test_proxy */
   1,   /* field[1] = timeout_millis */
-  47,   /* field[47] = update_keyword_set */
-  33,   /* field[33] = update_persona */
-  40,   /* field[40] = update_proxy */
+  48,   /* field[48] = update_keyword_set */
+  34,   /* field[34] = update_persona */
+  41,   /* field[41] = update_proxy */
   13,   /* field[13] = update_user */
   25,   /* field[25] = watch_campaign */
   5,   /* field[5] = watch_server_stats */
@@ -1182,11 +1195,11 @@ static const ProtobufCIntRange domainflow__v1__request__number_ranges[8 + 1] =
   { 16, 3 },
   { 32, 6 },
   { 64, 16 },
-  { 96, 30 },
-  { 128, 37 },
-  { 160, 44 },
-  { 224, 50 },
-  { 0, 52 }
+  { 96, 31 },
+  { 128, 38 },
+  { 160, 45 },
+  { 224, 51 },
+  { 0, 53 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -1196,7 +1209,7 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  52,
+  53,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
   8,  domainflow__v1__request__number_ranges,
@@ -1305,7 +1318,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[50] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[51] =
 {
   {
     "call_id",
@@ -1644,6 +1657,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "stream_http_results",
+    78,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, stream_http_results),
+    &domainflow__v1__http_result__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_persona",
     96,
     PROTOBUF_C_LABEL_NONE,
@@ -1913,48 +1938,49 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   20,   /* field[20] = cancel_campaign */
   7,   /* field[7] = change_password */
-  41,   /* field[41] = check_all_proxies */
+  42,   /* field[42] = check_all_proxies */
   14,   /* field[14] = create_campaign */
-  42,   /* field[42] = create_keyword_set */
-  28,   /* field[28] = create_persona */
-  35,   /* field[35] = create_proxy */
+  43,   /* field[43] = create_keyword_set */
+  29,   /* field[29] = create_persona */
+  36,   /* field[36] = create_proxy */
   8,   /* field[8] = create_user */
   21,   /* field[21] = delete_campaign */
-  46,   /* field[46] = delete_keyword_set */
-  32,   /* field[32] = delete_persona */
-  39,   /* field[39] = delete_proxy */
+  47,   /* field[47] = delete_keyword_set */
+  33,   /* field[33] = delete_persona */
+  40,   /* field[40] = delete_proxy */
   12,   /* field[12] = delete_user */
   26,   /* field[26] = finish_campaign_input */
   15,   /* field[15] = get_campaign */
-  43,   /* field[43] = get_keyword_set */
-  29,   /* field[29] = get_persona */
-  36,   /* field[36] = get_proxy */
+  44,   /* field[44] = get_keyword_set */
+  30,   /* field[30] = get_persona */
+  37,   /* field[37] = get_proxy */
   10,   /* field[10] = get_user */
-  48,   /* field[48] = list_audit_logs */
+  49,   /* field[49] = list_audit_logs */
   16,   /* field[16] = list_campaigns */
-  44,   /* field[44] = list_keyword_sets */
-  30,   /* field[30] = list_personas */
-  37,   /* field[37] = list_proxies */
+  45,   /* field[45] = list_keyword_sets */
+  31,   /* field[31] = list_personas */
+  38,   /* field[38] = list_proxies */
   9,   /* field[9] = list_users */
   4,   /* field[4] = login */
   5,   /* field[5] = logout */
   18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
   22,   /* field[22] = preview_generation */
-  49,   /* field[49] = purge_audit_logs */
+  50,   /* field[50] = purge_audit_logs */
   13,   /* field[13] = reset_password */
   19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
   17,   /* field[17] = start_campaign */
   27,   /* field[27] = stream_dns_results */
   24,   /* field[24] = stream_generated_domains */
-  33,   /* field[33] = test_dns_persona */
-  34,   /* field[34] = test_http_persona */
-  47,   /* field[47] = test_keyword_set */
-  40,   /* field[40] = test_proxy */
-  45,   /* field[45] = update_keyword_set */
-  31,   /* field[31] = update_persona */
-  38,   /* field[38] = update_proxy */
+  28,   /* field[28] = stream_http_results */
+  34,   /* field[34] = test_dns_persona */
+  35,   /* field[35] = test_http_persona */
+  48,   /* field[48] = test_keyword_set */
+  41,   /* field[41] = test_proxy */
+  46,   /* field[46] = update_keyword_set */
+  32,   /* field[32] = update_persona */
+  39,   /* field[39] = update_proxy */
   11,   /* field[11] = update_user */
   23,   /* field[23] = watch_campaign */
   3,   /* field[3] = watch_server_stats */
@@ -1966,11 +1992,11 @@ static const ProtobufCIntRange domainflow__v1__response__number_ranges[8 + 1] =
   { 16, 1 },
   { 32, 4 },
   { 64, 14 },
-  { 96, 28 },
-  { 128, 35 },
-  { 160, 42 },
-  { 224, 48 },
-  { 0, 50 }
+  { 96, 29 },
+  { 128, 36 },
+  { 160, 43 },
+  { 224, 49 },
+  { 0, 51 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -1980,7 +2006,7 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  50,
+  51,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
   8,  domainflow__v1__response__number_ranges,

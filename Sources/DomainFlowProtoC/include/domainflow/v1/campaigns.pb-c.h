@@ -21,6 +21,10 @@ typedef struct Domainflow__V1__OutcomeCount Domainflow__V1__OutcomeCount;
 typedef struct Domainflow__V1__InvalidLine Domainflow__V1__InvalidLine;
 typedef struct Domainflow__V1__InputSummary Domainflow__V1__InputSummary;
 typedef struct Domainflow__V1__CreateCampaignRequest Domainflow__V1__CreateCampaignRequest;
+typedef struct Domainflow__V1__HttpCampaignOptions Domainflow__V1__HttpCampaignOptions;
+typedef struct Domainflow__V1__StreamHttpResultsRequest Domainflow__V1__StreamHttpResultsRequest;
+typedef struct Domainflow__V1__KeywordCount Domainflow__V1__KeywordCount;
+typedef struct Domainflow__V1__HttpResult Domainflow__V1__HttpResult;
 typedef struct Domainflow__V1__AppendCampaignInputRequest Domainflow__V1__AppendCampaignInputRequest;
 typedef struct Domainflow__V1__AppendCampaignInputResponse Domainflow__V1__AppendCampaignInputResponse;
 typedef struct Domainflow__V1__FinishCampaignInputRequest Domainflow__V1__FinishCampaignInputRequest;
@@ -278,12 +282,155 @@ struct  Domainflow__V1__CreateCampaignRequest
   char *source_campaign_id;
   /*
    * ... or a list uploaded in chunks: AppendCampaignInput, then FinishCampaignInput. Exactly one of the two.
+   * HTTP_KEYWORD_VALIDATION: source_campaign_id names a DNS_VALIDATION campaign (its live names are fetched).
    */
   protobuf_c_boolean upload_input;
+  /*
+   * How the HTTP step (this campaign's, or its pipeline's) fetches and what makes a lead.
+   */
+  Domainflow__V1__HttpCampaignOptions *http;
 };
 #define DOMAINFLOW__V1__CREATE_CAMPAIGN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__create_campaign_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, DOMAINFLOW__V1__CAMPAIGN_TYPE__CAMPAIGN_TYPE_UNSPECIFIED, NULL, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, 0, NULL }
+
+
+struct  Domainflow__V1__HttpCampaignOptions
+{
+  ProtobufCMessage base;
+  /*
+   * a lead scores at least this (> 0); 0: any match; negative is INVALID_ARGUMENT
+   */
+  double min_score;
+  /*
+   * in order; empty: ["https", "http"]
+   */
+  size_t n_schemes;
+  char **schemes;
+  /*
+   * 0: 80
+   */
+  uint32_t http_port;
+  /*
+   * 0: 443
+   */
+  uint32_t https_port;
+  /*
+   * fetches in flight per batch; 0: 50; at most 1000
+   */
+  uint32_t concurrency;
+  /*
+   * let proxies resolve names instead of tunnelling to the stored address
+   */
+  protobuf_c_boolean proxy_resolves;
+  /*
+   * round_robin (default), random or failover
+   */
+  char *proxy_rotation;
+};
+#define DOMAINFLOW__V1__HTTP_CAMPAIGN_OPTIONS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__http_campaign_options__descriptor) \
+    , 0, 0,NULL, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Streams an HTTP campaign's per-name results in input order after `after_offset` (from_start for the
+ * beginning). The id may be any campaign of a pipeline: its HTTP step is read. Filters run in the database.
+ */
+struct  Domainflow__V1__StreamHttpResultsRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  uint64_t after_offset;
+  protobuf_c_boolean from_start;
+  protobuf_c_boolean leads_only;
+  /*
+   * only pages scoring at least this; 0: no score filter
+   */
+  double min_score;
+};
+#define DOMAINFLOW__V1__STREAM_HTTP_RESULTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__stream_http_results_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+struct  Domainflow__V1__KeywordCount
+{
+  ProtobufCMessage base;
+  char *keyword;
+  uint64_t count;
+  /*
+   * the first match with its surrounding text
+   */
+  char *context;
+};
+#define DOMAINFLOW__V1__KEYWORD_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__keyword_count__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Domainflow__V1__HttpResult
+{
+  ProtobufCMessage base;
+  char *domain_name;
+  /*
+   * the first URL asked
+   */
+  char *url;
+  /*
+   * after redirects
+   */
+  char *final_url;
+  /*
+   * 0: no response
+   */
+  uint32_t status_code;
+  char *title;
+  /*
+   * lead_valid, http_valid_no_keywords, http_invalid, parked, proxy_error
+   */
+  char *business_status;
+  /*
+   * lead, no_keywords, below_min_score, parked, http_status, or the error kind
+   */
+  char *outcome;
+  /*
+   * Σ weight × occurrences
+   */
+  double score;
+  protobuf_c_boolean parked;
+  double parked_score;
+  size_t n_parked_signals;
+  char **parked_signals;
+  /*
+   * the matched keywords
+   */
+  size_t n_keywords;
+  Domainflow__V1__KeywordCount **keywords;
+  /*
+   * connect, timeout, tls, proxy, proxy_authentication, protocol, too_many_redirects, invalid_url
+   */
+  char *error_kind;
+  char *error;
+  uint32_t response_time_ms;
+  uint64_t offset;
+  protobuf_c_boolean is_lead;
+  size_t n_redirects;
+  char **redirects;
+  char *server;
+  char *http_version;
+  char *body_sha256;
+  uint64_t body_bytes;
+  /*
+   * the stored address connected to
+   */
+  char *address;
+  char *proxy_id;
+  char *persona_id;
+};
+#define DOMAINFLOW__V1__HTTP_RESULT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__http_result__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -656,6 +803,82 @@ Domainflow__V1__CreateCampaignRequest *
 void   domainflow__v1__create_campaign_request__free_unpacked
                      (Domainflow__V1__CreateCampaignRequest *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__HttpCampaignOptions methods */
+void   domainflow__v1__http_campaign_options__init
+                     (Domainflow__V1__HttpCampaignOptions         *message);
+size_t domainflow__v1__http_campaign_options__get_packed_size
+                     (const Domainflow__V1__HttpCampaignOptions   *message);
+size_t domainflow__v1__http_campaign_options__pack
+                     (const Domainflow__V1__HttpCampaignOptions   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__http_campaign_options__pack_to_buffer
+                     (const Domainflow__V1__HttpCampaignOptions   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__HttpCampaignOptions *
+       domainflow__v1__http_campaign_options__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__http_campaign_options__free_unpacked
+                     (Domainflow__V1__HttpCampaignOptions *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__StreamHttpResultsRequest methods */
+void   domainflow__v1__stream_http_results_request__init
+                     (Domainflow__V1__StreamHttpResultsRequest         *message);
+size_t domainflow__v1__stream_http_results_request__get_packed_size
+                     (const Domainflow__V1__StreamHttpResultsRequest   *message);
+size_t domainflow__v1__stream_http_results_request__pack
+                     (const Domainflow__V1__StreamHttpResultsRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__stream_http_results_request__pack_to_buffer
+                     (const Domainflow__V1__StreamHttpResultsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__StreamHttpResultsRequest *
+       domainflow__v1__stream_http_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__stream_http_results_request__free_unpacked
+                     (Domainflow__V1__StreamHttpResultsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__KeywordCount methods */
+void   domainflow__v1__keyword_count__init
+                     (Domainflow__V1__KeywordCount         *message);
+size_t domainflow__v1__keyword_count__get_packed_size
+                     (const Domainflow__V1__KeywordCount   *message);
+size_t domainflow__v1__keyword_count__pack
+                     (const Domainflow__V1__KeywordCount   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__keyword_count__pack_to_buffer
+                     (const Domainflow__V1__KeywordCount   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__KeywordCount *
+       domainflow__v1__keyword_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__keyword_count__free_unpacked
+                     (Domainflow__V1__KeywordCount *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__HttpResult methods */
+void   domainflow__v1__http_result__init
+                     (Domainflow__V1__HttpResult         *message);
+size_t domainflow__v1__http_result__get_packed_size
+                     (const Domainflow__V1__HttpResult   *message);
+size_t domainflow__v1__http_result__pack
+                     (const Domainflow__V1__HttpResult   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__http_result__pack_to_buffer
+                     (const Domainflow__V1__HttpResult   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__HttpResult *
+       domainflow__v1__http_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__http_result__free_unpacked
+                     (Domainflow__V1__HttpResult *message,
+                      ProtobufCAllocator *allocator);
 /* Domainflow__V1__AppendCampaignInputRequest methods */
 void   domainflow__v1__append_campaign_input_request__init
                      (Domainflow__V1__AppendCampaignInputRequest         *message);
@@ -923,6 +1146,18 @@ typedef void (*Domainflow__V1__InputSummary_Closure)
 typedef void (*Domainflow__V1__CreateCampaignRequest_Closure)
                  (const Domainflow__V1__CreateCampaignRequest *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__HttpCampaignOptions_Closure)
+                 (const Domainflow__V1__HttpCampaignOptions *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__StreamHttpResultsRequest_Closure)
+                 (const Domainflow__V1__StreamHttpResultsRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__KeywordCount_Closure)
+                 (const Domainflow__V1__KeywordCount *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__HttpResult_Closure)
+                 (const Domainflow__V1__HttpResult *message,
+                  void *closure_data);
 typedef void (*Domainflow__V1__AppendCampaignInputRequest_Closure)
                  (const Domainflow__V1__AppendCampaignInputRequest *message,
                   void *closure_data);
@@ -977,6 +1212,10 @@ extern const ProtobufCMessageDescriptor domainflow__v1__outcome_count__descripto
 extern const ProtobufCMessageDescriptor domainflow__v1__invalid_line__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__input_summary__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__http_campaign_options__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__stream_http_results_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__keyword_count__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__http_result__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_response__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__finish_campaign_input_request__descriptor;

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Whether a page is a parked domain (a placeholder or a domain for sale rather than a site), from known
+/// signatures: parking providers' hosts in the page's links, scripts, frames or its redirects; for-sale
+/// phrases; a near-empty page whose content is little but links. Each signal that fires adds its weight;
+/// a score of at least `threshold` is parked. Pure.
+public enum ParkedPageDetector {
+    public struct Verdict: Sendable, Equatable {
+        public var score: Double
+        /// The signals that fired, e.g. `host:sedoparking.com`, `phrase:buy this domain`, `link-farm`.
+        public var signals: [String]
+        public var isParked: Bool { score >= ParkedPageDetector.threshold }
+        public init(score: Double, signals: [String]) { self.score = score; self.signals = signals }
+    }
+
+    public static let threshold = 1.0
+
+    /// Hosts of parking and domain-sale services.
+    public static let parkingHosts = [
+        "sedoparking.com", "sedo.com", "parkingcrew.net", "bodis.com", "above.com", "dan.com", "afternic.com",
+        "hugedomains.com", "parklogic.com", "domainsponsor.com", "trafficz.com", "skenzo.com", "undeveloped.com",
+        "uniregistry.com", "namebright.com", "domainmarket.com", "buydomains.com", "parked.com", "parkingpage.namecheap.com",
+        "ww1.", "searchvity.com", "sav.com/domain",
+    ]
+
+    /// Phrases of for-sale and placeholder pages (matched case-insensitively on the visible text).
+    public static let phrases = [
+        "this domain is for sale", "this domain may be for sale", "buy this domain", "the domain is for sale",
+        "domain is for sale", "make an offer on this domain", "this domain name is for sale", "inquire about this domain",
+        "this web page is parked", "this domain is parked", "parked free", "domain parking", "related searches",
+        "the owner of this domain", "is available for purchase",
+    ]
+
+    /// Judges a page from its raw HTML, its visible text and the URLs it went through.
+    public static func judge(html: String, text: String, urls: [String] = []) -> Verdict {
+        var score = 0.0
+        var signals: [String] = []
+        let lowerHTML = html.lowercased()
+        let lowerText = text.lowercased()
+        for host in parkingHosts {
+            if urls.contains(where: { $0.lowercased().contains(host) }) {
+                score += 1.0
+                signals.append("redirect:\(host)")
+            } else if lowerHTML.contains(host) {
+                score += 0.6
+                signals.append("host:\(host)")
+            }
+        }
+        for phrase in phrases where lowerText.contains(phrase) {
+            score += 0.5
+            signals.append("phrase:\(phrase)")
+        }
+        // A link farm: little text, most of it in links.
+        let links = lowerHTML.components(separatedBy: "<a ").count - 1
+        let words = text.split(whereSeparator: \.isWhitespace).count
+        if links >= 5, words < links * 6 {
+            score += 0.6
+            signals.append("link-farm")
+        }
+        if words < 5, lowerHTML.contains("<frameset") || lowerHTML.contains("<iframe") {
+            score += 0.6
+            signals.append("empty-frame")
+        }
+        return Verdict(score: (score * 100).rounded() / 100, signals: signals)
+    }
+
+    /// The page's `<title>`, whitespace collapsed; empty when it has none.
+    public static func title(html: String) -> String {
+        guard let open = html.range(of: "<title", options: .caseInsensitive),
+              let close = html.range(of: ">", range: open.upperBound..<html.endIndex),
+              let end = html.range(of: "</title", options: .caseInsensitive, range: close.upperBound..<html.endIndex) else { return "" }
+        let raw = html[close.upperBound..<end.lowerBound]
+        return PageText.visibleText(html: String(raw.prefix(1000)))
+    }
+}

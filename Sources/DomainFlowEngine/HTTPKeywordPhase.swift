@@ -1,0 +1,378 @@
+import Crypto
+import DomainFlowCore
+import DomainFlowStore
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// HTTP keyword validation: a batch is a range of offsets of its source DNS campaign; each live name
+/// (valid, not wildcard) is fetched at the address its DNS phase stored (no second lookup; Host and SNI are
+/// the name), `https://` then `http://` by default, with its HTTP persona (several rotate per name) and
+/// through the campaign's proxies (rotated per request; a proxy's failure is retried through another and
+/// recorded as a proxy error, never the target's fault; a proxy failing again and again is marked unhealthy,
+/// and with none left the campaign pauses). The page's visible text is scored against the keyword sets;
+/// parked pages are found by their signatures and are never leads. One summary per name and one row per
+/// matched keyword go in with COPY; leads are marked on the names.
+public final class HTTPKeywordPhase: CampaignPhase {
+    public let campaignType = "http_keyword_validation"
+
+    /// The campaign's options (`campaigns.parameters`).
+    struct Options: Decodable {
+        var minScore: Double?
+        var schemes: [String]?
+        var httpPort: Int?
+        var httpsPort: Int?
+        var concurrency: Int?
+        var proxyResolves: Bool?
+        var proxyRotation: String?
+
+        enum CodingKeys: String, CodingKey {
+            case minScore = "min_score", schemes, httpPort = "http_port", httpsPort = "https_port", concurrency
+            case proxyResolves = "proxy_resolves", proxyRotation = "proxy_rotation"
+        }
+    }
+
+    private let store: Store
+    private let logger: Logger
+    private let unseal: @Sendable (String) throws -> String
+    private let limiters = NIOLockedValueBox<[String: RateLimiter]>([:])
+
+    /// `unseal` opens a proxy's stored (sealed) password with the server's key.
+    public init(store: Store, logger: Logger, unseal: @escaping @Sendable (String) throws -> String) {
+        self.store = store
+        self.logger = logger
+        self.unseal = unseal
+    }
+
+    private struct Persona: Sendable {
+        let id: UUID
+        let settings: HTTPPersonaSettings
+    }
+
+    private struct Inputs: Sendable {
+        var personas: [Persona]
+        var rules: [KeywordScoringRule]
+        var proxies: [CampaignProxy]
+        var names: [(name: String, offset: Int64, address: String)]
+        var namesRoot: UUID
+    }
+
+    public func process(_ batch: LeasedBatch) async throws -> BatchOutput {
+        let options: Options
+        do { options = try JSONDecoder().decode(Options.self, from: Data(batch.parameters.utf8)) } catch {
+            throw PermanentPhaseError("bad parameters: \(error)")
+        }
+        guard let source = batch.sourceCampaignID else {
+            throw PermanentPhaseError("an HTTP campaign reads a DNS campaign's live names; this one has no source campaign")
+        }
+        let unseal = self.unseal
+        let inputs = try await store.pool.withConnection(retryTransient: true) { c -> Inputs in
+            let personas = try c.execute(StatementRegistry.httpPersonasOfCampaign, [.uuid(batch.campaignID)]).rows.map { row in
+                do {
+                    return Persona(id: try row.uuid(0), settings: try JSONDecoder().decode(HTTPPersonaSettings.self, from: Data(try row.json(1).utf8)))
+                } catch let error as StoreError { throw error } catch {
+                    throw PermanentPhaseError("an HTTP persona's stored configuration cannot be read: \(error)")
+                }
+            }
+            let rules = try c.execute(StatementRegistry.keywordRulesOfCampaign, [.uuid(batch.campaignID)]).rows.map { row in
+                KeywordScoringRule(keyword: try row.string(0), isRegex: try row.string(1) == "regex", caseSensitive: try row.bool(2),
+                                   weight: try row.double(3), contextChars: Int(try row.int(4)))
+            }
+            let proxies = try c.execute(StatementRegistry.proxiesOfCampaign, [.uuid(batch.campaignID)]).rows.compactMap { row -> CampaignProxy? in
+                let kind: ProxyEndpoint.Kind
+                switch row.optionalString(2) ?? "" {
+                case "http": kind = .http
+                case "https": kind = .httpsConnect
+                case "socks5": kind = .socks5
+                case "socks4": kind = .socks4
+                default: return nil
+                }
+                var password = ""
+                if let sealed = row.optionalString(6) {
+                    guard let opened = try? unseal(sealed) else { return nil }  // not usable by this server: skipped
+                    password = opened
+                }
+                return CampaignProxy(id: try row.uuid(0), name: try row.string(1),
+                                     endpoint: ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "",
+                                                             port: Int(try row.optionalInt(4) ?? 0),
+                                                             username: row.optionalString(5) ?? "", password: password))
+            }
+            let names = try c.execute(StatementRegistry.liveNamesOfBatch, [.uuid(source), .int(batch.startOffset),
+                                                                           .int(batch.startOffset + batch.count)]).rows.map {
+                (name: try $0.string(0), offset: try $0.int(1), address: try $0.string(2))
+            }
+            let root = try c.execute(StatementRegistry.namesRootOf, [.uuid(source)]).first?.uuid(0) ?? source
+            return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: root)
+        }
+        guard !inputs.personas.isEmpty else { throw PermanentPhaseError("the campaign has no HTTP persona") }
+        guard !inputs.rules.isEmpty else { throw PermanentPhaseError("the campaign's keyword sets have no active rule") }
+        let rotation = ProxyRotation(inputs.proxies, strategy: ProxyRotation.Strategy(rawValue: options.proxyRotation ?? "") ?? .roundRobin)
+        if try await hasProxiesButNoneUsable(batch.campaignID, inputs.proxies) {
+            throw PausePhaseError("none of the campaign's proxies is usable (all disabled or unhealthy); fix or re-check them, then resume")
+        }
+        guard !inputs.names.isEmpty else { return BatchOutput(processed: batch.count, skipped: batch.count) { _ in } }
+
+        let concurrency = max(1, min(options.concurrency ?? 50, 1000))
+        let schemes = (options.schemes ?? ["https", "http"]).filter { $0 == "https" || $0 == "http" }
+        let limiters = inputs.personas.indices.map { limiter(batch.campaignID, $0, inputs.personas[$0].settings.requestsPerSecond) }
+        var pages: [Page] = []
+        pages.reserveCapacity(inputs.names.count)
+        try await withThrowingTaskGroup(of: Page.self) { group in
+            var next = 0
+            func addNext() {
+                guard next < inputs.names.count else { return }
+                let entry = inputs.names[next]
+                next += 1
+                let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
+                group.addTask {
+                    try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
+                                         schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
+                                         rotation: rotation, rules: inputs.rules)
+                }
+            }
+            for _ in 0..<concurrency { addNext() }
+            while let page = try await group.next() {
+                pages.append(page)
+                addNext()
+            }
+        }
+        if rotation.allUnhealthy {
+            throw PausePhaseError("every proxy of the campaign failed \(rotation.unhealthyAfter) times in a row and was marked unhealthy; re-check them, then resume")
+        }
+        return output(batch, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
+    }
+
+    private func hasProxiesButNoneUsable(_ campaign: UUID, _ usable: [CampaignProxy]) async throws -> Bool {
+        guard usable.isEmpty else { return false }
+        return try await store.pool.withConnection(retryTransient: true) { c in
+            try c.simpleQuery("SELECT count(*) FROM campaign_resources WHERE campaign_id = '\(campaign.uuidString.lowercased())' AND resource_type = 'proxy'")
+                .first?.int(0) ?? 0 > 0
+        }
+    }
+
+    private func limiter(_ campaign: UUID, _ index: Int, _ rate: UInt32) -> RateLimiter {
+        limiters.withLockedValue { map in
+            let key = "\(campaign):\(index)"
+            if let existing = map[key] { return existing }
+            let created = RateLimiter(queriesPerSecond: rate, burst: rate)
+            map[key] = created
+            return created
+        }
+    }
+
+    /// One name's fetch, scored.
+    struct Page: Sendable {
+        var name: String
+        var offset: Int64
+        var address: String
+        var url: String
+        var result: HTTPFetchResult?
+        var error: HTTPFetchError?
+        var proxy: UUID?
+        var persona: UUID
+        var allowed = false
+        var score = 0.0
+        var hits: [KeywordHit] = []
+        var parked = ParkedPageDetector.Verdict(score: 0, signals: [])
+        var title = ""
+        var requests = 0
+        var proxyFailures: [(UUID, String)] = []
+    }
+
+    private func fetch(_ entry: (name: String, offset: Int64, address: String), persona: Persona, limiter: RateLimiter,
+                       schemes: [String], options: Options, rotation: ProxyRotation, rules: [KeywordScoringRule]) async throws -> Page {
+        var page = Page(name: entry.name, offset: entry.offset, address: entry.address, url: "", persona: persona.id)
+        var errors: [String] = []
+        schemeLoop: for scheme in schemes {
+            let port = scheme == "https" ? (options.httpsPort ?? 443) : (options.httpPort ?? 80)
+            let defaultPort = scheme == "https" ? 443 : 80
+            let host = entry.name.contains(":") ? "[\(entry.name)]" : entry.name
+            guard let url = URL(string: "\(scheme)://\(host)\(port == defaultPort ? "" : ":\(port)")/") else { continue }
+            page.url = url.absoluteString
+            var triedProxies: [UUID] = []
+            while true {
+                let proxy = rotation.isEmpty ? nil : rotation.choose(excluding: triedProxies)
+                if !rotation.isEmpty, proxy == nil {
+                    page.error = HTTPFetchError(.proxy, "no healthy proxy left to fetch through")
+                    break schemeLoop
+                }
+                try await limiter.acquire()
+                page.requests += 1
+                let request = persona.settings.request(url, proxy: proxy?.endpoint, addresses: [entry.name: entry.address],
+                                                       proxyResolves: options.proxyResolves ?? false)
+                do {
+                    let result = try await HTTPFetcher.fetch(request)
+                    if let proxy { rotation.recordSuccess(proxy.id) }
+                    page.result = result
+                    page.error = nil
+                    page.proxy = proxy?.id
+                    break schemeLoop
+                } catch {
+                    let viaProxyFailure = proxy != nil && (error.kind == .proxy || error.kind == .proxyAuthentication
+                        || (error.kind == .connect && error.message.hasPrefix("proxy ")))
+                    if let proxy, viaProxyFailure {
+                        triedProxies.append(proxy.id)
+                        if rotation.recordFailure(proxy.id) { page.proxyFailures.append((proxy.id, error.description)) }
+                        page.error = error.kind == .connect ? HTTPFetchError(.proxy, error.message) : error
+                        page.proxy = proxy.id
+                        continue  // the proxy's fault: another proxy, same URL
+                    }
+                    page.error = error
+                    page.proxy = proxy?.id
+                    errors.append("\(scheme): \(error.description)")
+                    continue schemeLoop
+                }
+            }
+        }
+        if var error = page.error, errors.count > 1 {
+            error.message = errors.joined(separator: "; ")
+            page.error = error
+        }
+        if let result = page.result {
+            page.allowed = persona.settings.allows(result.status)
+            let html = String(decoding: result.body, as: UTF8.self)
+            let text = result.text
+            page.title = ParkedPageDetector.title(html: html)
+            let visited: [URL] = result.redirects + [result.finalURL]
+            page.parked = ParkedPageDetector.judge(html: html, text: text, urls: visited.map { $0.absoluteString })
+            // The visible text holds the title too.
+            if page.allowed, let scored = try? KeywordScorer.score(text, rules: rules, snippetsPerRule: 1) {
+                page.score = scored.score
+                page.hits = scored.hits
+            }
+        }
+        return page
+    }
+
+    /// The outcome of a page: lead, below the threshold, no keywords, parked, a status the persona does not
+    /// allow, or the fetch error's kind.
+    private static func outcome(_ page: Page, minScore: Double?) -> (outcome: String, business: String, lead: Bool) {
+        guard let result = page.result else {
+            let kind = page.error?.kind ?? .connect
+            let business = kind == .proxy || kind == .proxyAuthentication ? "proxy_error" : "http_invalid"
+            return (kind.rawValue, business, false)
+        }
+        _ = result
+        if !page.allowed { return ("http_status", "http_invalid", false) }
+        if page.parked.isParked { return ("parked", "parked", false) }
+        if page.hits.isEmpty { return ("no_keywords", "http_valid_no_keywords", false) }
+        if let minScore, page.score < minScore { return ("below_min_score", "http_valid_no_keywords", false) }
+        return ("lead", "lead_valid", true)
+    }
+
+    private func output(_ batch: LeasedBatch, namesRoot: UUID, pages: [Page], rules: [KeywordScoringRule]) -> BatchOutput {
+        let options = (try? JSONDecoder().decode(Options.self, from: Data(batch.parameters.utf8)))
+        let campaign = PGValue.uuid(batch.campaignID)
+        var summaries: [[PGValue?]] = []
+        var keywordRows: [[PGValue?]] = []
+        var rollUp: [(Int64, String)] = []
+        var counts: [String: Int64] = [:]
+        var requests: Int64 = 0
+        var proxyFailures: [(UUID, String)] = []
+        for page in pages.sorted(by: { $0.offset < $1.offset }) {
+            let (outcome, business, lead) = Self.outcome(page, minScore: options?.minScore)
+            counts[outcome, default: 0] += 1
+            requests += Int64(page.requests)
+            proxyFailures += page.proxyFailures
+            rollUp.append((page.offset, lead ? "lead" : "no_lead"))
+            let result = page.result
+            // Matched keywords, one per keyword text (two rules with the same text add up).
+            var byKeyword: [(keyword: String, count: Int, context: String)] = []
+            for hit in page.hits {
+                let keyword = rules[hit.rule].keyword
+                if let index = byKeyword.firstIndex(where: { $0.keyword == keyword }) { byKeyword[index].count += hit.count }
+                else { byKeyword.append((keyword, hit.count, hit.snippets.first ?? "")) }
+            }
+            let keywordsJSON = "[" + byKeyword.map {
+                #"{"keyword":\#(JSONText.quote($0.keyword)),"count":\#($0.count),"context":\#(JSONText.quote($0.context))}"#
+            }.joined(separator: ",") + "]"
+            let millis: PGValue? = result.map { .int(Int64($0.elapsed.wholeMilliseconds)) }
+            let finalURL = result?.finalURL.absoluteString
+            let status: PGValue? = result.map { .int(Int64($0.status)) }
+            var row: [PGValue?] = [campaign, .int(page.offset), .text(page.name), .text(page.url)]
+            row.append(finalURL.map { .text($0) })
+            row.append(status)
+            row.append(page.title.isEmpty ? nil : .text(String(page.title.prefix(500))))
+            row.append(result.map { .text(Self.sha256($0.body)) })
+            row.append(.int(Int64(result?.body.count ?? 0)))
+            row.append(.bool(result?.truncated ?? false))
+            let redirects = result?.redirects.map { $0.absoluteString } ?? []
+            row.append(redirects.isEmpty ? nil : .text(redirects.joined(separator: "\n")))
+            let server = result?.headers.first { $0.name.lowercased() == "server" }?.value
+            row.append(server.map { .text($0) })
+            row.append(result.map { .text($0.httpVersion) })
+            row.append(.bool(finalURL?.hasPrefix("https://") ?? false))
+            row.append(.double(page.parked.score))
+            row.append(page.parked.signals.isEmpty ? nil : .text(page.parked.signals.joined(separator: "\n")))
+            row.append(.double(page.score))
+            row.append(.bool(lead))
+            row.append(.json(keywordsJSON))
+            row.append(.text(outcome))
+            row.append(page.error.map { .text($0.kind.rawValue) })
+            row.append(page.error.map { .text($0.message) })
+            row.append(page.proxy.map { .uuid($0) })
+            row.append(.uuid(page.persona))
+            row.append(.text(page.address))
+            row.append(millis)
+            row.append(.text(business))
+            summaries.append(row)
+            for keyword in byKeyword {
+                keywordRows.append([
+                    campaign, .text(finalURL ?? page.url), .text(String(keyword.keyword.prefix(255))), .bool(true), .int(Int64(keyword.count)),
+                    keyword.context.isEmpty ? nil : .text(keyword.context), result.map { .int(Int64($0.status)) },
+                    millis, .text("completed"), .text(business), .int(page.offset),
+                ])
+            }
+        }
+        let fetched = Int64(pages.count)
+        let finalSummaries = summaries, finalKeywords = keywordRows, finalRollUp = rollUp, failures = proxyFailures
+        let logger = self.logger
+        return BatchOutput(processed: batch.count, skipped: batch.count - fetched, outcomeCounts: counts, queriesSent: requests) { c in
+            _ = try c.copyIn(StatementRegistry.httpSummariesCopy, rows: finalSummaries)
+            _ = try c.copyIn(StatementRegistry.httpKeywordResultsCopy, rows: finalKeywords)
+            _ = try c.execute(StatementRegistry.rollUpLeads, [.uuid(namesRoot), PGValue.array(finalRollUp.map { String($0.0) }),
+                                                              PGValue.array(finalRollUp.map(\.1))])
+            for (proxy, why) in failures {
+                let owner = try c.execute(StatementRegistry.markProxyUnhealthy, [.uuid(proxy), .text(why)]).first?.optionalUUID(0)
+                _ = try c.execute(StatementRegistry.insertAudit, [
+                    owner.map { .uuid($0) }, .text("proxy_marked_unhealthy"), .text("proxy"), .uuid(proxy),
+                    .json(#"{"reason": \#(JSONText.quote(why)), "campaign_id": "\#(batch.campaignID.uuidString.lowercased())"}"#),
+                    .text("domainflow-engine"),
+                ])
+                logger.notice("proxy marked unhealthy", metadata: ["proxy": "\(proxy)", "reason": "\(why)"])
+            }
+        }
+    }
+}
+
+extension HTTPKeywordPhase {
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A failure that the user should see and fix before the campaign goes on: the campaign is paused with it.
+public struct PausePhaseError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// JSON string literals, for the few documents the engine writes by hand.
+enum JSONText {
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,209 @@
+import DomainFlowClient
+import DomainFlowServer
+import DomainFlowWire
+import Foundation
+import Testing
+
+/// HTTP keyword campaigns end to end: names resolved by nsd (the fixture zone) and fetched from nginx's
+/// virtual hosts on 127.0.0.1 (`Scripts/http-throwaway`), directly and through tinyproxy and dante.
+@Suite struct HTTPCampaignTests {
+    static let sites = ["lead.dftest.example", "parked.dftest.example", "plain.dftest.example", "hop.dftest.example",
+                        "broken.dftest.example", "closed.dftest.example", "nope.dftest.example"]
+
+    struct World {
+        let dnsPersona: String, httpPersona: String, keywordSet: String
+        let httpPort: UInt32, httpsPort: UInt32
+    }
+
+    static func world(_ client: DomainFlowClient, verifyTLS: Bool = false) async throws -> World {
+        let nsd = try DNSCampaignTests.address("DOMAINFLOW_TEST_DNS")
+        let suffix = verifyTLS ? "-verifying" : ""
+        let dns = try await DNSCampaignTests.persona(client, "dns" + suffix, resolvers: [nsd], types: ["A"])
+        var http = HttpPersona()
+        http.userAgent = "DomainFlow-test/1.0"
+        http.timeoutMillis = 3000
+        http.followRedirects = true
+        http.maxRedirects = 5
+        http.skipTLSVerification = !verifyTLS
+        let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "web" + suffix, http: http)).id
+        let set = try await client.unary(Methods.createKeywordSet, CreateKeywordSetRequest(name: "casino" + suffix, rules: [
+            KeywordRule(keyword: "casino"), KeywordRule(keyword: "bonus", weight: "2.0"),
+        ])).id
+        let (_, httpPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP")
+        let (_, httpsPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTPS")
+        return World(dnsPersona: dns, httpPersona: persona, keywordSet: set, httpPort: httpPort, httpsPort: httpsPort)
+    }
+
+    static func options(_ w: World, _ configure: (inout HttpCampaignOptions) -> Void = { _ in }) -> HttpCampaignOptions {
+        var o = HttpCampaignOptions()
+        o.httpPort = w.httpPort
+        o.httpsPort = w.httpsPort
+        configure(&o)
+        return o
+    }
+
+    /// A DNS campaign over `names`, run to its end.
+    static func dns(_ client: DomainFlowClient, _ w: World, names: [String]) async throws -> CampaignInfo {
+        try await DNSCampaignTests.run(client, "dns-\(UUID().uuidString.prefix(6))", lines: names, personas: [w.dnsPersona])
+    }
+
+    static func http(_ client: DomainFlowClient, _ w: World, source: String, personas: [String]? = nil, proxies: [String] = [],
+                     options: HttpCampaignOptions) async throws -> CampaignInfo {
+        let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+            name: "http-\(UUID().uuidString.prefix(6))", type: .httpKeywordValidation, generation: nil, start: true,
+            resources: CampaignResources(httpPersonaIDs: personas ?? [w.httpPersona], proxyIDs: proxies, keywordSetIDs: [w.keywordSet]),
+            sourceCampaignID: source, http: options))
+        return try await DNSCampaignTests.waitUntilEnded(client, created.id)
+    }
+
+    static func results(_ client: DomainFlowClient, _ id: String, _ configure: (inout StreamHttpResultsRequest) -> Void = { _ in })
+        async throws -> [HttpResult] {
+        var request = StreamHttpResultsRequest(id: id)
+        configure(&request)
+        var all: [HttpResult] = []
+        for try await r in try client.serverStream(Methods.streamHttpResults, request) { all.append(r) }
+        return all
+    }
+
+    @Test func everyPageIsToldApartAndTheLeadsAreFound() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            let dns = try await Self.dns(client, w, names: Self.sites)
+            let final = try await Self.http(client, w, source: dns.id, options: Self.options(w))
+            #expect(final.status == .completed, "\(final.errorMessage)")
+            let rows = try await Self.results(client, final.id)
+            #expect(rows.map(\.domainName) == Array(Self.sites.dropLast()), "every live name once, in input order; NXDOMAIN is not fetched")
+            func row(_ name: String) throws -> HttpResult { try #require(rows.first { $0.domainName == name }) }
+
+            let lead = try row("lead.dftest.example")
+            #expect(lead.isLead && lead.businessStatus == "lead_valid" && lead.outcome == "lead" && lead.statusCode == 200)
+            #expect(lead.title == "Acme Casino")
+            #expect(lead.keywords.map(\.keyword) == ["casino", "bonus"])
+            #expect(lead.keywords.first { $0.keyword == "casino" }?.count == 5, "visible text only: the script's 'casino' does not count")
+            #expect(lead.score == 5 + 2, "Σ weight × occurrences")
+            #expect(lead.url.hasPrefix("https://lead.dftest.example:") && lead.address == "127.0.0.1", "https first, at the stored address")
+            #expect(lead.bodySHA256.count == 64 && lead.bodyBytes > 0 && lead.httpVersion == "HTTP/1.1" && lead.server.hasPrefix("nginx"))
+
+            let parked = try row("parked.dftest.example")
+            #expect(parked.parked && !parked.isLead && parked.businessStatus == "parked")
+            #expect(parked.parkedSignals.contains("host:sedo.com") && parked.parkedSignals.contains("phrase:buy this domain"))
+            #expect(parked.keywords.map(\.keyword) == ["casino"], "scored, still never a lead")
+            let plain = try row("plain.dftest.example")
+            #expect(plain.outcome == "no_keywords" && plain.businessStatus == "http_valid_no_keywords" && plain.keywords.isEmpty)
+            let hop = try row("hop.dftest.example")
+            #expect(hop.isLead && hop.finalURL.hasSuffix("/final.html") && hop.redirects.count == 2, "\(hop.redirects)")
+            let broken = try row("broken.dftest.example")
+            #expect(broken.statusCode == 500 && broken.outcome == "http_status" && broken.businessStatus == "http_invalid" && broken.keywords.isEmpty)
+            let closed = try row("closed.dftest.example")
+            #expect(closed.statusCode == 0 && closed.errorKind == "connect" && closed.businessStatus == "http_invalid")
+            #expect(closed.error.contains("https:") && closed.error.contains("http:"), "both schemes were tried: \(closed.error)")
+
+            #expect(final.count(of: "lead") == 2 && final.count(of: "parked") == 1 && final.count(of: "connect") == 1)
+            #expect(try await Self.results(client, final.id) { $0.leadsOnly = true }.map(\.domainName) == ["lead.dftest.example", "hop.dftest.example"])
+            #expect(try await Self.results(client, final.id) { $0.minScore = 7 }.count == 2)
+            #expect(try await Self.results(client, final.id) { $0.minScore = 8 }.isEmpty)
+            // The pipeline's leads through any of its campaigns; keyword rows; the roll-up on the names.
+            #expect(try await Self.results(client, dns.id) { $0.leadsOnly = true }.count == 2)
+            #expect(try await h.count("SELECT count(*) FROM http_keyword_results WHERE campaign_id = '\(final.id)' AND found") == 5)
+            #expect(try await h.count("SELECT count(*) FROM generated_domains WHERE campaign_id = '\(dns.id)' AND business_status = 'lead'") == 2)
+            #expect(try await h.count("SELECT count(*) FROM http_fetch_summaries WHERE campaign_id = '\(final.id)'") == 6)
+
+            // A persona that verifies certificates: the self-signed https fails (TLS), http is tried next.
+            let strict = try await Self.world(client, verifyTLS: true)
+            let verified = try await Self.http(client, w, source: dns.id, personas: [strict.httpPersona],
+                                               options: Self.options(w) { $0.minScore = 6 })
+            let strictRows = try await Self.results(client, verified.id)
+            let strictLead = try #require(strictRows.first { $0.domainName == "lead.dftest.example" })
+            #expect(strictLead.isLead && strictLead.finalURL.hasPrefix("http://"), "\(strictLead.finalURL) \(strictLead.error)")
+            await client.close()
+        }
+    }
+
+    @Test func proxiesCarryTheFetchesAndADeadOneIsMarkedUnhealthy() async throws {
+        let (tinyHost, tinyPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP_PROXY")
+        let (socksHost, socksPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_SOCKS")
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            let dead = try await client.unary(Methods.createProxy, ProxyRequest(name: "dead", proxyProtocol: .http, host: "127.0.0.1", port: 1)).id
+            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", proxyProtocol: .http, host: tinyHost, port: tinyPort)).id
+            let socks = try await client.unary(Methods.createProxy, ProxyRequest(name: "dante", proxyProtocol: .socks5, host: socksHost, port: socksPort)).id
+            let names = ["lead", "parked", "plain", "hop", "broken", "aashop", "abshop", "acshop", "bcshop", "cashop"].map { "\($0).dftest.example" }
+            let dns = try await Self.dns(client, w, names: names)
+            let final = try await Self.http(client, w, source: dns.id, proxies: [dead, tiny, socks],
+                                            options: Self.options(w) { $0.schemes = ["http"]; $0.concurrency = 1 })
+            #expect(final.status == .completed, "\(final.errorMessage)")
+            let rows = try await Self.results(client, final.id)
+            #expect(rows.count == 10)
+            #expect(rows.allSatisfy { $0.statusCode != 0 && $0.businessStatus != "proxy_error" }, "the dead proxy's failures were retried elsewhere")
+            #expect(rows.allSatisfy { $0.proxyID == tiny || $0.proxyID == socks })
+            #expect(Set(rows.map(\.proxyID)).count == 2, "requests rotate over the live proxies")
+            #expect(rows.filter(\.isLead).count == 4, "lead, hop, aashop, cashop")
+            let stored = try await client.unary(Methods.getProxy, IDRequest(id: dead))
+            #expect(!stored.healthy && !stored.lastStatus.isEmpty, "marked unhealthy after failing in a row")
+            #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_unhealthy' AND resource_id = '\(dead)'") == 1)
+
+            // With no usable proxy left, a campaign pauses with a clear error instead of burning its names.
+            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: tiny, name: "tiny", proxyProtocol: .http, host: tinyHost,
+                                                                                     port: tinyPort); r.disabled = true; return r }())
+            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: socks, name: "dante", proxyProtocol: .socks5, host: socksHost,
+                                                                                     port: socksPort); r.disabled = true; return r }())
+            let stuck = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+                name: "no proxies", type: .httpKeywordValidation, generation: nil, start: true,
+                resources: CampaignResources(httpPersonaIDs: [w.httpPersona], proxyIDs: [dead, tiny, socks], keywordSetIDs: [w.keywordSet]),
+                sourceCampaignID: dns.id, http: Self.options(w)))
+            var paused = stuck
+            for _ in 0..<100 where paused.status != .paused {
+                try await Task.sleep(for: .milliseconds(100))
+                paused = try await client.unary(Methods.getCampaign, IDRequest(id: stuck.id))
+            }
+            #expect(paused.status == .paused && paused.errorMessage.contains("proxies"), "\(paused.status) \(paused.errorMessage)")
+            #expect(try await h.count("SELECT count(*) FROM http_fetch_summaries WHERE campaign_id = '\(stuck.id)'") == 0)
+            await client.close()
+        }
+    }
+
+    @Test func badInputIsRefusedNamingTheField() async throws {
+        try await AuthHarness.with { h in
+            let admin = try await h.admin()
+            let w = try await Self.world(admin)
+            let dns = try await Self.dns(admin, w, names: ["lead.dftest.example"])
+            func request(_ configure: (inout CreateCampaignRequest) -> Void) -> CreateCampaignRequest {
+                var r = CreateCampaignRequest(name: "h", type: .httpKeywordValidation, generation: nil,
+                                              resources: CampaignResources(httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
+                                              sourceCampaignID: dns.id, http: Self.options(w))
+                configure(&r)
+                return r
+            }
+            let before = try await h.count("SELECT count(*) FROM campaigns")
+            var error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.resources.httpPersonaIDs = [] }) }
+            #expect(error?.message.contains("http_persona_ids") == true)
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.resources.keywordSetIDs = [] }) }
+            #expect(error?.message.contains("keyword_set_ids") == true)
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.resources.httpPersonaIDs = [w.dnsPersona] }) }
+            #expect(error?.message.contains("not a HTTP persona") == true || error?.message.contains("HTTP") == true)
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.http?.minScore = -1 }) }
+            #expect(error?.message.contains("min_score") == true)
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.http?.schemes = ["ftp"] }) }
+            #expect(error?.message.contains("schemes") == true)
+            await expectCode(.notFound) { try await admin.unary(Methods.createCampaign, request { $0.resources.keywordSetIDs = [UUID().uuidString] }) }
+            let generation = try await admin.unary(Methods.createCampaign, CreateCampaignRequest(name: "g", generation: CampaignTests.generation(count: 2)))
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = generation.id }) }
+            #expect(error?.message.contains("dns_validation") == true)
+            await expectCode(.unimplemented) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = ""; $0.uploadInput = true }) }
+            _ = try await h.createUser("hank")
+            let hank = try await h.client("hank", "a long enough password")
+            let hw = try await Self.world(hank)
+            await expectCode(.notFound) {
+                try await hank.unary(Methods.createCampaign, request {
+                    $0.resources = CampaignResources(httpPersonaIDs: [hw.httpPersona], keywordSetIDs: [hw.keywordSet])
+                })
+            }
+            #expect(try await h.count("SELECT count(*) FROM campaigns") == before + 1, "only the generation campaign was written")
+            await expectCode(.invalidArgument) { try await Self.results(admin, dns.id) { $0.minScore = -2 } }
+            await expectCode(.failedPrecondition) { try await Self.results(admin, generation.id) }
+            await admin.close(); await hank.close()
+        }
+    }
+}
