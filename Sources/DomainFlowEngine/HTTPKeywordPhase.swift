@@ -107,6 +107,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         }
         guard !inputs.personas.isEmpty else { throw PermanentPhaseError("the campaign has no HTTP persona") }
         guard !inputs.rules.isEmpty else { throw PermanentPhaseError("the campaign's keyword sets have no active rule") }
+        let compiled: CompiledKeywordRules
+        do { compiled = try CompiledKeywordRules(inputs.rules) } catch { throw PermanentPhaseError("a keyword rule does not compile: \(error)") }
         let rotation = ProxyRotation(inputs.proxies, strategy: ProxyRotation.Strategy(rawValue: options.proxyRotation ?? "") ?? .roundRobin)
         if try await hasProxiesButNoneUsable(batch.campaignID, inputs.proxies) {
             throw PausePhaseError("none of the campaign's proxies is usable (all disabled or unhealthy); fix or re-check them, then resume")
@@ -128,7 +130,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 group.addTask {
                     try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
                                          schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
-                                         rotation: rotation, rules: inputs.rules)
+                                         rotation: rotation, rules: compiled)
                 }
             }
             for _ in 0..<concurrency { addNext() }
@@ -181,7 +183,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
     }
 
     private func fetch(_ entry: (name: String, offset: Int64, address: String), persona: Persona, limiter: RateLimiter,
-                       schemes: [String], options: Options, rotation: ProxyRotation, rules: [KeywordScoringRule]) async throws -> Page {
+                       schemes: [String], options: Options, rotation: ProxyRotation, rules: CompiledKeywordRules) async throws -> Page {
         var page = Page(name: entry.name, offset: entry.offset, address: entry.address, url: "", persona: persona.id)
         var errors: [String] = []
         schemeLoop: for scheme in schemes {
@@ -237,7 +239,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
             let visited: [URL] = result.redirects + [result.finalURL]
             page.parked = ParkedPageDetector.judge(html: html, text: text, urls: visited.map { $0.absoluteString })
             // The visible text holds the title too.
-            if page.allowed, let scored = try? KeywordScorer.score(text, rules: rules, snippetsPerRule: 1) {
+            if page.allowed {
+                let scored = rules.score(text, snippetsPerRule: 1)
                 page.score = scored.score
                 page.hits = scored.hits
             }

@@ -56,3 +56,32 @@ import Testing
         #expect(ParkedPageDetector.title(html: "<html>no title</html>").isEmpty)
     }
 }
+
+@Suite struct MultiPatternMatcherTests {
+    @Test func findsOverlappingPatternsInOnePass() {
+        let matcher = MultiPatternMatcher(patterns: [("he", false), ("she", false), ("his", false), ("hers", false)])
+        let text = "ushers".unicodeScalars.map(\.value)
+        let found = matcher.matches(in: text).map { "\($0.pattern)@\($0.start)" }
+        #expect(found == ["1@1", "0@2", "3@2"], "she, he and hers in 'ushers'")
+    }
+
+    @Test func caseAndUnicode() {
+        let matcher = MultiPatternMatcher(patterns: [("Straße", false), ("ÉTÉ", true), ("日本", false), ("", false)])
+        let text = "STRASSE straße Straße été ÉTÉ 日本語".unicodeScalars.map(\.value)
+        let found = matcher.matches(in: text)
+        #expect(found.filter { $0.pattern == 0 }.count == 2, "case-insensitive, one scalar for one (ß is not ss)")
+        #expect(found.filter { $0.pattern == 1 }.map(\.start) == [26], "case-sensitive")
+        #expect(found.filter { $0.pattern == 2 }.count == 1)
+        #expect(!found.contains { $0.pattern == 3 }, "an empty pattern never matches")
+    }
+
+    @Test func compiledRulesCountLikeARegexScan() {
+        let rules = [KeywordScoringRule(keyword: "aa", isRegex: false, caseSensitive: false, weight: 1, contextChars: 1),
+                     KeywordScoringRule(keyword: "a", isRegex: false, caseSensitive: false, weight: 0.5, contextChars: 0)]
+        let compiled = try! CompiledKeywordRules(rules)
+        let (score, hits) = compiled.score("aaaa b AAA")
+        #expect(hits.map(\.count) == [3, 7], "non-overlapping per rule: aa|aa and AA(A), seven a's")
+        #expect(score == 3 + 3.5)
+        #expect(hits[0].snippets.first == "aaa")
+    }
+}

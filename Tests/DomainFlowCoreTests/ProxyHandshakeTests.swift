@@ -41,7 +41,7 @@ import Testing
         var input: [UInt8] = [5, 0]
         #expect(try h.receive(&input) == .send([5, 1, 0, 4] + [UInt8](repeating: 0, count: 15) + [1] + [0x1F, 0x90]))
         input = [5, 5, 0, 1, 0, 0, 0, 0, 0, 0]
-        #expect(throws: ProxyHandshakeError.refused("the SOCKS5 proxy could not connect: connection refused")) { try h.receive(&input) }
+        #expect(throws: ProxyHandshakeError.targetUnreachable("the SOCKS5 proxy could not connect: connection refused"), "the target's fault, not the proxy's") { try h.receive(&input) }
         var noMethod = ProxyHandshake(kind: .socks5, targetHost: "a.example", targetPort: 80)
         _ = try noMethod.start()
         input = [5, 0xFF]

@@ -129,13 +129,18 @@ import Testing
             let dead = try await client.unary(Methods.createProxy, ProxyRequest(name: "dead", proxyProtocol: .http, host: "127.0.0.1", port: 1)).id
             let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", proxyProtocol: .http, host: tinyHost, port: tinyPort)).id
             let socks = try await client.unary(Methods.createProxy, ProxyRequest(name: "dante", proxyProtocol: .socks5, host: socksHost, port: socksPort)).id
-            let names = ["lead", "parked", "plain", "hop", "broken", "aashop", "abshop", "acshop", "bcshop", "cashop"].map { "\($0).dftest.example" }
+            let names = ["lead", "parked", "plain", "hop", "broken", "aashop", "abshop", "acshop", "bcshop", "cashop", "closed"]
+                .map { "\($0).dftest.example" }
             let dns = try await Self.dns(client, w, names: names)
             let final = try await Self.http(client, w, source: dns.id, proxies: [dead, tiny, socks],
                                             options: Self.options(w) { $0.schemes = ["http"]; $0.concurrency = 1 })
             #expect(final.status == .completed, "\(final.errorMessage)")
-            let rows = try await Self.results(client, final.id)
-            #expect(rows.count == 10)
+            let all = try await Self.results(client, final.id)
+            #expect(all.count == 11)
+            // A target that refuses the proxy's connection is the target's fault, not the proxy's.
+            let closed = try #require(all.first { $0.domainName == "closed.dftest.example" })
+            #expect(closed.errorKind == "connect" && closed.businessStatus == "http_invalid", "\(closed.errorKind): \(closed.error)")
+            let rows = all.filter { $0.domainName != "closed.dftest.example" }
             #expect(rows.allSatisfy { $0.statusCode != 0 && $0.businessStatus != "proxy_error" }, "the dead proxy's failures were retried elsewhere")
             #expect(rows.allSatisfy { $0.proxyID == tiny || $0.proxyID == socks })
             #expect(Set(rows.map(\.proxyID)).count == 2, "requests rotate over the live proxies")
@@ -143,6 +148,7 @@ import Testing
             let stored = try await client.unary(Methods.getProxy, IDRequest(id: dead))
             #expect(!stored.healthy && !stored.lastStatus.isEmpty, "marked unhealthy after failing in a row")
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_unhealthy' AND resource_id = '\(dead)'") == 1)
+            #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_unhealthy'") == 1, "only the dead one")
 
             // With no usable proxy left, a campaign pauses with a clear error instead of burning its names.
             _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: tiny, name: "tiny", proxyProtocol: .http, host: tinyHost,

@@ -23,39 +23,81 @@ public struct KeywordHit: Sendable, Equatable {
     public var snippets: [String]
 }
 
+/// Keyword rules prepared once for many texts: string rules in one Aho-Corasick automaton (one pass over
+/// the text for all of them), regex rules compiled once (ICU syntax, NSRegularExpression, the engine that
+/// validated them).
+public final class CompiledKeywordRules: @unchecked Sendable {
+    // Safe to share: built once, then only read (NSRegularExpression matching is thread-safe).
+    public let rules: [KeywordScoringRule]
+    private let matcher: MultiPatternMatcher
+    private let expressions: [(rule: Int, expression: NSRegularExpression)]
+
+    public init(_ rules: [KeywordScoringRule]) throws {
+        self.rules = rules
+        matcher = MultiPatternMatcher(patterns: rules.map { ($0.isRegex ? "" : $0.keyword, $0.caseSensitive) })
+        expressions = try rules.enumerated().filter(\.element.isRegex).map { index, rule in
+            (index, try NSRegularExpression(pattern: rule.keyword, options: rule.caseSensitive ? [] : [.caseInsensitive]))
+        }
+    }
+
+    /// The score of `text` (Σ weight × matches) and each matching rule's count and first snippets.
+    public func score(_ text: String, snippetsPerRule: Int = 3) -> (score: Double, hits: [KeywordHit]) {
+        var counts = Array(repeating: 0, count: rules.count)
+        var snippets = Array(repeating: [String](), count: rules.count)
+        func snippet(_ scalars: ArraySlice<UInt32>) -> String {
+            var view = String.UnicodeScalarView()
+            for value in scalars { if let scalar = Unicode.Scalar(value) { view.append(scalar) } }
+            return String(view).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        if rules.contains(where: { !$0.isRegex }) {
+            let scalars = text.unicodeScalars.map(\.value)
+            var lastEnd = Array(repeating: 0, count: rules.count)
+            for match in matcher.matches(in: scalars) where match.start >= lastEnd[match.pattern] {
+                // Non-overlapping per rule, leftmost first, as a regex scan counts them.
+                guard counts[match.pattern] < KeywordScorer.maxMatchesPerRule else { continue }
+                lastEnd[match.pattern] = match.end
+                counts[match.pattern] += 1
+                if snippets[match.pattern].count < snippetsPerRule {
+                    let context = rules[match.pattern].contextChars
+                    snippets[match.pattern].append(snippet(scalars[max(0, match.start - context)..<min(scalars.count, match.end + context)]))
+                }
+            }
+        }
+        if !expressions.isEmpty {
+            let haystack = text as NSString
+            for (index, expression) in expressions {
+                let rule = rules[index]
+                expression.enumerateMatches(in: text, range: NSRange(location: 0, length: haystack.length)) { match, _, stop in
+                    guard let range = match?.range, range.length > 0 else { return }
+                    counts[index] += 1
+                    if snippets[index].count < snippetsPerRule {
+                        let start = max(0, range.location - rule.contextChars)
+                        let end = min(haystack.length, range.location + range.length + rule.contextChars)
+                        let text = haystack.substring(with: NSRange(location: start, length: end - start))
+                        snippets[index].append(text.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+                    }
+                    if counts[index] >= KeywordScorer.maxMatchesPerRule { stop.pointee = true }
+                }
+            }
+        }
+        var total = 0.0
+        var hits: [KeywordHit] = []
+        for index in rules.indices where counts[index] > 0 {
+            hits.append(KeywordHit(rule: index, count: counts[index], snippets: snippets[index]))
+            total += rules[index].weight * Double(counts[index])
+        }
+        return (total, hits)
+    }
+}
+
 /// Scores text against keyword rules: each rule counts its (non-overlapping) matches, and the score is
-/// the sum over rules of weight × matches. Strings match literally; regexes use ICU syntax
-/// (NSRegularExpression, the same engine that validated them); both ignore case unless the rule says
-/// otherwise.
+/// the sum over rules of weight × matches. Strings match literally; regexes use ICU syntax; both ignore
+/// case unless the rule says otherwise. For many texts, compile the rules once (`CompiledKeywordRules`).
 public enum KeywordScorer {
     /// Matches counted per rule at most (a pathological page cannot make scoring unbounded).
     public static let maxMatchesPerRule = 10_000
 
     public static func score(_ text: String, rules: [KeywordScoringRule], snippetsPerRule: Int = 3) throws -> (score: Double, hits: [KeywordHit]) {
-        let haystack = text as NSString
-        var hits: [KeywordHit] = []
-        var total = 0.0
-        for (index, rule) in rules.enumerated() {
-            let pattern = rule.isRegex ? rule.keyword : NSRegularExpression.escapedPattern(for: rule.keyword)
-            let expression = try NSRegularExpression(pattern: pattern, options: rule.caseSensitive ? [] : [.caseInsensitive])
-            var count = 0
-            var snippets: [String] = []
-            expression.enumerateMatches(in: text, range: NSRange(location: 0, length: haystack.length)) { match, _, stop in
-                guard let range = match?.range, range.length > 0 else { return }
-                count += 1
-                if snippets.count < snippetsPerRule {
-                    let start = max(0, range.location - rule.contextChars)
-                    let end = min(haystack.length, range.location + range.length + rule.contextChars)
-                    let snippet = haystack.substring(with: NSRange(location: start, length: end - start))
-                    snippets.append(snippet.split(whereSeparator: \.isWhitespace).joined(separator: " "))
-                }
-                if count >= maxMatchesPerRule { stop.pointee = true }
-            }
-            if count > 0 {
-                hits.append(KeywordHit(rule: index, count: count, snippets: snippets))
-                total += rule.weight * Double(count)
-            }
-        }
-        return (total, hits)
+        try CompiledKeywordRules(rules).score(text, snippetsPerRule: snippetsPerRule)
     }
 }

@@ -108,7 +108,9 @@ public struct ProxyHandshake: Sendable {
             guard input.count >= length else { return .needMore }
             let code = input[1]
             input.removeFirst(length)
-            guard code == 0 else { throw .refused(Self.socks5Reason(code)) }
+            guard code == 0 else {
+                throw [3, 4, 5, 6].contains(code) ? .targetUnreachable(Self.socks5Reason(code)) : .refused(Self.socks5Reason(code))
+            }
             state = .finished
             return .done
         case .connectReply:
@@ -128,6 +130,10 @@ public struct ProxyHandshake: Sendable {
                 state = .finished
                 return .done
             case 401, 407: throw .authenticationRequired("the proxy answered CONNECT with \(statusLine.dropFirst(9))")
+            case 502, 503, 504:
+                throw .targetUnreachable("the proxy could not reach the target: it answered CONNECT with \(statusLine.dropFirst(9))")
+            case 500 where statusLine.lowercased().contains("connect"):
+                throw .targetUnreachable("the proxy could not reach the target: it answered CONNECT with \(statusLine.dropFirst(9))")
             default: throw .refused("the proxy answered CONNECT with \(statusLine.dropFirst(9))")
             }
         }
@@ -194,8 +200,10 @@ public struct ProxyHandshake: Sendable {
 public enum ProxyHandshakeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The proxy wants credentials, or rejected the ones given.
     case authenticationRequired(String)
-    /// The proxy refused to open the tunnel (or could not reach the target).
+    /// The proxy refused to open the tunnel.
     case refused(String)
+    /// The proxy works but could not reach the target (refused, unreachable, timed out): the target's fault.
+    case targetUnreachable(String)
     /// The proxy said something this client does not understand.
     case unexpected(String)
     /// The target cannot be expressed in this proxy protocol.
@@ -203,7 +211,7 @@ public enum ProxyHandshakeError: Error, Equatable, Sendable, CustomStringConvert
 
     public var description: String {
         switch self {
-        case .authenticationRequired(let m), .refused(let m), .unexpected(let m): m
+        case .authenticationRequired(let m), .refused(let m), .unexpected(let m), .targetUnreachable(let m): m
         case .invalidTarget(let m): "cannot ask the proxy for this target: \(m)"
         }
     }

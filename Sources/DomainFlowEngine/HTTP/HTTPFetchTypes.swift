@@ -99,6 +99,7 @@ public struct HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertibl
     init(handshake error: ProxyHandshakeError) {
         switch error {
         case .authenticationRequired: self.init(.proxyAuthentication, error.description)
+        case .targetUnreachable: self.init(.connect, error.description)
         default: self.init(.proxy, error.description)
         }
     }

@@ -1,0 +1,98 @@
+/// Every occurrence of many literal patterns in one pass over a text (Aho-Corasick), pure. Text and
+/// patterns are sequences of Unicode scalars; case-insensitive patterns are matched on the text with each
+/// scalar lower-cased one for one (so positions stay those of the original text).
+public struct MultiPatternMatcher: Sendable {
+    /// A match of pattern `pattern` over scalars `start ..< end` of the text.
+    public struct Match: Sendable, Equatable {
+        public var pattern: Int
+        public var start: Int
+        public var end: Int
+    }
+
+    private struct Automaton: Sendable {
+        var next: [[UInt32: Int32]] = [[:]]
+        var fail: [Int32] = [0]
+        /// Patterns (index, length) ending at each state, its own and those of its fail chain.
+        var outputs: [[(pattern: Int, length: Int)]] = [[]]
+
+        mutating func insert(_ scalars: [UInt32], pattern: Int) {
+            var state = 0
+            for scalar in scalars {
+                if let to = next[state][scalar] { state = Int(to); continue }
+                next.append([:]); fail.append(0); outputs.append([])
+                next[state][scalar] = Int32(next.count - 1)
+                state = next.count - 1
+            }
+            outputs[state].append((pattern, scalars.count))
+        }
+
+        mutating func build() {
+            var queue: [Int] = []
+            for (_, child) in next[0] { fail[Int(child)] = 0; queue.append(Int(child)) }
+            var head = 0
+            while head < queue.count {
+                let state = queue[head]; head += 1
+                for (scalar, childIndex) in next[state] {
+                    let child = Int(childIndex)
+                    queue.append(child)
+                    var f = Int(fail[state])
+                    while f != 0, next[f][scalar] == nil { f = Int(fail[f]) }
+                    let target = next[f][scalar].map(Int.init) ?? 0
+                    fail[child] = Int32(target == child ? 0 : target)
+                    outputs[child] += outputs[Int(fail[child])]
+                }
+            }
+        }
+
+        func scan(_ text: [UInt32], into matches: inout [Match]) {
+            var state = 0
+            for (index, scalar) in text.enumerated() {
+                while state != 0, next[state][scalar] == nil { state = Int(fail[state]) }
+                state = next[state][scalar].map(Int.init) ?? 0
+                for output in outputs[state] {
+                    matches.append(Match(pattern: output.pattern, start: index + 1 - output.length, end: index + 1))
+                }
+            }
+        }
+    }
+
+    private var sensitive = Automaton()
+    private var insensitive = Automaton()
+    private let hasSensitive: Bool
+    private let hasInsensitive: Bool
+
+    /// Patterns in order; an empty pattern never matches.
+    public init(patterns: [(text: String, caseSensitive: Bool)]) {
+        var anySensitive = false, anyInsensitive = false
+        for (index, pattern) in patterns.enumerated() where !pattern.text.isEmpty {
+            if pattern.caseSensitive {
+                sensitive.insert(pattern.text.unicodeScalars.map(\.value), pattern: index)
+                anySensitive = true
+            } else {
+                insensitive.insert(Self.lowered(pattern.text.unicodeScalars.map(\.value)), pattern: index)
+                anyInsensitive = true
+            }
+        }
+        sensitive.build(); insensitive.build()
+        hasSensitive = anySensitive; hasInsensitive = anyInsensitive
+    }
+
+    /// Each scalar lower-cased when its lower case is one scalar (ASCII fast).
+    public static func lowered(_ scalars: [UInt32]) -> [UInt32] {
+        scalars.map { value in
+            if value < 128 { return value >= 65 && value <= 90 ? value + 32 : value }
+            guard let scalar = Unicode.Scalar(value) else { return value }
+            let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+            return mapped.count == 1 ? mapped.first!.value : value
+        }
+    }
+
+    /// Every match in `text` (as scalars), ordered by end position.
+    public func matches(in text: [UInt32]) -> [Match] {
+        var found: [Match] = []
+        if hasSensitive { sensitive.scan(text, into: &found) }
+        if hasInsensitive { insensitive.scan(Self.lowered(text), into: &found) }
+        if hasSensitive && hasInsensitive { found.sort { ($0.end, $0.pattern) < ($1.end, $1.pattern) } }
+        return found
+    }
+}
