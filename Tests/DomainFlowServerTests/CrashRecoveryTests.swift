@@ -165,6 +165,61 @@ import Testing
         server.waitUntilExit()
     }
 
+    @Test func killedServerResumesAnHTTPCampaignWithOneSummaryPerName() async throws {
+        let nsd = try DNSCampaignTests.address("DOMAINFLOW_TEST_DNS")
+        let (_, httpPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP")
+        let database = try TestDatabase.create()
+        let socket = "/tmp/dfch-\(UUID().uuidString.prefix(8)).sock"
+        var server = try startServer(database: database, socket: socket)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        var client = try await connect(socket)
+        let dns = try await DNSCampaignTests.persona(client, "crash", resolvers: [nsd])
+        var web = HttpPersona()
+        web.timeoutMillis = 3000
+        let http = try await client.unary(Methods.createPersona, PersonaRequest(name: "web", http: web)).id
+        let set = try await client.unary(Methods.createKeywordSet, CreateKeywordSetRequest(name: "kw", rules: [KeywordRule(keyword: "casino")])).id
+        // The bulk names: NXDOMAIN, or 127.1.x.y where nothing listens (connection refused, fast); and two sites.
+        let names = (0..<3000).map { "bulk\($0).dftest.example" } + ["lead.dftest.example", "plain.dftest.example"]
+        let dnsCampaign = try await DNSCampaignTests.run(client, "crash-dns", lines: names, personas: [dns])
+        var options = HttpCampaignOptions()
+        options.httpPort = httpPort
+        options.schemes = ["http"]
+        options.concurrency = 20
+        let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+            name: "crash-http", type: .httpKeywordValidation, generation: nil, start: true,
+            resources: CampaignResources(httpPersonaIDs: [http], keywordSetIDs: [set]), sourceCampaignID: dnsCampaign.id, http: options))
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await client.unary(Methods.getCampaign, IDRequest(id: campaign.id)).processedItems == 0 {
+            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no HTTP progress") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        await client.close()
+        unlink(socket)
+        server = try startServer(database: database, socket: socket)
+        client = try await connect(socket)
+        var final = campaign
+        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 100),
+                                                        timeout: .seconds(120)) {
+            final = state
+        }
+        #expect(final.status == .completed)
+        let connection = try PGConnection(connectionString: database)
+        let row = try connection.simpleQuery("""
+            SELECT count(*), count(DISTINCT domain_name), count(*) FILTER (WHERE is_lead),
+                   (SELECT count(*) FROM http_keyword_results WHERE campaign_id = '\(campaign.id)'),
+                   (SELECT count(DISTINCT (url, keyword)) FROM http_keyword_results WHERE campaign_id = '\(campaign.id)')
+            FROM http_fetch_summaries WHERE campaign_id = '\(campaign.id)'
+            """).first!
+        #expect(try row.int(0) == 1502 && row.int(1) == 1502, "one summary per live name (1,500 bulk names and 2 sites)")
+        #expect(try row.int(2) == 1, "the lead page")
+        #expect(try row.int(3) == row.int(4) && row.int(3) == 1, "no keyword row twice")
+        await client.close()
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+    }
+
     private func progress(_ database: String, _ id: String) async throws -> UInt64 {
         let connection = try PGConnection(connectionString: database)
         return UInt64(try connection.simpleQuery("SELECT processed_items FROM campaigns WHERE id = '\(id)'").first!.int(0))

@@ -15,7 +15,7 @@ import Testing
     }
 
     static func persona(_ client: DomainFlowClient, _ name: String, resolvers: [String], types: [String] = ["A"],
-                        timeout: UInt32 = 400, retries: UInt32 = 2, quorum: UInt32 = 1, concurrency: UInt32 = 100,
+                        timeout: UInt32 = 800, retries: UInt32 = 2, quorum: UInt32 = 1, concurrency: UInt32 = 100,
                         rotation: ResolverRotation = .roundRobin, qps: UInt32 = 0, burst: UInt32 = 0) async throws -> String {
         var dns = DnsPersona()
         dns.resolvers = resolvers.map { Resolver(address: $0) }

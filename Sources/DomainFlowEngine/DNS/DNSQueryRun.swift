@@ -89,6 +89,9 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
     private var finished = 0
     private var serial = 0
     private var sweeper: RepeatedTask?
+    private var tickNanos: UInt64 = 0
+    private var lastSweep: UInt64 = 0
+    private var deferredSweep = false
     private var pumpScheduled = false
     private let timeoutNanos: UInt64
     private let done: EventLoopPromise<[DNSRunResult]>
@@ -136,7 +139,9 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
             case .failure(let error): self.done.fail(error)
             case .success(let groups):
                 self.sockets = groups.flatMap { $0 }
-                let tick = TimeAmount.nanoseconds(Int64(max(2_000_000, min(self.timeoutNanos / 8, 50_000_000))))
+                self.tickNanos = UInt64(max(2_000_000, min(self.timeoutNanos / 8, 50_000_000)))
+                self.lastSweep = NIODeadline.now().uptimeNanoseconds
+                let tick = TimeAmount.nanoseconds(Int64(self.tickNanos))
                 self.sweeper = self.loop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in self.sweep() }
                 self.pump()
             }
@@ -301,6 +306,14 @@ public final class DNSQueryRun: DNSReplySink, @unchecked Sendable {
 
     private func sweep() {
         let now = NIODeadline.now().uptimeNanoseconds
+        // A late sweep means the event loop was busy: replies may be waiting in the socket. Read them first
+        // (the next sweep comes after them), so that a busy machine does not turn answers into timeouts.
+        defer { lastSweep = now }
+        if now - lastSweep > 3 * tickNanos, !deferredSweep {  // once in a row at most: a loop busy for good still times out
+            deferredSweep = true
+            return
+        }
+        deferredSweep = false
         var expired = false
         while let first = timeouts.first, first.deadline <= now {
             timeouts.removeFirst()
