@@ -1,3 +1,4 @@
+import DomainFlowCore
 import DomainFlowWire
 import Foundation
 
@@ -74,21 +75,7 @@ struct ResultWriter {
         }
     }
 
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ text: String) -> String { JSONText.quote(text) }
 }
 
 /// The columns of a DNS campaign's results, in every format (JSON keys as named).
