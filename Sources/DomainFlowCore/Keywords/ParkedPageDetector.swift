@@ -31,33 +31,51 @@ public enum ParkedPageDetector {
         "the owner of this domain", "is available for purchase",
     ]
 
-    /// Judges a page from its raw HTML, its visible text and the URLs it went through.
+    /// The page markers: parking hosts, then links and frames, found in one pass over the HTML.
+    private static let markup = MultiPatternMatcher(patterns: (parkingHosts + ["<a ", "<frameset", "<iframe"]).map { ($0, false) })
+    private static let phraseMatcher = MultiPatternMatcher(patterns: phrases.map { ($0, false) })
+
+    /// Judges a page from its raw HTML, its visible text and the URLs it went through. One pass over the HTML
+    /// and one over the text, whatever the number of signatures.
     public static func judge(html: String, text: String, urls: [String] = []) -> Verdict {
         var score = 0.0
         var signals: [String] = []
-        let lowerHTML = html.lowercased()
-        let lowerText = text.lowercased()
-        for host in parkingHosts {
-            if urls.contains(where: { $0.lowercased().contains(host) }) {
+        var inHTML = Set<Int>()
+        var links = 0, frames = 0
+        for match in markup.matches(in: html.unicodeScalars.map(\.value)) {
+            switch match.pattern - parkingHosts.count {
+            case 0: links += 1
+            case 1, 2: frames += 1
+            default: inHTML.insert(match.pattern)
+            }
+        }
+        let lowerURLs = urls.map { $0.lowercased() }
+        for (index, host) in parkingHosts.enumerated() {
+            if lowerURLs.contains(where: { $0.contains(host) }) {
                 score += 1.0
                 signals.append("redirect:\(host)")
-            } else if lowerHTML.contains(host) {
+            } else if inHTML.contains(index) {
                 score += 0.6
                 signals.append("host:\(host)")
             }
         }
-        for phrase in phrases where lowerText.contains(phrase) {
+        let found = Set(phraseMatcher.matches(in: text.unicodeScalars.map(\.value)).map(\.pattern))
+        for (index, phrase) in phrases.enumerated() where found.contains(index) {
             score += 0.5
             signals.append("phrase:\(phrase)")
         }
         // A link farm: little text, most of it in links.
-        let links = lowerHTML.components(separatedBy: "<a ").count - 1
-        let words = text.split(whereSeparator: \.isWhitespace).count
+        var words = 0, inWord = false
+        for scalar in text.unicodeScalars {
+            let space = scalar.properties.isWhitespace
+            if !space, !inWord { words += 1 }
+            inWord = !space
+        }
         if links >= 5, words < links * 6 {
             score += 0.6
             signals.append("link-farm")
         }
-        if words < 5, lowerHTML.contains("<frameset") || lowerHTML.contains("<iframe") {
+        if words < 5, frames > 0 {
             score += 0.6
             signals.append("empty-frame")
         }
