@@ -19,6 +19,12 @@ public final class CampaignEngine: Sendable {
         public var idlePoll: Duration = .milliseconds(200)
         /// Names per batch for new campaigns.
         public var batchSize = 5_000
+        /// The URL fetched through a proxy to check it, and the check's timeout (the server sets them from its
+        /// --proxy-check-url and --proxy-check-timeout).
+        public var proxyCheckURL = URL(string: "https://www.example.com/")!
+        public var proxyCheckTimeout: Duration = .seconds(10)
+        /// How often proxies marked unhealthy during campaigns are checked again.
+        public var proxyRecheckInterval: Duration = .seconds(30)
         /// This process's name on its leases.
         public var holderID = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
 
@@ -29,6 +35,7 @@ public final class CampaignEngine: Sendable {
     private let store: Store
     private let logger: Logger
     private let phases: [String: any CampaignPhase]
+    private let recheck: ProxyRecheck
 
     /// The campaign types this engine runs.
     public var campaignTypes: [String] { phases.keys.sorted() }
@@ -42,6 +49,8 @@ public final class CampaignEngine: Sendable {
         let all = phases ?? [GenerationPhase(), DNSValidationPhase(store: store, logger: logger),
                              HTTPKeywordPhase(store: store, logger: logger, unseal: unseal)]
         self.phases = Dictionary(all.map { ($0.campaignType, $0) }, uniquingKeysWith: { first, _ in first })
+        recheck = ProxyRecheck(store: store, logger: logger, checkURL: configuration.proxyCheckURL,
+                               timeout: configuration.proxyCheckTimeout, interval: configuration.proxyRecheckInterval, unseal: unseal)
     }
 
     /// Runs the workers until the calling task is cancelled.
@@ -50,6 +59,7 @@ public final class CampaignEngine: Sendable {
             for worker in 0..<max(1, configuration.workers) {
                 group.addTask { await self.workerLoop(worker) }
             }
+            group.addTask { await self.recheck.run() }
         }
     }
 

@@ -79,24 +79,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 KeywordScoringRule(keyword: try row.string(0), isRegex: try row.string(1) == "regex", caseSensitive: try row.bool(2),
                                    weight: try row.double(3), contextChars: Int(try row.int(4)))
             }
-            let proxies = try c.execute(StatementRegistry.proxiesOfCampaign, [.uuid(batch.campaignID)]).rows.compactMap { row -> CampaignProxy? in
-                let kind: ProxyEndpoint.Kind
-                switch row.optionalString(2) ?? "" {
-                case "http": kind = .http
-                case "https": kind = .httpsConnect
-                case "socks5": kind = .socks5
-                case "socks4": kind = .socks4
-                default: return nil
-                }
-                var password = ""
-                if let sealed = row.optionalString(6) {
-                    guard let opened = try? unseal(sealed) else { return nil }  // not usable by this server: skipped
-                    password = opened
-                }
-                return CampaignProxy(id: try row.uuid(0), name: try row.string(1),
-                                     endpoint: ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "",
-                                                             port: Int(try row.optionalInt(4) ?? 0),
-                                                             username: row.optionalString(5) ?? "", password: password))
+            let proxies = try c.execute(StatementRegistry.proxiesOfCampaign, [.uuid(batch.campaignID)]).rows.compactMap {
+                try CampaignProxy(row: $0, unseal: unseal)  // nil: not usable by this server, skipped
             }
             let names = try c.execute(StatementRegistry.liveNamesOfBatch, [.uuid(source), .int(batch.startOffset),
                                                                            .int(batch.startOffset + batch.count)]).rows.map {

@@ -170,6 +170,33 @@ import Testing
         }
     }
 
+    @Test func anUnhealthyProxyIsCheckedAgainAndComesBack() async throws {
+        let (tinyHost, tinyPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP_PROXY")
+        let echo = try #require(URL(string: try TestHTTPServices.url("/index.html")))
+        try await AuthHarness.with(server: { $0.proxyCheckURL = echo; $0.engine.proxyRecheckInterval = .milliseconds(200) }) { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", proxyProtocol: .http, host: tinyHost, port: tinyPort)).id
+            let dns = try await Self.dns(client, w, names: ["lead.dftest.example"])
+            // A campaign that uses it, paused so that it keeps it in use without fetching.
+            let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+                name: "uses tiny", type: .httpKeywordValidation, generation: nil,
+                resources: CampaignResources(httpPersonaIDs: [w.httpPersona], proxyIDs: [tiny], keywordSetIDs: [w.keywordSet]),
+                sourceCampaignID: dns.id, http: Self.options(w)))
+            // As a campaign would leave it after failures through it:
+            #expect(try await h.count("UPDATE proxies SET is_healthy = false, last_checked_at = now(), last_status = 'failed' WHERE id = '\(tiny)' RETURNING 1") == 1)
+            var proxy = try await client.unary(Methods.getProxy, IDRequest(id: tiny))
+            for _ in 0..<50 where !proxy.healthy {
+                try await Task.sleep(for: .milliseconds(100))
+                proxy = try await client.unary(Methods.getProxy, IDRequest(id: tiny))
+            }
+            #expect(proxy.healthy && proxy.lastStatus.hasPrefix("200"), "\(proxy.lastStatus)")
+            #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_healthy' AND resource_id = '\(tiny)'") == 1)
+            _ = campaign
+            await client.close()
+        }
+    }
+
     @Test func badInputIsRefusedNamingTheField() async throws {
         try await AuthHarness.with { h in
             let admin = try await h.admin()

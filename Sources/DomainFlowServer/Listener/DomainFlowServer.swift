@@ -26,7 +26,11 @@ public final class DomainFlowServer: Sendable {
         sampler = Task { await connections.sampleOutboundBytes() }
         if let store = shared.configuration.store, shared.configuration.engine.workers > 0 {
             let secrets = shared.configuration.secrets
-            let engine = CampaignEngine(store: store, configuration: shared.configuration.engine,
+            var engineConfiguration = shared.configuration.engine
+            // The engine re-checks proxies the way TestProxy checks them.
+            engineConfiguration.proxyCheckURL = shared.configuration.proxyCheckURL
+            engineConfiguration.proxyCheckTimeout = shared.configuration.proxyCheckTimeout
+            let engine = CampaignEngine(store: store, configuration: engineConfiguration,
                                         logger: shared.configuration.logger, unseal: { sealed in
                                             guard let secrets else { throw RPCError(.failedPrecondition, "no secret key") }
                                             return try secrets.open(sealed)

@@ -267,6 +267,20 @@ public enum StatementRegistry {
         UPDATE proxies SET is_healthy = false, last_status = left($2::text, 100), last_checked_at = now(), updated_at = now()
         WHERE id = $1 RETURNING user_id
         """)
+    /// Enabled proxies marked unhealthy that a campaign which has not ended uses (columns as `proxiesOfCampaign`).
+    public static let unhealthyProxiesInUse = Statement("engine_unhealthy_proxies", """
+        SELECT p.id, p.name, p.protocol, p.host, p.port, p.username, p.password_hash FROM proxies p
+        WHERE coalesce(p.is_enabled, true) AND NOT coalesce(p.is_healthy, false) AND p.last_checked_at IS NOT NULL
+          AND EXISTS (SELECT 1 FROM campaign_resources r JOIN campaigns c ON c.id = r.campaign_id
+                      WHERE r.resource_id = p.id AND r.resource_type = 'proxy' AND c.status IN ('pending', 'queued', 'running', 'paused'))
+        ORDER BY p.last_checked_at
+        """)
+    /// $1 proxy, $2 status, $3 latency ms: a re-check through the proxy worked.
+    public static let markProxyHealthy = Statement("engine_proxy_healthy", """
+        UPDATE proxies SET is_healthy = true, last_status = left($2::text, 100), latency_ms = $3, last_checked_at = now(),
+                           updated_at = now()
+        WHERE id = $1 RETURNING user_id
+        """)
     /// The lead roll-up of an HTTP batch onto the names: $1 names' campaign, $2 offsets, $3 statuses (arrays).
     public static let rollUpLeads = Statement("engine_roll_up_leads", """
         UPDATE generated_domains g SET business_status = u.status, checked_at = now()
@@ -467,7 +481,7 @@ public enum StatementRegistry {
         queuedCampaigns, campaignStatusForUpdate, leaseBatch, confirmLease, finishBatch, addProgress, allBatchesDone,
         mirrorBatches, dnsPersonasOfCampaign, namesOfBatch, findingsOfCampaign, insertFinding, rollUpNames,
         releaseLease, namesRootOf, httpPersonasOfCampaign, keywordRulesOfCampaign, proxiesOfCampaign, liveNamesOfBatch,
-        markProxyUnhealthy, rollUpLeads, httpResultsPage,
+        markProxyUnhealthy, rollUpLeads, httpResultsPage, unhealthyProxiesInUse, markProxyHealthy,
         generatedDomainsPage,
         personaKindForUse, proxyForUse, keywordSetForUse, linkCampaignResource, resourceInUse,
         createProxy, proxyByID, updateProxy, deleteProxy, listProxies, proxiesToCheck, recordProxyCheck,
