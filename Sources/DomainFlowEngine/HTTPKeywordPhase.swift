@@ -54,8 +54,18 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var personas: [Persona]
         var rules: [KeywordScoringRule]
         var proxies: [CampaignProxy]
-        var names: [(name: String, offset: Int64, address: String)]
+        var names: [Target]
         var namesRoot: UUID
+        /// An uploaded list's names are resolved here, through the campaign's DNS personas.
+        var dnsPersonas: [DNSPersonaSettings] = []
+    }
+
+    /// One name to fetch: where (its stored or resolved address; nil when it has none) and, for a URL line, what.
+    struct Target: Sendable {
+        var name: String
+        var offset: Int64
+        var address: String?
+        var url: String = ""
     }
 
     public func process(_ batch: LeasedBatch) async throws -> BatchOutput {
@@ -63,9 +73,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         do { options = try JSONDecoder().decode(Options.self, from: Data(batch.parameters.utf8)) } catch {
             throw PermanentPhaseError("bad parameters: \(error)")
         }
-        guard let source = batch.sourceCampaignID else {
-            throw PermanentPhaseError("an HTTP campaign reads a DNS campaign's live names; this one has no source campaign")
-        }
+        let source = batch.sourceCampaignID
         let unseal = self.unseal
         let inputs = try await store.pool.withConnection(retryTransient: true) { c -> Inputs in
             let personas = try c.execute(StatementRegistry.httpPersonasOfCampaign, [.uuid(batch.campaignID)]).rows.map { row in
@@ -82,9 +90,20 @@ public final class HTTPKeywordPhase: CampaignPhase {
             let proxies = try c.execute(StatementRegistry.proxiesOfCampaign, [.uuid(batch.campaignID)]).rows.compactMap {
                 try CampaignProxy(row: $0, unseal: unseal)  // nil: not usable by this server, skipped
             }
-            let names = try c.execute(StatementRegistry.liveNamesOfBatch, [.uuid(source), .int(batch.startOffset),
-                                                                           .int(batch.startOffset + batch.count)]).rows.map {
-                (name: try $0.string(0), offset: try $0.int(1), address: try $0.string(2))
+            let range: [PGValue?] = [.int(batch.startOffset), .int(batch.startOffset + batch.count)]
+            guard let source else {
+                // An uploaded list: its own names (URL lines keep their URL), resolved below.
+                let names = try c.execute(StatementRegistry.uploadedNamesOfBatch, [.uuid(batch.campaignID)] + range).rows.map {
+                    Target(name: try $0.string(0), offset: try $0.int(1), address: nil, url: try $0.string(2))
+                }
+                let dnsPersonas = try c.execute(StatementRegistry.dnsPersonasOfCampaign, [.uuid(batch.campaignID)]).rows.map {
+                    try DNSPersonaSettings(json: try $0.json(0))
+                }
+                return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: batch.campaignID,
+                              dnsPersonas: dnsPersonas)
+            }
+            let names = try c.execute(StatementRegistry.liveNamesOfBatch, [.uuid(source)] + range).rows.map {
+                Target(name: try $0.string(0), offset: try $0.int(1), address: try $0.string(2))
             }
             let root = try c.execute(StatementRegistry.namesRootOf, [.uuid(source)]).first?.uuid(0) ?? source
             return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: root)
@@ -98,6 +117,12 @@ public final class HTTPKeywordPhase: CampaignPhase {
             throw PausePhaseError("none of the campaign's proxies is usable (all disabled or unhealthy); fix or re-check them, then resume")
         }
         guard !inputs.names.isEmpty else { return BatchOutput(processed: batch.count, skipped: batch.count) { _ in } }
+        var targets = inputs.names
+        var lookups: Int64 = 0
+        if source == nil {
+            guard let dns = inputs.dnsPersonas.first else { throw PermanentPhaseError("an uploaded list needs a DNS persona to resolve its names") }
+            (targets, lookups) = try await resolve(targets, dns, campaign: batch.campaignID)
+        }
 
         let concurrency = max(1, min(options.concurrency ?? 50, 1000))
         let schemes = (options.schemes ?? ["https", "http"]).filter { $0 == "https" || $0 == "http" }
@@ -107,8 +132,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         try await withThrowingTaskGroup(of: Page.self) { group in
             var next = 0
             func addNext() {
-                guard next < inputs.names.count else { return }
-                let entry = inputs.names[next]
+                guard next < targets.count else { return }
+                let entry = targets[next]
                 next += 1
                 let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
                 group.addTask {
@@ -126,7 +151,26 @@ public final class HTTPKeywordPhase: CampaignPhase {
         if rotation.allUnhealthy {
             throw PausePhaseError("every proxy of the campaign failed \(rotation.unhealthyAfter) times in a row and was marked unhealthy; re-check them, then resume")
         }
-        return output(batch, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
+        var output = output(batch, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
+        output.queriesSent += lookups
+        return output
+    }
+
+    /// The A records of an uploaded list's names, through the campaign's first DNS persona (its resolvers,
+    /// retries, quorum and rate); a name without one is not fetched (`no_address`).
+    private func resolve(_ targets: [Target], _ dns: DNSPersonaSettings, campaign: UUID) async throws -> ([Target], Int64) {
+        let items = targets.map { DNSWorkItem(name: $0.name, type: .a) }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let limiter = limiter(campaign, -1, dns.queriesPerSecond)
+        let run = try DNSQueryRun(items: items, settings: dns.run, limiter: limiter, loop: loop)
+        let results = try await run.run().get()
+        let sent = try await loop.submit { run.queriesSent }.get()
+        var resolved = targets
+        for index in resolved.indices {
+            let r = results[index].resolution
+            resolved[index].address = r.outcome == .answer ? r.records.first : nil
+        }
+        return (resolved, Int64(sent))
     }
 
     private func hasProxiesButNoneUsable(_ campaign: UUID, _ usable: [CampaignProxy]) async throws -> Bool {
@@ -164,17 +208,27 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var title = ""
         var requests = 0
         var proxyFailures: [(UUID, String)] = []
+        /// The name has no address to connect to (an uploaded name that does not resolve).
+        var noAddress = false
     }
 
-    private func fetch(_ entry: (name: String, offset: Int64, address: String), persona: Persona, limiter: RateLimiter,
+    private func fetch(_ entry: Target, persona: Persona, limiter: RateLimiter,
                        schemes: [String], options: Options, rotation: ProxyRotation, rules: CompiledKeywordRules) async throws -> Page {
-        var page = Page(name: entry.name, offset: entry.offset, address: entry.address, url: "", persona: persona.id)
+        var page = Page(name: entry.name, offset: entry.offset, address: entry.address ?? "",
+                        url: entry.url.isEmpty ? "\(schemes.first ?? "https")://\(entry.name)/" : entry.url, persona: persona.id)
+        guard let address = entry.address else {
+            page.noAddress = true
+            return page
+        }
         var errors: [String] = []
-        schemeLoop: for scheme in schemes {
+        // A URL line is fetched as given; a name at each scheme in turn.
+        let urls: [URL] = entry.url.isEmpty ? schemes.compactMap { scheme in
             let port = scheme == "https" ? (options.httpsPort ?? 443) : (options.httpPort ?? 80)
             let defaultPort = scheme == "https" ? 443 : 80
-            let host = entry.name.contains(":") ? "[\(entry.name)]" : entry.name
-            guard let url = URL(string: "\(scheme)://\(host)\(port == defaultPort ? "" : ":\(port)")/") else { continue }
+            return URL(string: "\(scheme)://\(entry.name)\(port == defaultPort ? "" : ":\(port)")/")
+        } : [URL(string: entry.url)].compactMap { $0 }
+        schemeLoop: for url in urls {
+            let scheme = url.scheme ?? "http"
             page.url = url.absoluteString
             var triedProxies: [UUID] = []
             while true {
@@ -185,7 +239,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 }
                 try await limiter.acquire()
                 page.requests += 1
-                let request = persona.settings.request(url, proxy: proxy?.endpoint, addresses: [entry.name: entry.address],
+                let request = persona.settings.request(url, proxy: proxy?.endpoint, addresses: [entry.name: address],
                                                        proxyResolves: options.proxyResolves ?? false)
                 do {
                     let result = try await HTTPFetcher.fetch(request)
@@ -235,6 +289,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
     /// The outcome of a page: lead, below the threshold, no keywords, parked, a status the persona does not
     /// allow, or the fetch error's kind.
     private static func outcome(_ page: Page, minScore: Double?) -> (outcome: String, business: String, lead: Bool) {
+        if page.noAddress { return ("no_address", "http_invalid", false) }
         guard let result = page.result else {
             let kind = page.error?.kind ?? .connect
             let business = kind == .proxy || kind == .proxyAuthentication ? "proxy_error" : "http_invalid"

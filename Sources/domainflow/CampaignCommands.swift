@@ -96,13 +96,16 @@ struct CampaignCommand: AsyncParsableCommand {
             let resources = CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet)
             let steps = try CampaignFile.types(pipeline.split(separator: ",").map(String.init))
             if kind == .dnsValidation, fromFile == nil {
-                try await createDNS(resources: resources, steps: steps)
+                try await createFromList(.dnsValidation, resources: resources, steps: steps)
+                return
+            }
+            if kind == .httpKeywordValidation, fromFile == nil, input != nil {
+                try await createFromList(.httpKeywordValidation, resources: resources, steps: steps)
                 return
             }
             if kind == .httpKeywordValidation, fromFile == nil {
                 guard let name, !name.isEmpty else { throw ValidationError("a campaign needs a name") }
-                guard input == nil else { throw ValidationError("--input: HTTP campaigns read a DNS campaign (--source) in this version") }
-                guard let source else { throw ValidationError("--source: the DNS campaign whose live names to fetch") }
+                guard let source else { throw ValidationError("give one of --source (the DNS campaign whose live names to fetch) and --input FILE|-") }
                 let c = try await connection.unary(Methods.createCampaign, CreateCampaignRequest(
                     name: name, description: description, type: .httpKeywordValidation, generation: nil, start: start,
                     resources: resources, sourceCampaignID: source, http: http.options))
@@ -119,14 +122,15 @@ struct CampaignCommand: AsyncParsableCommand {
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
         }
 
-        private func createDNS(resources: CampaignResources, steps: [CampaignTypeCode]) async throws {
+        /// A DNS campaign (from --source or --input), or an HTTP campaign from --input: the list is uploaded in chunks.
+        private func createFromList(_ kind: CampaignTypeCode, resources: CampaignResources, steps: [CampaignTypeCode]) async throws {
             guard let name, !name.isEmpty else { throw ValidationError("a campaign needs a name") }
             guard (source == nil) != (input == nil) else { throw ValidationError("give exactly one of --source ID and --input FILE|-") }
             let lines = input.map(LineReader.init(path:))
             _ = try lines?.makeIterator()  // a missing file is an error before anything is created
             let client = try await connection.connect()
             defer { Task { await client.close() } }
-            let request = CreateCampaignRequest(name: name, description: description, type: .dnsValidation, generation: nil,
+            let request = CreateCampaignRequest(name: name, description: description, type: kind, generation: nil,
                                                 start: start && lines == nil, pipeline: steps, resources: resources,
                                                 sourceCampaignID: source ?? "", uploadInput: lines != nil, http: http.options)
             let created = try await connection.call { try await client.unary(Methods.createCampaign, request) }

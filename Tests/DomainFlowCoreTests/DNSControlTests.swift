@@ -229,6 +229,10 @@ import Testing
         #expect(DomainNameInput.read("  WWW.Example.COM.  ") == .name("www.example.com"))
         #expect(DomainNameInput.read("bücher.example") == .name("xn--bcher-kva.example"))
         #expect(DomainNameInput.read("") == .skip && DomainNameInput.read("   ") == .skip && DomainNameInput.read("# note") == .skip)
+        #expect(DomainNameInput.read("https://Shop.Example/cart?x=1", urls: true) == .url(name: "shop.example", url: "https://Shop.Example/cart?x=1"))
+        guard case .invalid(let reason) = DomainNameInput.read("ftp://shop.example/", urls: true) else { Issue.record("ftp accepted"); return }
+        #expect(reason.contains("ftp"))
+        guard case .invalid = DomainNameInput.read("https://shop.example/") else { Issue.record("a URL where names are read"); return }
         for bad in ["bad_name!.example", "-x.example", "a..b", "localhost", "http://x.example/", "two words.example",
                     String(repeating: "a", count: 64) + ".example"] {
             guard case .invalid(let reason) = DomainNameInput.read(bad) else { Issue.record("\(bad) accepted"); continue }

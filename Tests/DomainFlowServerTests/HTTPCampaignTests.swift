@@ -197,6 +197,34 @@ import Testing
         }
     }
 
+    @Test func anUploadedListOfNamesAndURLsIsResolvedAndFetched() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+                name: "list", type: .httpKeywordValidation, generation: nil,
+                resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
+                uploadInput: true, http: Self.options(w) { $0.minScore = 3 }))
+            let lines = ["lead.dftest.example", "http://plain.dftest.example:\(w.httpPort)/index.html", "ftp://files.dftest.example/",
+                         "nope.dftest.example", "HOP.dftest.example"]
+            let stream = AsyncStream<String> { c in lines.forEach { c.yield($0) }; c.finish() }
+            let report = try await client.uploadCampaignInput(campaignID: created.id, lines: stream, start: true)
+            #expect(report.campaign.input?.valid == 4 && report.campaign.input?.invalid == 1)
+            #expect(report.campaign.input?.firstInvalid.first?.reason.contains("ftp") == true)
+            let final = try await DNSCampaignTests.waitUntilEnded(client, created.id)
+            #expect(final.status == .completed, "\(final.errorMessage)")
+            let rows = try await Self.results(client, created.id)
+            #expect(rows.map(\.domainName) == ["lead.dftest.example", "plain.dftest.example", "nope.dftest.example", "hop.dftest.example"])
+            #expect(rows[0].isLead && rows[0].address == "127.0.0.1", "resolved through the DNS persona")
+            #expect(rows[1].finalURL.hasSuffix("/index.html") && rows[1].url.hasPrefix("http://") && rows[1].outcome == "no_keywords",
+                    "a URL line is fetched as given")
+            #expect(rows[2].outcome == "no_address" && rows[2].statusCode == 0, "a name without an address is not fetched")
+            #expect(rows[3].isLead)
+            #expect(final.count(of: "lead") == 2 && final.dnsQueriesSent >= 4 + 2)
+            await client.close()
+        }
+    }
+
     @Test func badInputIsRefusedNamingTheField() async throws {
         try await AuthHarness.with { h in
             let admin = try await h.admin()
@@ -224,7 +252,10 @@ import Testing
             let generation = try await admin.unary(Methods.createCampaign, CreateCampaignRequest(name: "g", generation: CampaignTests.generation(count: 2)))
             error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = generation.id }) }
             #expect(error?.message.contains("dns_validation") == true)
-            await expectCode(.unimplemented) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = ""; $0.uploadInput = true }) }
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = ""; $0.uploadInput = true }) }
+            #expect(error?.message.contains("dns_persona_ids") == true, "an uploaded list is resolved through a DNS persona")
+            error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.uploadInput = true }) }
+            #expect(error?.message.contains("exactly one input") == true)
             _ = try await h.createUser("hank")
             let hank = try await h.client("hank", "a long enough password")
             let hw = try await Self.world(hank)

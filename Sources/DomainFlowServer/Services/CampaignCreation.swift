@@ -117,15 +117,30 @@ enum CampaignCreation {
         guard request.generation == nil else {
             throw RPCError.invalidArgument("generation: an HTTP campaign reads a DNS campaign's live names; it has no pattern")
         }
-        guard !request.uploadInput else {
-            throw RPCError(.unimplemented, "upload_input: HTTP campaigns read a DNS campaign (source_campaign_id) in this version")
-        }
-        guard !request.sourceCampaignID.isEmpty else {
-            throw RPCError.invalidArgument("source_campaign_id: an HTTP campaign needs the DNS campaign whose live names it fetches")
+        guard request.sourceCampaignID.isEmpty != !request.uploadInput else {
+            throw RPCError.invalidArgument("source_campaign_id, upload_input: give exactly one input (a DNS campaign or an uploaded list of names or URLs)")
         }
         try checkPipeline(request.pipeline, after: .httpKeywordValidation)
-        let resources = try CampaignResourceLinks.parse(request.resources, pipeline: [.httpKeywordValidation])
+        // An uploaded list is resolved through the campaign's DNS persona.
+        let steps: [CampaignTypeCode] = request.uploadInput ? [.dnsValidation, .httpKeywordValidation] : [.httpKeywordValidation]
+        let resources = try CampaignResourceLinks.parse(request.resources, pipeline: steps)
         try requireHTTPResources(request.resources)
+        if request.uploadInput {
+            guard !request.resources.dnsPersonaIDs.isEmpty else {
+                throw RPCError.invalidArgument("dns_persona_ids: an uploaded list's names are resolved through a DNS persona; give one")
+            }
+            guard !request.start else {
+                throw RPCError.invalidArgument("start: an uploaded list is started by FinishCampaignInput (start), once it is complete")
+            }
+            let created = try insert(c, name: name, description: request.description, type: .httpKeywordValidation, principal: principal,
+                                     parameters: try httpParameters(request.http, upload: true), total: 0, pipeline: [],
+                                     source: nil, inputState: "open")
+            try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
+            try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
+                                     resourceType: "campaign", resourceID: created.id,
+                                     details: ["name": name, "type": "http_keyword_validation", "input": "upload"])
+            return created
+        }
         let sourceID = try Paging.uuid(request.sourceCampaignID, field: "source_campaign_id")
         let source = try CampaignsService.find(c, sourceID, principal: principal, forUpdate: false)
         guard source.info.type == .dnsValidation else {
@@ -153,7 +168,7 @@ enum CampaignCreation {
     }
 
     /// The stored parameters of an HTTP step: its options, validated, and the campaign it reads.
-    static func httpParameters(_ options: HttpCampaignOptions?, source: UUID? = nil) throws -> String {
+    static func httpParameters(_ options: HttpCampaignOptions?, source: UUID? = nil, upload: Bool = false) throws -> String {
         let o = options ?? HttpCampaignOptions()
         guard o.minScore >= 0, o.minScore.isFinite else { throw RPCError.invalidArgument("http.min_score: must be 0 or more") }
         for scheme in o.schemes where scheme != "http" && scheme != "https" {
@@ -167,6 +182,7 @@ enum CampaignCreation {
             throw RPCError.invalidArgument("http.proxy_rotation: use round_robin, random or failover")
         }
         var fields: [String] = []
+        if upload { fields.append(String(UploadedInput.initialParameters.dropFirst().dropLast())) }  // the upload's own state
         if let source { fields.append(#""source_campaign_id": "\#(source.uuidString.lowercased())""#) }
         if o.minScore > 0 { fields.append(#""min_score": \#(o.minScore)"#) }
         if !o.schemes.isEmpty { fields.append(#""schemes": [\#(o.schemes.map { "\"\($0)\"" }.joined(separator: ", "))]"#) }

@@ -226,6 +226,9 @@ enum CampaignsService {
 
     /// FAILED_PRECONDITION (or UNIMPLEMENTED) for a campaign that cannot run yet.
     static func checkRunnable(_ row: CampaignRow) throws {
+        guard !row.info.inputOpen else {
+            throw RPCError(.failedPrecondition, "the uploaded list of \(row.info.name) is not complete (FinishCampaignInput)")
+        }
         switch row.info.type {
         case .httpKeywordValidation:
             guard !row.info.resources.httpPersonaIDs.isEmpty else {

@@ -57,16 +57,21 @@ enum UploadedInput {
             throw RPCError.invalidArgument("first_line: the next chunk must start at line \(state.nextLine), not \(request.firstLine)")
         }
         var response = AppendCampaignInputResponse()
-        var names: [String] = [], offsets: [String] = []
+        var names: [String] = [], offsets: [String] = [], urls: [String] = []
         var seen = Set<String>()
+        let takesURLs = row.info.type == .httpKeywordValidation
         for (index, line) in request.lines.enumerated() {
             let number = request.firstLine + UInt64(index)
-            switch DomainNameInput.read(line) {
-            case .skip: continue
+            var read = DomainNameInput.read(line, urls: takesURLs)
+            var url = ""
+            if case .url(let name, let target) = read { read = .name(name); url = target }
+            switch read {
+            case .skip, .url: continue
             case .name(let name):
                 if seen.insert(name).inserted {
                     names.append(name)
                     offsets.append(String(number - 1))
+                    urls.append(url)
                 } else {
                     response.duplicates += 1
                 }
@@ -79,7 +84,8 @@ enum UploadedInput {
             }
         }
         if !names.isEmpty {
-            let inserted = try c.execute(StatementRegistry.insertUploadedNames, [.uuid(row.id), PGValue.array(names), PGValue.array(offsets)])
+            let inserted = try c.execute(StatementRegistry.insertUploadedNames, [.uuid(row.id), PGValue.array(names), PGValue.array(offsets),
+                                                                                 PGValue.array(urls)])
                 .first?.int(0) ?? 0
             response.accepted = UInt64(inserted)
             response.duplicates += UInt64(names.count) - UInt64(inserted)  // names seen in an earlier chunk

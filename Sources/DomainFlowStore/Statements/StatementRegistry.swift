@@ -104,18 +104,25 @@ public enum StatementRegistry {
             UNION ALL SELECT c.id, chain.depth + 1 FROM campaigns c JOIN chain ON c.source_campaign_id = chain.id WHERE chain.depth < 8)
         SELECT c.id, c.status, c.campaign_type FROM chain JOIN campaigns c ON c.id = chain.id ORDER BY chain.depth
         """)
-    /// $1 campaign, $2 parameters, $3 total items, $4 input state.
+    /// $1 campaign, $2 the upload's state (merged into the parameters; other keys stay), $3 total items, $4 input state.
     public static let updateCampaignInput = Statement("campaigns_update_input",
-        "UPDATE campaigns SET parameters = $2, total_items = $3, input_state = $4, updated_at = now() WHERE id = $1")
+        "UPDATE campaigns SET parameters = parameters || $2::jsonb, total_items = $3, input_state = $4, updated_at = now() WHERE id = $1")
     public static let setTotalItems = Statement("campaigns_set_total",
         "UPDATE campaigns SET total_items = $2, updated_at = now() WHERE id = $1")
-    /// Inserts uploaded names ($2 names, $3 offsets, as arrays), skipping names already there; returns how many went in.
+    /// Inserts uploaded names ($2 names, $3 offsets, $4 URLs or '' as arrays; a URL goes into metadata.url), skipping
+    /// names already there; returns how many went in.
     public static let insertUploadedNames = Statement("uploaded_names_insert", """
         WITH inserted AS (
-            INSERT INTO generated_domains (campaign_id, domain_name, offset_index, status, business_status)
-            SELECT $1, n, o, 'completed', 'uploaded' FROM unnest($2::text[], $3::bigint[]) AS u(n, o)
+            INSERT INTO generated_domains (campaign_id, domain_name, offset_index, status, business_status, metadata)
+            SELECT $1, n, o, 'completed', 'uploaded', CASE WHEN url = '' THEN NULL ELSE jsonb_build_object('url', url) END
+            FROM unnest($2::text[], $3::bigint[], $4::text[]) AS u(n, o, url)
             ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*) FROM inserted
+        """)
+    /// $1 campaign, $2 first offset, $3 end offset: an uploaded list's names with their URL ('' for none).
+    public static let uploadedNamesOfBatch = Statement("engine_uploaded_names", """
+        SELECT domain_name, offset_index, coalesce(metadata->>'url', '') FROM generated_domains
+        WHERE campaign_id = $1 AND offset_index >= $2 AND offset_index < $3 ORDER BY offset_index
         """)
     /// $1 id, $2 owner (NULL: any owner, for admins).
     public static let campaignByID = Statement("campaigns_by_id",
@@ -477,7 +484,7 @@ public enum StatementRegistry {
         insertAudit, listAudit, purgeAudit,
         insertCampaign, createCampaign, campaignByID, campaignByIDForUpdate, setCampaignStatus, listCampaigns, deleteCampaign,
         patternNextOffset, reservePatternRange, createBatches,
-        followOnsOf, updateCampaignInput, insertUploadedNames, setTotalItems,
+        followOnsOf, updateCampaignInput, insertUploadedNames, uploadedNamesOfBatch, setTotalItems,
         queuedCampaigns, campaignStatusForUpdate, leaseBatch, confirmLease, finishBatch, addProgress, allBatchesDone,
         mirrorBatches, dnsPersonasOfCampaign, namesOfBatch, findingsOfCampaign, insertFinding, rollUpNames,
         releaseLease, namesRootOf, httpPersonasOfCampaign, keywordRulesOfCampaign, proxiesOfCampaign, liveNamesOfBatch,

@@ -282,7 +282,8 @@ struct  Domainflow__V1__CreateCampaignRequest
   char *source_campaign_id;
   /*
    * ... or a list uploaded in chunks: AppendCampaignInput, then FinishCampaignInput. Exactly one of the two.
-   * HTTP_KEYWORD_VALIDATION: source_campaign_id names a DNS_VALIDATION campaign (its live names are fetched).
+   * HTTP_KEYWORD_VALIDATION: source_campaign_id names a DNS_VALIDATION campaign (its live names are fetched), or
+   * upload_input is a list of names and http(s):// URLs (resolved through a DNS persona).
    */
   protobuf_c_boolean upload_input;
   /*
