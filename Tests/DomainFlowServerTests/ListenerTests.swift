@@ -64,7 +64,8 @@ import Testing
     }
 
     @Test func gracefulShutdownLetsOpenCallsFinishAndRemovesSocket() async throws {
-        let server = try await TestServer.start()
+        // A grace period far longer than the stream's 0.4 s, so that a loaded machine cannot outlast it.
+        let server = try await TestServer.start { $0.shutdownGracePeriod = .seconds(20) }
         let client = try await server.client()
         let stream = try client.serverStream(Methods.watchServerStats, WatchServerStatsRequest(intervalMillis: 100, count: 4))
         let received = NIOLockedValueBox(0)
