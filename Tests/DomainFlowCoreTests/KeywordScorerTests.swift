@@ -85,3 +85,16 @@ import Testing
         #expect(hits[0].snippets.first == "aaa")
     }
 }
+
+@Suite struct PageTextTests {
+    @Test func dropsMarkupInOnePassLikeTheRegexesDid() {
+        #expect(PageText.visibleText(html: "<p>a<br>b</p>") == "a b")
+        #expect(PageText.visibleText(html: "x <SCRIPT type=\"t\">if (a < b) { casino() }</Script > y") == "x y")
+        #expect(PageText.visibleText(html: "<scripts>kept</scripts>") == "kept", "only the element named script is code")
+        #expect(PageText.visibleText(html: "a <!-- <p>hidden</p> --> b <!-- never closed") == "a b <!-- never closed")
+        #expect(PageText.visibleText(html: "5 < 6 and 7 > 3") == "5 3", "a '<' opens a tag to the next '>' (as before)")
+        #expect(PageText.visibleText(html: "tail <") == "tail <", "no '>': kept as text")
+        #expect(PageText.visibleText(html: "Caf\u{E9}\u{A0}&amp;&nbsp;th\u{E9} &lt;b&gt; \t\n ok") == "Caf\u{E9} & th\u{E9} <b> ok")
+        #expect(PageText.visibleText(html: "") == "" && PageText.visibleText(html: "   ") == "")
+    }
+}

@@ -1,22 +1,77 @@
-import Foundation
-
-/// The readable text of an HTML page, for keyword scoring: scripts, styles, comments and tags removed,
-/// the common entities decoded, whitespace collapsed. Not a full HTML parser; good enough to keep
-/// markup and code from matching keywords.
+/// The readable text of an HTML page, for keyword scoring: scripts, styles, noscript blocks, comments and tags
+/// removed, the common entities decoded, whitespace collapsed. One pass over the page's UTF-8 bytes; not a full
+/// HTML parser, good enough to keep markup and code from matching keywords.
 public enum PageText {
-    private static let removals: [NSRegularExpression] = [
-        #"<!--.*?-->"#, #"<script\b[^>]*>.*?</script\s*>"#, #"<style\b[^>]*>.*?</style\s*>"#, #"<noscript\b[^>]*>.*?</noscript\s*>"#,
-    ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive, .dotMatchesLineSeparators]) }
-    private static let tag = try! NSRegularExpression(pattern: #"<[^>]*>"#)
-    private static let entities = ["&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&amp;": "&"]
+    private static let entities: [(name: [UInt8], value: [UInt8])] = [
+        ("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&"),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+    private static let rawTextElements: [[UInt8]] = ["script", "style", "noscript"].map { Array($0.utf8) }
 
     public static func visibleText(html: String) -> String {
-        var text = html
-        for expression in removals {
-            text = expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " ")
+        var html = html
+        return html.withUTF8 { String(decoding: visibleText(bytes: $0), as: UTF8.self) }
+    }
+
+    static func visibleText(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count / 2)
+        var pendingSpace = false
+        func emit(_ byte: UInt8) {
+            if pendingSpace, !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte)
         }
-        text = tag.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: " ")
-        for (entity, character) in entities { text = text.replacingOccurrences(of: entity, with: character) }
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+        func hasPrefix(_ pattern: [UInt8], at index: Int) -> Bool {
+            guard index + pattern.count <= bytes.count else { return false }
+            for k in pattern.indices where lower(bytes[index + k]) != pattern[k] { return false }
+            return true
+        }
+        func find(_ pattern: [UInt8], from index: Int) -> Int? {
+            var at = index
+            while at + pattern.count <= bytes.count {
+                if hasPrefix(pattern, at: at) { return at }
+                at += 1
+            }
+            return nil
+        }
+        func find(byte: UInt8, from index: Int) -> Int? {
+            var at = index
+            while at < bytes.count { if bytes[at] == byte { return at }; at += 1 }
+            return nil
+        }
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "<") {
+                if hasPrefix(Array("<!--".utf8), at: i), let end = find(Array("-->".utf8), from: i + 4) {
+                    i = end + 3; pendingSpace = true; continue
+                }
+                if let element = rawTextElements.first(where: { name in
+                    hasPrefix([UInt8(ascii: "<")] + name, at: i)
+                        && (i + 1 + name.count == bytes.count || !isNameByte(lower(bytes[i + 1 + name.count])))
+                }), let close = find(Array("</".utf8) + element, from: i + 1), let end = find(byte: UInt8(ascii: ">"), from: close) {
+                    i = end + 1; pendingSpace = true; continue
+                }
+                if let end = find(byte: UInt8(ascii: ">"), from: i + 1) {
+                    i = end + 1; pendingSpace = true; continue
+                }
+            } else if byte == UInt8(ascii: "&"), let entity = entities.first(where: { hasPrefix($0.name, at: i) }) {
+                if entity.value == [0x20] { pendingSpace = true } else { entity.value.forEach(emit) }
+                i += entity.name.count
+                continue
+            } else if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                pendingSpace = true; i += 1; continue
+            } else if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {  // U+00A0, no-break space
+                pendingSpace = true; i += 2; continue
+            }
+            emit(byte)
+            i += 1
+        }
+        return out
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == UInt8(ascii: "-")
     }
 }
