@@ -151,7 +151,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         if rotation.allUnhealthy {
             throw PausePhaseError("every proxy of the campaign failed \(rotation.unhealthyAfter) times in a row and was marked unhealthy; re-check them, then resume")
         }
-        var output = output(batch, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
+        var output = output(batch, options: options, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
         output.queriesSent += lookups
         return output
     }
@@ -176,8 +176,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
     private func hasProxiesButNoneUsable(_ campaign: UUID, _ usable: [CampaignProxy]) async throws -> Bool {
         guard usable.isEmpty else { return false }
         return try await store.pool.withConnection(retryTransient: true) { c in
-            try c.simpleQuery("SELECT count(*) FROM campaign_resources WHERE campaign_id = '\(campaign.uuidString.lowercased())' AND resource_type = 'proxy'")
-                .first?.int(0) ?? 0 > 0
+            try c.execute(StatementRegistry.proxyCountOfCampaign, [.uuid(campaign)]).first?.int(0) ?? 0 > 0
         }
     }
 
@@ -303,8 +302,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         return ("lead", "lead_valid", true)
     }
 
-    private func output(_ batch: LeasedBatch, namesRoot: UUID, pages: [Page], rules: [KeywordScoringRule]) -> BatchOutput {
-        let options = (try? JSONDecoder().decode(Options.self, from: Data(batch.parameters.utf8)))
+    private func output(_ batch: LeasedBatch, options: Options, namesRoot: UUID, pages: [Page], rules: [KeywordScoringRule]) -> BatchOutput {
         let campaign = PGValue.uuid(batch.campaignID)
         var summaries: [[PGValue?]] = []
         var keywordRows: [[PGValue?]] = []
@@ -313,7 +311,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var requests: Int64 = 0
         var proxyFailures: [(UUID, String)] = []
         for page in pages.sorted(by: { $0.offset < $1.offset }) {
-            let (outcome, business, lead) = Self.outcome(page, minScore: options?.minScore)
+            let (outcome, business, lead) = Self.outcome(page, minScore: options.minScore)
             counts[outcome, default: 0] += 1
             requests += Int64(page.requests)
             proxyFailures += page.proxyFailures

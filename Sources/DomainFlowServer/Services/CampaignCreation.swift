@@ -37,7 +37,7 @@ enum CampaignCreation {
         guard parameters.count >= 1 else { throw RPCError.invalidArgument("generation.count: must be at least 1") }
         try checkPipeline(request.pipeline, after: .domainGeneration)
         let resources = try CampaignResourceLinks.parse(request.resources, pipeline: request.pipeline)
-        try requireDNSPersonaToStart(request, steps: request.pipeline)
+        try requireResourcesToStart(request, steps: request.pipeline)
         let key = pattern.normalisedKey
         let next = try c.execute(StatementRegistry.patternNextOffset, [.text(key)]).first?.int(0) ?? 0
         let start = parameters.explicitStartOffset ? Int64(clamping: parameters.startOffset) : next
@@ -194,8 +194,8 @@ enum CampaignCreation {
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
-    /// Follow-ons that will need a DNS persona to run cannot be started without one.
-    private static func requireDNSPersonaToStart(_ request: CreateCampaignRequest, steps: [CampaignTypeCode]) throws {
+    /// A pipeline started at creation needs what its steps run with: a DNS persona; an HTTP persona and a keyword set.
+    private static func requireResourcesToStart(_ request: CreateCampaignRequest, steps: [CampaignTypeCode]) throws {
         if request.start, steps.contains(.dnsValidation), request.resources.dnsPersonaIDs.isEmpty {
             throw RPCError.invalidArgument("dns_persona_ids: the pipeline's dns_validation step needs a DNS persona to start")
         }

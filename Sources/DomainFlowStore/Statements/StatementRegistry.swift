@@ -261,6 +261,9 @@ public enum StatementRegistry {
           AND (coalesce(p.is_healthy, false) OR p.last_checked_at IS NULL)
         ORDER BY r.position
         """)
+    /// $1 campaign: how many proxies it names (usable or not).
+    public static let proxyCountOfCampaign = Statement("engine_proxy_count",
+        "SELECT count(*) FROM campaign_resources WHERE campaign_id = $1 AND resource_type = 'proxy'")
     /// $1 campaign (DNS), $2 first offset, $3 end offset: its live names with their first stored address (A before AAAA).
     public static let liveNamesOfBatch = Statement("engine_live_names", """
         SELECT DISTINCT ON (offset_index) domain_name, offset_index, split_part(record_value, E'\n', 1)
@@ -488,7 +491,7 @@ public enum StatementRegistry {
         queuedCampaigns, campaignStatusForUpdate, leaseBatch, confirmLease, finishBatch, addProgress, allBatchesDone,
         mirrorBatches, dnsPersonasOfCampaign, namesOfBatch, findingsOfCampaign, insertFinding, rollUpNames,
         releaseLease, namesRootOf, httpPersonasOfCampaign, keywordRulesOfCampaign, proxiesOfCampaign, liveNamesOfBatch,
-        markProxyUnhealthy, rollUpLeads, httpResultsPage, unhealthyProxiesInUse, markProxyHealthy,
+        markProxyUnhealthy, rollUpLeads, httpResultsPage, unhealthyProxiesInUse, markProxyHealthy, proxyCountOfCampaign,
         generatedDomainsPage,
         personaKindForUse, proxyForUse, keywordSetForUse, linkCampaignResource, resourceInUse,
         createProxy, proxyByID, updateProxy, deleteProxy, listProxies, proxiesToCheck, recordProxyCheck,
