@@ -63,7 +63,7 @@ import Testing
         let client = try await h.admin()
         var dns = DnsPersona()
         dns.resolvers = [Resolver(address: try DnsPersonaCheckTests.testDNS())]
-        dns.timeoutMillis = 500
+        dns.timeoutMillis = 2000
         let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "local", dns: dns)).id
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "chain",
             generation: CampaignTests.generation(count: 3, tlds: [".dftest.example"]), pipeline: [.dnsValidation],

@@ -175,7 +175,7 @@ import Testing
         var client = try await connect(socket)
         let dns = try await DNSCampaignTests.persona(client, "crash", resolvers: [nsd])
         var web = HttpPersona()
-        web.timeoutMillis = 3000
+        web.timeoutMillis = 10_000
         let http = try await client.unary(Methods.createPersona, PersonaRequest(name: "web", http: web)).id
         let set = try await client.unary(Methods.createKeywordSet, CreateKeywordSetRequest(name: "kw", rules: [KeywordRule(keyword: "casino")])).id
         // The bulk names: NXDOMAIN, or 127.1.x.y where nothing listens (connection refused, fast); and two sites.

@@ -15,7 +15,7 @@ import Testing
     }
 
     static func persona(_ client: DomainFlowClient, _ name: String, resolvers: [String], types: [String] = ["A"],
-                        timeout: UInt32 = 800, retries: UInt32 = 2, quorum: UInt32 = 1, concurrency: UInt32 = 100,
+                        timeout: UInt32 = 2000, retries: UInt32 = 2, quorum: UInt32 = 1, concurrency: UInt32 = 100,
                         rotation: ResolverRotation = .roundRobin, qps: UInt32 = 0, burst: UInt32 = 0) async throws -> String {
         var dns = DnsPersona()
         dns.resolvers = resolvers.map { Resolver(address: $0) }
@@ -158,7 +158,7 @@ import Testing
         let nsd = try Self.address("DOMAINFLOW_TEST_DNS"), silent = try Self.address("DOMAINFLOW_TEST_DNS_SILENT")
         try await AuthHarness.with { h in
             let client = try await h.admin()
-            let mixed = try await Self.persona(client, "one dead", resolvers: [silent, nsd], timeout: 600, retries: 2)
+            let mixed = try await Self.persona(client, "one dead", resolvers: [silent, nsd], timeout: 1500, retries: 2)
             let names = (0..<40).map { "bulk\($0).dftest.example" }
             let final = try await Self.run(client, "retries", lines: names, personas: [mixed])
             let rows = try await Self.results(client, final.id)
@@ -198,7 +198,7 @@ import Testing
             }
 
             // Two honest resolvers, quorum 2: NXDOMAIN is agreed only when both say it.
-            let quorum = try await Self.persona(client, "quorum", resolvers: [nsd, unbound], timeout: 1000, quorum: 2)
+            let quorum = try await Self.persona(client, "quorum", resolvers: [nsd, unbound], timeout: 2000, quorum: 2)
             let agreed = try await Self.run(client, "quorum", lines: ["nope.dftest.example", "www.dftest.example"], personas: [quorum])
             let quorumRows = try await Self.results(client, agreed.id)
             #expect(quorumRows[0].outcome == "nxdomain" && quorumRows[0].isAvailable && quorumRows[0].attempts == 2)
@@ -212,7 +212,8 @@ import Testing
         try await AuthHarness.with { h in
             let client = try await h.admin()
             // nsd's default RRL (200 responses/s per client network) answers floods with TC and drops.
-            let persona = try await Self.persona(client, "flood", resolvers: [nsd], timeout: 300, retries: 5, concurrency: 1000)
+            // The timeout is generous because the whole suite shares 2 cores; RRL's drops do not depend on it.
+            let persona = try await Self.persona(client, "flood", resolvers: [nsd], timeout: 1000, retries: 5, concurrency: 1000)
             let names = (0..<3000).map { "bulk\($0).dftest.example" }
             let final = try await Self.run(client, "flood", lines: names, personas: [persona], chunk: 1000, timeout: .seconds(240))
             #expect(final.status == .completed)

@@ -21,7 +21,7 @@ import Testing
         let dns = try await DNSCampaignTests.persona(client, "dns" + suffix, resolvers: [nsd], types: ["A"])
         var http = HttpPersona()
         http.userAgent = "DomainFlow-test/1.0"
-        http.timeoutMillis = 3000
+        http.timeoutMillis = 10_000  // generous: the suite shares 2 cores
         http.followRedirects = true
         http.maxRedirects = 5
         http.skipTLSVerification = !verifyTLS

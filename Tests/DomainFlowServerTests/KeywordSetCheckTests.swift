@@ -31,7 +31,7 @@ import Testing
         #expect(fetched.score == "4.50")
 
         var http = HttpPersona()
-        http.timeoutMillis = 2000
+        http.timeoutMillis = 10_000  // generous: the suite shares 2 cores; nothing here is timed
         http.followRedirects = true
         http.acceptEncoding = "gzip"  // the page arrives compressed and is scored decoded
         let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "fetcher", http: http))

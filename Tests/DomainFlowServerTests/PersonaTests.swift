@@ -131,7 +131,7 @@ import Testing
         var dns = DnsPersona()
         dns.resolvers = [Resolver(address: server), Resolver(address: "127.0.0.1:9")]  // nothing answers on port 9
         dns.recordTypes = ["A", "AAAA", "MX", "TXT", "CNAME"]
-        dns.timeoutMillis = 1000  // generous: the suite runs everything at once on 2 cores
+        dns.timeoutMillis = 2000  // generous: the suite runs everything at once on 2 cores (one attempt per resolver)
         dns.nxdomainQuorum = 1
         let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "lab", dns: dns))
         let id = persona.id
