@@ -2,7 +2,6 @@ import DomainFlowCore
 import DomainFlowStore
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -20,7 +19,7 @@ public final class DNSValidationPhase: CampaignPhase {
     private let store: Store
     private let logger: Logger
     private let group: any EventLoopGroup
-    private let limiters = NIOLockedValueBox<[String: RateLimiter]>([:])
+    private let limiters = RateLimiters()
 
     public init(store: Store, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.store = store
@@ -68,7 +67,8 @@ public final class DNSValidationPhase: CampaignPhase {
         let outcomes = try await withThrowingTaskGroup(of: PersonaOutcome.self) { tasks in
             for (index, names) in groups.enumerated() where !names.isEmpty {
                 let persona = inputs.personas[index]
-                let limiter = limiter(campaign: batch.campaignID, persona: index, persona)
+                let limiter = limiters.limiter(campaign: batch.campaignID, key: "dns:\(index)", rate: persona.queriesPerSecond,
+                                               burst: persona.burst)
                 tasks.addTask {
                     try await self.resolve(names, persona: persona, limiter: limiter, wildcards: inputs.wildcards, lying: inputs.lying)
                 }
@@ -81,16 +81,6 @@ public final class DNSValidationPhase: CampaignPhase {
         logger.debug("dns batch resolved", metadata: ["batch": "\(batch.batchIndex)", "names": "\(inputs.names.count)",
                                                       "ms": "\((ContinuousClock.now - resolveStart).wholeMilliseconds)"])
         return built
-    }
-
-    private func limiter(campaign: UUID, persona index: Int, _ persona: DNSPersonaSettings) -> RateLimiter {
-        limiters.withLockedValue { map in
-            let key = "\(campaign):\(index)"
-            if let existing = map[key] { return existing }
-            let created = RateLimiter(queriesPerSecond: persona.queriesPerSecond, burst: persona.burst)
-            map[key] = created
-            return created
-        }
     }
 
     /// What one persona's names came to, and what its probes found.

@@ -3,7 +3,6 @@ import DomainFlowCore
 import DomainFlowStore
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOPosix
 
 /// HTTP keyword validation: a batch is a range of offsets of its source DNS campaign; each live name
@@ -36,7 +35,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
     private let store: Store
     private let logger: Logger
     private let unseal: @Sendable (String) throws -> String
-    private let limiters = NIOLockedValueBox<[String: RateLimiter]>([:])
+    private let limiters = RateLimiters()
 
     /// `unseal` opens a proxy's stored (sealed) password with the server's key.
     public init(store: Store, logger: Logger, unseal: @escaping @Sendable (String) throws -> String) {
@@ -56,6 +55,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var proxies: [CampaignProxy]
         var names: [Target]
         var namesRoot: UUID
+        /// Proxies the campaign names, usable or not.
+        var proxiesNamed: Int64 = 0
         /// An uploaded list's names are resolved here, through the campaign's DNS personas.
         var dnsPersonas: [DNSPersonaSettings] = []
     }
@@ -90,6 +91,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
             let proxies = try c.execute(StatementRegistry.proxiesOfCampaign, [.uuid(batch.campaignID)]).rows.compactMap {
                 try CampaignProxy(row: $0, unseal: unseal)  // nil: not usable by this server, skipped
             }
+            let proxiesNamed = try c.execute(StatementRegistry.proxyCountOfCampaign, [.uuid(batch.campaignID)]).first?.int(0) ?? 0
             let range: [PGValue?] = [.int(batch.startOffset), .int(batch.startOffset + batch.count)]
             guard let source else {
                 // An uploaded list: its own names (URL lines keep their URL), resolved below.
@@ -100,20 +102,20 @@ public final class HTTPKeywordPhase: CampaignPhase {
                     try DNSPersonaSettings(json: try $0.json(0))
                 }
                 return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: batch.campaignID,
-                              dnsPersonas: dnsPersonas)
+                              proxiesNamed: proxiesNamed, dnsPersonas: dnsPersonas)
             }
             let names = try c.execute(StatementRegistry.liveNamesOfBatch, [.uuid(source)] + range).rows.map {
                 Target(name: try $0.string(0), offset: try $0.int(1), address: try $0.string(2))
             }
             let root = try c.execute(StatementRegistry.namesRootOf, [.uuid(source)]).first?.uuid(0) ?? source
-            return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: root)
+            return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: root, proxiesNamed: proxiesNamed)
         }
         guard !inputs.personas.isEmpty else { throw PermanentPhaseError("the campaign has no HTTP persona") }
         guard !inputs.rules.isEmpty else { throw PermanentPhaseError("the campaign's keyword sets have no active rule") }
         let compiled: CompiledKeywordRules
         do { compiled = try CompiledKeywordRules(inputs.rules) } catch { throw PermanentPhaseError("a keyword rule does not compile: \(error)") }
         let rotation = ProxyRotation(inputs.proxies, strategy: ProxyRotation.Strategy(rawValue: options.proxyRotation ?? "") ?? .roundRobin)
-        if try await hasProxiesButNoneUsable(batch.campaignID, inputs.proxies) {
+        if inputs.proxies.isEmpty, inputs.proxiesNamed > 0 {
             throw PausePhaseError("none of the campaign's proxies is usable (all disabled or unhealthy); fix or re-check them, then resume")
         }
         guard !inputs.names.isEmpty else { return BatchOutput(processed: batch.count, skipped: batch.count) { _ in } }
@@ -126,7 +128,10 @@ public final class HTTPKeywordPhase: CampaignPhase {
 
         let concurrency = max(1, min(options.concurrency ?? 50, 1000))
         let schemes = (options.schemes ?? ["https", "http"]).filter { $0 == "https" || $0 == "http" }
-        let limiters = inputs.personas.indices.map { limiter(batch.campaignID, $0, inputs.personas[$0].settings.requestsPerSecond) }
+        let limiters = inputs.personas.indices.map { index in
+            let rate = inputs.personas[index].settings.requestsPerSecond
+            return self.limiters.limiter(campaign: batch.campaignID, key: "http:\(index)", rate: rate, burst: rate)
+        }
         var pages: [Page] = []
         pages.reserveCapacity(inputs.names.count)
         try await withThrowingTaskGroup(of: Page.self) { group in
@@ -161,7 +166,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
     private func resolve(_ targets: [Target], _ dns: DNSPersonaSettings, campaign: UUID) async throws -> ([Target], Int64) {
         let items = targets.map { DNSWorkItem(name: $0.name, type: .a) }
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let limiter = limiter(campaign, -1, dns.queriesPerSecond)
+        let limiter = limiters.limiter(campaign: campaign, key: "dns:0", rate: dns.queriesPerSecond, burst: dns.burst)
         let run = try DNSQueryRun(items: items, settings: dns.run, limiter: limiter, loop: loop)
         let results = try await run.run().get()
         let sent = try await loop.submit { run.queriesSent }.get()
@@ -171,23 +176,6 @@ public final class HTTPKeywordPhase: CampaignPhase {
             resolved[index].address = r.outcome == .answer ? r.records.first : nil
         }
         return (resolved, Int64(sent))
-    }
-
-    private func hasProxiesButNoneUsable(_ campaign: UUID, _ usable: [CampaignProxy]) async throws -> Bool {
-        guard usable.isEmpty else { return false }
-        return try await store.pool.withConnection(retryTransient: true) { c in
-            try c.execute(StatementRegistry.proxyCountOfCampaign, [.uuid(campaign)]).first?.int(0) ?? 0 > 0
-        }
-    }
-
-    private func limiter(_ campaign: UUID, _ index: Int, _ rate: UInt32) -> RateLimiter {
-        limiters.withLockedValue { map in
-            let key = "\(campaign):\(index)"
-            if let existing = map[key] { return existing }
-            let created = RateLimiter(queriesPerSecond: rate, burst: rate)
-            map[key] = created
-            return created
-        }
     }
 
     /// One name's fetch, scored.

@@ -1,4 +1,5 @@
 import DomainFlowCore
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -29,6 +30,25 @@ extension RateLimiter {
             let wait = take()
             if wait == 0 { return }
             try await Task.sleep(for: .nanoseconds(wait))
+        }
+    }
+}
+
+/// The rate limiters of the campaigns on this server: one per (campaign, persona), shared by every batch, run and
+/// task that sends that campaign's queries or requests.
+public final class RateLimiters: Sendable {
+    private let limiters = NIOLockedValueBox<[String: RateLimiter]>([:])
+
+    public init() {}
+
+    /// The limiter of `campaign`'s persona `key` (e.g. "dns:0", "http:1"), made on first use with `rate` and `burst`.
+    public func limiter(campaign: UUID, key: String, rate: UInt32, burst: UInt32) -> RateLimiter {
+        limiters.withLockedValue { map in
+            let id = "\(campaign):\(key)"
+            if let existing = map[id] { return existing }
+            let created = RateLimiter(queriesPerSecond: rate, burst: burst)
+            map[id] = created
+            return created
         }
     }
 }
