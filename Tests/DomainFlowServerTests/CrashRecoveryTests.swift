@@ -52,25 +52,12 @@ import Testing
                                              constant: "-crash", tlds: [".com", ".net"], count: count, startOffset: 1000,
                                              explicitStartOffset: true), start: true))
         // Kill it mid-campaign: some batches done, most not.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await client.unary(Methods.getCampaign, IDRequest(id: campaign.id)).processedItems == 0 {
-            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no progress") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
-        await client.close()
+        try await killOnceItProgresses(server, client, campaign: campaign.id)
         let atKill = try await progress(database, campaign.id)
         #expect(atKill < count, "killed before the end (\(atKill) of \(count))")
 
-        unlink(socket)  // the killed server could not remove it; a stale file is replaced anyway
-        server = try startServer(database: database, socket: socket)
-        client = try await connect(socket)
-        var final = campaign
-        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 100),
-                                                        timeout: .seconds(120)) {
-            final = state
-        }
+        (server, client) = try await restart(database: database, socket: socket)
+        let final = try await watchToEnd(client, campaign.id)
         #expect(final.status == .completed)
         #expect(final.processedItems == count)
         let connection = try PGConnection(connectionString: database)
@@ -99,11 +86,7 @@ import Testing
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "shared",
             generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                              constant: "-shared", tlds: [".com"], count: count), start: true))
-        var final = campaign
-        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 100),
-                                                        timeout: .seconds(120)) {
-            final = state
-        }
+        let final = try await watchToEnd(client, campaign.id)
         #expect(final.status == .completed && final.processedItems == count)
         let connection = try PGConnection(connectionString: database)
         let row = try connection.simpleQuery(
@@ -132,24 +115,11 @@ import Testing
         var filter = ListCampaignsRequest()
         filter.type = .dnsValidation
         let dns = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first { $0.sourceCampaignID == source.id })
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await client.unary(Methods.getCampaign, IDRequest(id: dns.id)).processedItems == 0 {
-            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no DNS progress") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
-        await client.close()
+        try await killOnceItProgresses(server, client, campaign: dns.id)
         #expect(try await progress(database, dns.id) < count, "killed before the DNS campaign ended")
 
-        unlink(socket)
-        server = try startServer(database: database, socket: socket)
-        client = try await connect(socket)
-        var final = dns
-        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: dns.id, intervalMillis: 100),
-                                                        timeout: .seconds(120)) {
-            final = state
-        }
+        (server, client) = try await restart(database: database, socket: socket)
+        let final = try await watchToEnd(client, dns.id)
         #expect(final.status == .completed && final.processedItems == count)
         let connection = try PGConnection(connectionString: database)
         let row = try connection.simpleQuery("""
@@ -188,22 +158,9 @@ import Testing
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
             name: "crash-http", type: .httpKeywordValidation, generation: nil, start: true,
             resources: CampaignResources(httpPersonaIDs: [http], keywordSetIDs: [set]), sourceCampaignID: dnsCampaign.id, http: options))
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await client.unary(Methods.getCampaign, IDRequest(id: campaign.id)).processedItems == 0 {
-            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no HTTP progress") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
-        await client.close()
-        unlink(socket)
-        server = try startServer(database: database, socket: socket)
-        client = try await connect(socket)
-        var final = campaign
-        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 100),
-                                                        timeout: .seconds(120)) {
-            final = state
-        }
+        try await killOnceItProgresses(server, client, campaign: campaign.id)
+        (server, client) = try await restart(database: database, socket: socket)
+        let final = try await watchToEnd(client, campaign.id)
         #expect(final.status == .completed)
         let connection = try PGConnection(connectionString: database)
         let row = try connection.simpleQuery("""
@@ -218,6 +175,36 @@ import Testing
         await client.close()
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
+    }
+
+    /// Waits until `campaign` has progress, then kills the server with SIGKILL (mid-campaign) and closes the client.
+    private func killOnceItProgresses(_ server: Process, _ client: DomainFlowClient, campaign: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await client.unary(Methods.getCampaign, IDRequest(id: campaign)).processedItems == 0 {
+            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no progress on \(campaign)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        await client.close()
+    }
+
+    /// Starts a server where a killed one ran and connects to it. The killed server could not remove its socket
+    /// file; a stale file is replaced anyway.
+    private func restart(database: String, socket: String) async throws -> (Process, DomainFlowClient) {
+        unlink(socket)
+        let server = try startServer(database: database, socket: socket)
+        return (server, try await connect(socket))
+    }
+
+    /// The campaign's last state, watched until it ends.
+    private func watchToEnd(_ client: DomainFlowClient, _ id: String) async throws -> CampaignInfo {
+        var final = CampaignInfo()
+        for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id, intervalMillis: 100),
+                                                        timeout: .seconds(120)) {
+            final = state
+        }
+        return final
     }
 
     private func progress(_ database: String, _ id: String) async throws -> UInt64 {
