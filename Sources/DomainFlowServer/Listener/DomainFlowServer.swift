@@ -127,6 +127,15 @@ public final class DomainFlowServer: Sendable {
 }
 
 extension DomainFlowServer {
+    /// The methods this server serves, by number, with the access each declares.
+    var methodTable: [(number: UInt32, name: String, access: Access, streams: Bool)] {
+        shared.router.entries.map { number, entry in
+            let streams: Bool
+            if case .serverStream = entry.handler { streams = true } else { streams = false }
+            return (number, entry.name, entry.access, streams)
+        }.sorted { $0.number < $1.number }
+    }
+
     /// Runs `body` with the connection's handler on its event loop.
     fileprivate static func onHandler(of channel: any Channel, _ body: @escaping @Sendable (ConnectionHandler) -> Void) {
         channel.eventLoop.execute {

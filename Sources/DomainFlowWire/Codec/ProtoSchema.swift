@@ -13,6 +13,41 @@ public struct ProtoSchema: @unchecked Sendable {
     public static let clientFrame = ProtoSchema(descriptor: domainflow__v1__client_frame__descriptor_ptr())
     public static let serverFrame = ProtoSchema(descriptor: domainflow__v1__server_frame__descriptor_ptr())
 
+    /// The schema of the request message of method `number` (the `Request.method` oneof's field), or nil if the
+    /// protocol has no such method.
+    public static func request(ofMethod number: UInt32) -> ProtoSchema? {
+        clientFrame.subSchema(2)?.subSchema(number)
+    }
+
+    /// The method numbers the protocol defines: the fields of `Request`'s `method` oneof, in order.
+    public static var methodNumbers: [UInt32] {
+        guard let request = clientFrame.subSchema(2) else { return [] }
+        return request.fieldList.filter(\.isInOneof).map(\.number)
+    }
+
+    /// This message's fields as declared, in field-number order.
+    public var fieldList: [ProtoFieldInfo] {
+        let d = descriptor.pointee
+        return (0..<Int(d.n_fields)).map { i in
+            let field = d.fields[i]
+            let kind: ProtoFieldInfo.Kind
+            switch field.type {
+            case PROTOBUF_C_TYPE_STRING: kind = .string
+            case PROTOBUF_C_TYPE_BYTES: kind = .bytes
+            case PROTOBUF_C_TYPE_BOOL: kind = .bool
+            case PROTOBUF_C_TYPE_ENUM: kind = .enumeration
+            case PROTOBUF_C_TYPE_MESSAGE: kind = .message
+            case PROTOBUF_C_TYPE_FLOAT, PROTOBUF_C_TYPE_DOUBLE: kind = .floatingPoint
+            case PROTOBUF_C_TYPE_UINT32, PROTOBUF_C_TYPE_FIXED32, PROTOBUF_C_TYPE_UINT64, PROTOBUF_C_TYPE_FIXED64:
+                kind = .unsignedInteger
+            default: kind = .signedInteger
+            }
+            return ProtoFieldInfo(number: field.id, name: String(cString: field.name), kind: kind,
+                                  isRepeated: field.label == PROTOBUF_C_LABEL_REPEATED,
+                                  isInOneof: (field.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue)) != 0)
+        }
+    }
+
     /// The schema of the sub-message in field `number`, or nil if that field is not a message.
     public func subSchema(_ number: UInt32) -> ProtoSchema? {
         guard let field = protobuf_c_message_descriptor_get_field(descriptor, number),
@@ -20,4 +55,18 @@ public struct ProtoSchema: @unchecked Sendable {
               let sub = field.pointee.descriptor else { return nil }
         return ProtoSchema(descriptor: sub.assumingMemoryBound(to: ProtobufCMessageDescriptor.self))
     }
+}
+
+/// One declared field of a message, as its descriptor describes it.
+public struct ProtoFieldInfo: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case string, bytes, bool, enumeration, message, floatingPoint, signedInteger, unsignedInteger
+    }
+
+    public let number: UInt32
+    /// The name in the `.proto` file (snake_case).
+    public let name: String
+    public let kind: Kind
+    public let isRepeated: Bool
+    public let isInOneof: Bool
 }
