@@ -138,6 +138,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("socket mode must be octal permission bits, e.g. 660")
         }
         let logger = try database.bootstrapLogging()
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit", metadata: ["limit": "\(openFiles)"])
         let (connectionString, embedded) = try await database.resolve(logger: logger)
         let store: Store
         do {

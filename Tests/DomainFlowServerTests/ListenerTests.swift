@@ -7,6 +7,42 @@ import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct ListenerTests {
+    /// A burst of 1,000 clients connecting at once without waiting (non-blocking connects, which fail
+    /// with EAGAIN when the listen backlog is full) all get in and all complete their hello.
+    @Test func aBurstOfAThousandNonBlockingConnectsAllCompleteTheirHello() async throws {
+        let clients = 1000
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let needed = rlim_t(2 * clients + 256)  // both ends live in this process
+        if limit.rlim_cur < needed {
+            limit.rlim_cur = min(limit.rlim_max, needed)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        try #require(limit.rlim_cur >= needed, "the test needs \(needed) open files; the hard limit is \(limit.rlim_max)")
+        let backlog = (try? String(contentsOfFile: "/proc/sys/net/core/somaxconn", encoding: .utf8)).flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        } ?? 0
+        try #require(backlog >= clients, "net.core.somaxconn is \(backlog): the system caps any listen backlog below the burst")
+
+        try await TestServer.with { server in
+            var connections: [RawConnection] = []
+            var refused: [String] = []
+            for i in 0..<clients {
+                do { connections.append(try RawConnection(path: server.socketPath, nonBlocking: true)) } catch {
+                    refused.append("#\(i): \(error)")
+                }
+            }
+            #expect(refused.count == 0, "\(refused.count) of \(clients) connects refused, first: \(refused.first ?? "")")
+            for connection in connections { try connection.hello() }
+            var replies = 0
+            for connection in connections {
+                if case .helloReply = try await connection.readFrame(timeout: .seconds(30)) { replies += 1 }
+            }
+            #expect(replies == clients)
+            try await server.waitFor("every connection counted", timeout: .seconds(30)) { $0.openConnections >= UInt32(clients) }
+        }
+    }
+
     @Test func socketIsCreatedWithRestrictiveMode() async throws {
         try await TestServer.with { server in
             var info = stat()

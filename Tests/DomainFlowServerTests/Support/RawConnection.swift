@@ -9,8 +9,11 @@ final class RawConnection {
     let fd: Int32
     private var inbound = ByteBuffer()
 
-    init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects to `path`. With `nonBlocking`, the connect does not wait for the server's backlog:
+    /// a full backlog fails at once (EAGAIN), as it does for a client in a burst.
+    init(path: String, nonBlocking: Bool = false) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0), 0)
+        guard fd >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -21,7 +24,12 @@ final class RawConnection {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard result == 0 else { throw TestFailure("connect failed: errno \(errno)") }
+        guard result == 0 else {
+            let error = errno
+            close(fd)
+            throw TestFailure("connect failed: errno \(error)")
+        }
+        if nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -57,11 +65,11 @@ final class RawConnection {
         try send(.request(Request(callID: callID, timeoutMillis: timeoutMillis, method: method.number, message: message.fields)))
     }
 
-    /// Reads the next frame; nil at EOF. Throws after 5 s of silence. Polls without
+    /// Reads the next frame; nil at EOF. Throws after `timeout` of silence. Polls without
     /// blocking, so that tests never hold a thread of the cooperative pool the server uses.
-    func readFrame() async throws -> ServerFrame? {
+    func readFrame(timeout: Duration = .seconds(5)) async throws -> ServerFrame? {
         let reader = FrameReader()
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + timeout
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             if let payload = try reader.nextFrame(from: &inbound) { return try FrameCodec.decodeServerFrame(payload) }
