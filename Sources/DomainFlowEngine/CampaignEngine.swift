@@ -64,15 +64,28 @@ public final class CampaignEngine: Sendable {
     }
 
     private func workerLoop(_ worker: Int) async {
+        // Consecutive failures (a database that is down): the wait doubles up to 5 s, and one line is
+        // logged when failures start, another when they end, instead of one per attempt.
+        var failures = 0
         while !Task.isCancelled {
+            var pause = configuration.idlePoll
             do {
-                if try await runOneBatch(beginQueued: worker == 0) { continue }
+                let leased = try await runOneBatch(beginQueued: worker == 0)
+                if failures > 0 {
+                    logger.notice("campaign worker recovered", metadata: ["worker": "\(worker)", "failed_attempts": "\(failures)"])
+                    failures = 0
+                }
+                if leased { continue }
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("campaign worker error", metadata: ["worker": "\(worker)", "error": "\(error)"])
+                if failures == 0 {
+                    logger.warning("campaign worker error; retrying with backoff", metadata: ["worker": "\(worker)", "error": "\(error)"])
+                }
+                failures += 1
+                pause = min(.seconds(5), configuration.idlePoll * (1 << min(failures, 10)))
             }
-            try? await Task.sleep(for: configuration.idlePoll)
+            try? await Task.sleep(for: pause)
         }
     }
 

@@ -90,9 +90,10 @@ public final class EmbeddedPostgres: Sendable {
         try createDatabaseIfMissing()
     }
 
-    /// Stops the cluster (fast shutdown: open sessions are ended). Blocking.
-    public func stop() throws {
-        try run(binDirectory + "/pg_ctl", ["-D", clusterDirectory, "-m", "fast", "-w", "stop"])
+    /// Stops the cluster: a fast shutdown ends open sessions cleanly; an immediate one stops at once, as a
+    /// crash would, and the next start recovers from the WAL. Blocking.
+    public func stop(immediate: Bool = false) throws {
+        try run(binDirectory + "/pg_ctl", ["-D", clusterDirectory, "-m", immediate ? "immediate" : "fast", "-w", "stop"])
         logger.info("embedded PostgreSQL stopped")
     }
 

@@ -119,7 +119,9 @@ public final class PGConnection: @unchecked Sendable {
         let state = field(Int32(UInt8(ascii: "C")))  // PG_DIAG_SQLSTATE
         let constraint = field(Int32(UInt8(ascii: "n")))  // PG_DIAG_CONSTRAINT_NAME
         let primary = field(Int32(UInt8(ascii: "M"))) ?? Self.trimmedMessage(PQresultErrorMessage(result))
-        var kind = state.map(StoreError.kind(forSQLState:)) ?? .internal
+        // An error without a SQLSTATE comes from libpq itself, not from the server: the connection broke
+        // ("server closed the connection unexpectedly") before libpq marked it bad.
+        var kind = state.map(StoreError.kind(forSQLState:)) ?? .unavailable
         if !isHealthy { kind = .unavailable }
         return StoreError(kind: kind, sqlState: state, constraint: constraint, message: primary)
     }
