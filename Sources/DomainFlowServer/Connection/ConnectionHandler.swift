@@ -15,6 +15,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         var deadlineTimer: Scheduled<Void>?
         /// A stream write waiting for the socket to become writable.
         var writeWaiter: CheckedContinuation<Void, any Error>?
+        /// For the debug log line of each call: the method's name and when the call opened.
+        var methodName = ""
+        let opened = NIODeadline.now()
     }
 
     private let shared: ServerShared
@@ -147,6 +150,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             endCall(request.callID, status: Status(callID: request.callID, code: .unimplemented, message: name), cancelWork: false)
             return
         }
+        calls[request.callID]?.methodName = entry.name
         var callLogger = logger
         callLogger[metadataKey: "call"] = "\(request.callID)"
         callLogger[metadataKey: "method"] = "\(entry.name)"
@@ -247,6 +251,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         shared.counters.callsInFlight.subtract(1, ordering: .relaxed)
         shared.counters.callsServed.add(1, ordering: .relaxed)
         if let status { sendStatus(status) }
+        if logger.logLevel <= .debug {
+            logger.debug("call ended", metadata: [
+                "call": "\(callID)", "method": "\(call.methodName)", "code": "\(status?.code ?? .cancelled)",
+                "micros": "\((NIODeadline.now() - call.opened).nanoseconds / 1000)",
+            ])
+        }
         if machine.callEnded(callID) { closeAfterFlush() }
     }
 
