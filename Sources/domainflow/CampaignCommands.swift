@@ -286,8 +286,26 @@ struct CampaignCommand: AsyncParsableCommand {
         @Flag(help: "HTTP: one line per matched keyword instead of one per name.") var keywords = false
         @Flag(help: "HTTP: only the leads.") var leads = false
         @Option(help: "HTTP: only pages scoring at least this.") var minScore: Double?
+        @Option(help: "csv/jsonl: start at this input offset (to continue an interrupted export).") var startOffset: UInt64 = 0
+        @Flag(help: "csv/jsonl: append to --output instead of replacing it.") var append = false
         func run() async throws {
             guard let kind = ResultFormat(rawValue: format) else { throw ValidationError("--format must be table, jsonl or csv") }
+            if kind != .table {
+                // CSV and JSON lines: formatted by the server's database, streamed as bytes.
+                var request = ExportCampaignResultsRequest(id: id, format: kind == .csv ? .csv : .jsonl, kind: keywords ? .httpKeywords : .rows)
+                request.startOffset = startOffset
+                request.header = kind == .csv && startOffset == 0 && !append
+                request.outcomes = (outcome ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                request.liveOnly = live
+                request.availableOnly = available
+                request.leadsOnly = leads
+                request.minScore = minScore ?? 0
+                let client = try await connection.connect()
+                defer { Task { await client.close() } }
+                try await ResultExport.run(connection, client: client, request: request, output: output, append: append)
+                return
+            }
+            guard startOffset == 0, !append else { throw ValidationError("--start-offset and --append are for --format csv or jsonl") }
             let handle: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else { throw CLIError("cannot create \(output)") }
@@ -345,6 +363,14 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             guard let kind = ResultFormat(rawValue: format) else { throw ValidationError("--format must be table, jsonl or csv") }
             let client = try await connection.connect()
+            if kind != .table {
+                var request = ExportCampaignResultsRequest(id: id, format: kind == .csv ? .csv : .jsonl, kind: .leads)
+                request.header = kind == .csv
+                request.minScore = minScore ?? 0
+                defer { Task { await client.close() } }
+                try await ResultExport.run(connection, client: client, request: request, output: nil, append: false)
+                return
+            }
             var writer = ResultWriter(handle: FileHandle.standardOutput, format: kind)
             writer.header(["domain_name", "score", "keywords", "final_url", "title"])
             var request = StreamHttpResultsRequest(id: id)

@@ -258,6 +258,8 @@ struct RequestBuilder {
             return (fullName.hasSuffix("TestKeywordSetRequest") ? [3: url] : [2: url], [])
         case "domainflow.v1.WatchCampaignRequest", "domainflow.v1.WatchServerStatsRequest":
             return (fullName.hasSuffix("WatchCampaignRequest") ? [2: .uint(50)] : [1: .uint(50), 2: .uint(2)], [])
+        case "domainflow.v1.ExportCampaignResultsRequest":
+            return ([2: .int(Int64(ExportFormat.jsonl.rawValue))], [])
         case "domainflow.v1.PurgeAuditLogsRequest":
             return ([1: .uint(3650)], [])
         default:

@@ -126,6 +126,13 @@ import Testing
             #expect(tail == Array(rows.dropFirst(6)))
             await expectCode(.invalidArgument) { try await Self.results(client, final.id) { $0.outcomes = ["maybe"] } }
 
+            // The export (formatted by PostgreSQL) carries the same rows, with the same filters.
+            ExportTests.expectSame(try await ExportTests.jsonl(client, final.id), rows)
+            ExportTests.expectSame(try await ExportTests.jsonl(client, final.id) { $0.outcomes = ["nxdomain", "refused"] },
+                                   try await Self.results(client, final.id) { $0.outcomes = ["nxdomain", "refused"] })
+            ExportTests.expectSame(try await ExportTests.jsonl(client, final.id) { $0.liveOnly = true }, live)
+            #expect(try await ExportTests.jsonl(client, final.id) { $0.availableOnly = true }.count == 6)
+
             // The roll-up per name on the campaign's names.
             func status(_ name: String) async throws -> Int64 {
                 try await h.count("SELECT count(*) FROM generated_domains WHERE campaign_id = '\(final.id)' AND domain_name = '\(name)' AND checked_at IS NOT NULL AND business_status = 'dns_live'")

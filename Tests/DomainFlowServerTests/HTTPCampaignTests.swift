@@ -109,6 +109,22 @@ import Testing
             #expect(try await h.count("SELECT count(*) FROM generated_domains WHERE campaign_id = '\(dns.id)' AND business_status = 'lead'") == 2)
             #expect(try await h.count("SELECT count(*) FROM http_fetch_summaries WHERE campaign_id = '\(final.id)'") == 6)
 
+            // The export: the same rows; the leads of the pipeline through any campaign; one row per matched keyword.
+            ExportTests.expectSame(try await ExportTests.jsonl(client, final.id), rows)
+            ExportTests.expectSame(try await ExportTests.jsonl(client, final.id) { $0.minScore = 7 },
+                                   try await Self.results(client, final.id) { $0.minScore = 7 })
+            let leads = try await ExportTests.jsonl(client, dns.id, kind: .leads)
+            #expect(leads.map { $0["domain_name"] as? String } == ["lead.dftest.example", "hop.dftest.example"])
+            #expect(leads.first?["keywords"] as? [String] == ["casino×5", "bonus×1"] && leads.first?["title"] as? String == "Acme Casino")
+            let keywordRows = try await ExportTests.jsonl(client, final.id, kind: .httpKeywords)
+            #expect(keywordRows.count == rows.map(\.keywords.count).reduce(0, +))
+            #expect(keywordRows.first?["keyword"] as? String == "casino" && keywordRows.first?["occurrences"] as? Int == 5)
+            var csv = ExportCampaignResultsRequest(id: final.id, format: .csv)
+            csv.header = true
+            let csvLines = String(decoding: try await ExportTests.export(client, csv).bytes, as: UTF8.self).split(separator: "\n")
+            #expect(csvLines.first == "domain_name,url,final_url,status_code,title,business_status,outcome,score,parked,keywords,error_kind,error,response_time_ms,redirects,address,offset")
+            #expect(csvLines.contains { $0.hasPrefix("lead.dftest.example,https://") && $0.contains(",lead_valid,lead,7.00,false,casino×5 bonus×1,") })
+
             // A persona that verifies certificates: the self-signed https fails (TLS), http is tried next.
             let strict = try await Self.world(client, verifyTLS: true)
             let verified = try await Self.http(client, w, source: dns.id, personas: [strict.httpPersona],

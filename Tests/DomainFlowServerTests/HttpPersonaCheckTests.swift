@@ -23,7 +23,7 @@ import Testing
         http.userAgent = "DomainFlowBot/2.0 (+test)"
         http.acceptLanguage = "de-CH"
         http.headers = [HTTPHeader(name: "X-DF-Test", value: "persona-header")]
-        http.timeoutMillis = 3000
+        http.timeoutMillis = 15_000  // generous: the whole suite shares 2 cores; nothing here is timed
         http.followRedirects = true
         http.maxRedirects = 5
         change(&http)
@@ -48,7 +48,7 @@ import Testing
         #expect(redirected.statusCode == 200 && redirected.finalURL == index)
         #expect(redirected.redirects == [redirect, hop])
         let looping = try await test(browser, "/loop")
-        #expect(looping.statusCode == 0 && looping.errorKind == "too_many_redirects")
+        #expect(looping.statusCode == 0 && looping.errorKind == "too_many_redirects", "\(looping.errorKind): \(looping.error)")
 
         let stay = try await persona(client, "no-redirects") { $0.followRedirects = false }
         let notFollowed = try await test(stay, "/redirect")

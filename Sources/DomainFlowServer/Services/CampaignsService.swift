@@ -74,6 +74,10 @@ enum CampaignsService {
             try await HTTPResultsStream.run(request, context: context, writer: writer, pool: pool)
         }
 
+        router.serverStream(Methods.exportCampaignResults) { request, context, writer in
+            try await ResultsExport.run(request, context: context, writer: writer, pool: pool)
+        }
+
         router.unary(Methods.getCampaign) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")

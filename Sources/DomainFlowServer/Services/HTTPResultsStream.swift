@@ -13,14 +13,7 @@ enum HTTPResultsStream {
         let principal = try context.requirePrincipal()
         let id = try Paging.uuid(request.id, field: "id")
         guard request.minScore >= 0, request.minScore.isFinite else { throw RPCError.invalidArgument("min_score: must be 0 or more") }
-        let campaign = try await pool.withConnection(retryTransient: true) { c -> UUID in
-            let row = try CampaignsService.find(c, id, principal: principal, forUpdate: false)
-            if row.info.type == .httpKeywordValidation { return row.id }
-            for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows where try followOn.string(2) == "http_keyword_validation" {
-                return try followOn.uuid(0)
-            }
-            throw RPCError(.failedPrecondition, "campaign \(row.info.name) is a \(row.info.type.name) campaign with no http_keyword_validation step")
-        }
+        let campaign = try await pool.withConnection(retryTransient: true) { c in try httpStep(c, of: id, principal: principal) }
         var cursor: Int64 = request.fromStart ? -1 : Int64(clamping: request.afterOffset)
         while true {
             let after = cursor
@@ -33,6 +26,18 @@ enum HTTPResultsStream {
             guard let last = page.last, page.count == pageSize else { return }
             cursor = Int64(last.offset)
         }
+    }
+}
+
+extension HTTPResultsStream {
+    /// The HTTP campaign that `id` names: itself, or the http_keyword_validation step of its pipeline.
+    static func httpStep(_ c: PGConnection, of id: UUID, principal: Principal) throws -> UUID {
+        let row = try CampaignsService.find(c, id, principal: principal, forUpdate: false)
+        if row.info.type == .httpKeywordValidation { return row.id }
+        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows where try followOn.string(2) == "http_keyword_validation" {
+            return try followOn.uuid(0)
+        }
+        throw RPCError(.failedPrecondition, "campaign \(row.info.name) is a \(row.info.type.name) campaign with no http_keyword_validation step")
     }
 }
 

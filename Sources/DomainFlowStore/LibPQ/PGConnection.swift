@@ -87,6 +87,36 @@ public final class PGConnection: @unchecked Sendable {
         return count
     }
 
+    /// Runs `COPY (...) TO STDOUT` and appends its bytes to `output`; returns the rows copied. The SQL
+    /// text must be constant: COPY takes no parameters, so values reach it through settings made
+    /// by a prepared statement in the same transaction (`current_setting`).
+    public func copyOut(_ sql: String, appendingTo output: inout [UInt8]) throws(StoreError) -> Int {
+        guard let start = PQexec(handle, sql) else {
+            throw StoreError(kind: .unavailable, message: Self.trimmedMessage(PQerrorMessage(handle)))
+        }
+        guard PQresultStatus(start) == PGRES_COPY_OUT else {
+            defer { PQclear(start) }
+            throw error(from: start, context: "COPY TO STDOUT")
+        }
+        PQclear(start)
+        var rows = 0
+        while true {
+            var chunk: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(handle, &chunk, 0)
+            if length > 0, let chunk {
+                output.append(contentsOf: UnsafeRawBufferPointer(start: chunk, count: Int(length)))
+                PQfreemem(chunk)
+                rows += 1
+                continue
+            }
+            if length == -2 { throw StoreError(kind: .unavailable, message: Self.trimmedMessage(PQerrorMessage(handle))) }
+            break  // -1: the copy is done
+        }
+        _ = try consume(PQgetResult(handle), context: "COPY TO STDOUT")
+        while let extra = PQgetResult(handle) { PQclear(extra) }
+        return rows
+    }
+
     private func putCopyData(_ bytes: [UInt8]) -> StoreError? {
         let ok = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }

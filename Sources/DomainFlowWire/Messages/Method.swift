@@ -75,6 +75,8 @@ public enum Methods {
         number: 77, name: "StreamDnsResults", kind: .serverStreaming, access: .reader)
     public static let streamHttpResults = Method<StreamHttpResultsRequest, HttpResult>(
         number: 78, name: "StreamHttpResults", kind: .serverStreaming, access: .reader)
+    public static let exportCampaignResults = Method<ExportCampaignResultsRequest, ExportChunk>(
+        number: 79, name: "ExportCampaignResults", kind: .serverStreaming, access: .reader)
 
     // personas.proto
     public static let createPersona = Method<PersonaRequest, PersonaInfo>(number: 96, name: "CreatePersona", access: .writer)

@@ -682,6 +682,96 @@ void   domainflow__v1__dns_result__free_unpacked
   assert(message->base.descriptor == &domainflow__v1__dns_result__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   domainflow__v1__export_campaign_results_request__init
+                     (Domainflow__V1__ExportCampaignResultsRequest         *message)
+{
+  static const Domainflow__V1__ExportCampaignResultsRequest init_value = DOMAINFLOW__V1__EXPORT_CAMPAIGN_RESULTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__export_campaign_results_request__get_packed_size
+                     (const Domainflow__V1__ExportCampaignResultsRequest *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__export_campaign_results_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__export_campaign_results_request__pack
+                     (const Domainflow__V1__ExportCampaignResultsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__export_campaign_results_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__export_campaign_results_request__pack_to_buffer
+                     (const Domainflow__V1__ExportCampaignResultsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__export_campaign_results_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__ExportCampaignResultsRequest *
+       domainflow__v1__export_campaign_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__ExportCampaignResultsRequest *)
+     protobuf_c_message_unpack (&domainflow__v1__export_campaign_results_request__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__export_campaign_results_request__free_unpacked
+                     (Domainflow__V1__ExportCampaignResultsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__export_campaign_results_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   domainflow__v1__export_chunk__init
+                     (Domainflow__V1__ExportChunk         *message)
+{
+  static const Domainflow__V1__ExportChunk init_value = DOMAINFLOW__V1__EXPORT_CHUNK__INIT;
+  *message = init_value;
+}
+size_t domainflow__v1__export_chunk__get_packed_size
+                     (const Domainflow__V1__ExportChunk *message)
+{
+  assert(message->base.descriptor == &domainflow__v1__export_chunk__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t domainflow__v1__export_chunk__pack
+                     (const Domainflow__V1__ExportChunk *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &domainflow__v1__export_chunk__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t domainflow__v1__export_chunk__pack_to_buffer
+                     (const Domainflow__V1__ExportChunk *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &domainflow__v1__export_chunk__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Domainflow__V1__ExportChunk *
+       domainflow__v1__export_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Domainflow__V1__ExportChunk *)
+     protobuf_c_message_unpack (&domainflow__v1__export_chunk__descriptor,
+                                allocator, len, data);
+}
+void   domainflow__v1__export_chunk__free_unpacked
+                     (Domainflow__V1__ExportChunk *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &domainflow__v1__export_chunk__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   domainflow__v1__campaign_id_request__init
                      (Domainflow__V1__CampaignIdRequest         *message)
 {
@@ -3081,6 +3171,238 @@ const ProtobufCMessageDescriptor domainflow__v1__dns_result__descriptor =
   (ProtobufCMessageInit) domainflow__v1__dns_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor domainflow__v1__export_campaign_results_request__field_descriptors[10] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "format",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, format),
+    &domainflow__v1__export_format__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, kind),
+    &domainflow__v1__export_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_offset",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, start_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "header",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, header),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcomes",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, n_outcomes),
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, outcomes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "live_only",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, live_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "available_only",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, available_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "leads_only",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, leads_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_score",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportCampaignResultsRequest, min_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__export_campaign_results_request__field_indices_by_name[] = {
+  7,   /* field[7] = available_only */
+  1,   /* field[1] = format */
+  4,   /* field[4] = header */
+  0,   /* field[0] = id */
+  2,   /* field[2] = kind */
+  8,   /* field[8] = leads_only */
+  6,   /* field[6] = live_only */
+  9,   /* field[9] = min_score */
+  5,   /* field[5] = outcomes */
+  3,   /* field[3] = start_offset */
+};
+static const ProtobufCIntRange domainflow__v1__export_campaign_results_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__export_campaign_results_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ExportCampaignResultsRequest",
+  "ExportCampaignResultsRequest",
+  "Domainflow__V1__ExportCampaignResultsRequest",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__ExportCampaignResultsRequest),
+  10,
+  domainflow__v1__export_campaign_results_request__field_descriptors,
+  domainflow__v1__export_campaign_results_request__field_indices_by_name,
+  1,  domainflow__v1__export_campaign_results_request__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__export_campaign_results_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor domainflow__v1__export_chunk__field_descriptors[4] =
+{
+  {
+    "data",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportChunk, data),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rows",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportChunk, rows),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resume_offset",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportChunk, resume_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_resume_offset",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__ExportChunk, has_resume_offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned domainflow__v1__export_chunk__field_indices_by_name[] = {
+  0,   /* field[0] = data */
+  3,   /* field[3] = has_resume_offset */
+  2,   /* field[2] = resume_offset */
+  1,   /* field[1] = rows */
+};
+static const ProtobufCIntRange domainflow__v1__export_chunk__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor domainflow__v1__export_chunk__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ExportChunk",
+  "ExportChunk",
+  "Domainflow__V1__ExportChunk",
+  "domainflow.v1",
+  sizeof(Domainflow__V1__ExportChunk),
+  4,
+  domainflow__v1__export_chunk__field_descriptors,
+  domainflow__v1__export_chunk__field_indices_by_name,
+  1,  domainflow__v1__export_chunk__number_ranges,
+  (ProtobufCMessageInit) domainflow__v1__export_chunk__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor domainflow__v1__campaign_id_request__field_descriptors[1] =
 {
   {
@@ -3643,5 +3965,65 @@ const ProtobufCEnumDescriptor domainflow__v1__pattern_type__descriptor =
   domainflow__v1__pattern_type__enum_values_by_name,
   1,
   domainflow__v1__pattern_type__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue domainflow__v1__export_format__enum_values_by_number[3] =
+{
+  { "EXPORT_FORMAT_UNSPECIFIED", "DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_UNSPECIFIED", 0 },
+  { "EXPORT_FORMAT_CSV", "DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_CSV", 1 },
+  { "EXPORT_FORMAT_JSONL", "DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_JSONL", 2 },
+};
+static const ProtobufCIntRange domainflow__v1__export_format__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex domainflow__v1__export_format__enum_values_by_name[3] =
+{
+  { "EXPORT_FORMAT_CSV", 1 },
+  { "EXPORT_FORMAT_JSONL", 2 },
+  { "EXPORT_FORMAT_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor domainflow__v1__export_format__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ExportFormat",
+  "ExportFormat",
+  "Domainflow__V1__ExportFormat",
+  "domainflow.v1",
+  3,
+  domainflow__v1__export_format__enum_values_by_number,
+  3,
+  domainflow__v1__export_format__enum_values_by_name,
+  1,
+  domainflow__v1__export_format__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue domainflow__v1__export_kind__enum_values_by_number[3] =
+{
+  { "EXPORT_KIND_ROWS", "DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_ROWS", 0 },
+  { "EXPORT_KIND_HTTP_KEYWORDS", "DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_HTTP_KEYWORDS", 1 },
+  { "EXPORT_KIND_LEADS", "DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_LEADS", 2 },
+};
+static const ProtobufCIntRange domainflow__v1__export_kind__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex domainflow__v1__export_kind__enum_values_by_name[3] =
+{
+  { "EXPORT_KIND_HTTP_KEYWORDS", 1 },
+  { "EXPORT_KIND_LEADS", 2 },
+  { "EXPORT_KIND_ROWS", 0 },
+};
+const ProtobufCEnumDescriptor domainflow__v1__export_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ExportKind",
+  "ExportKind",
+  "Domainflow__V1__ExportKind",
+  "domainflow.v1",
+  3,
+  domainflow__v1__export_kind__enum_values_by_number,
+  3,
+  domainflow__v1__export_kind__enum_values_by_name,
+  1,
+  domainflow__v1__export_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -495,7 +495,7 @@ const ProtobufCMessageDescriptor domainflow__v1__hello_reply__descriptor =
   (ProtobufCMessageInit) domainflow__v1__hello_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[53] =
+static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors[54] =
 {
   {
     "call_id",
@@ -870,6 +870,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__request__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "export_campaign_results",
+    79,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Request, method_case),
+    offsetof(Domainflow__V1__Request, export_campaign_results),
+    &domainflow__v1__export_campaign_results_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_persona",
     96,
     PROTOBUF_C_LABEL_NONE,
@@ -1140,35 +1152,36 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   22,   /* field[22] = cancel_campaign */
   9,   /* field[9] = change_password */
-  44,   /* field[44] = check_all_proxies */
+  45,   /* field[45] = check_all_proxies */
   16,   /* field[16] = create_campaign */
-  45,   /* field[45] = create_keyword_set */
-  31,   /* field[31] = create_persona */
-  38,   /* field[38] = create_proxy */
+  46,   /* field[46] = create_keyword_set */
+  32,   /* field[32] = create_persona */
+  39,   /* field[39] = create_proxy */
   10,   /* field[10] = create_user */
   23,   /* field[23] = delete_campaign */
-  49,   /* field[49] = delete_keyword_set */
-  35,   /* field[35] = delete_persona */
-  42,   /* field[42] = delete_proxy */
+  50,   /* field[50] = delete_keyword_set */
+  36,   /* field[36] = delete_persona */
+  43,   /* field[43] = delete_proxy */
   14,   /* field[14] = delete_user */
+  31,   /* field[31] = export_campaign_results */
   28,   /* field[28] = finish_campaign_input */
   17,   /* field[17] = get_campaign */
-  46,   /* field[46] = get_keyword_set */
-  32,   /* field[32] = get_persona */
-  39,   /* field[39] = get_proxy */
+  47,   /* field[47] = get_keyword_set */
+  33,   /* field[33] = get_persona */
+  40,   /* field[40] = get_proxy */
   12,   /* field[12] = get_user */
-  51,   /* field[51] = list_audit_logs */
+  52,   /* field[52] = list_audit_logs */
   18,   /* field[18] = list_campaigns */
-  47,   /* field[47] = list_keyword_sets */
-  33,   /* field[33] = list_personas */
-  40,   /* field[40] = list_proxies */
+  48,   /* field[48] = list_keyword_sets */
+  34,   /* field[34] = list_personas */
+  41,   /* field[41] = list_proxies */
   11,   /* field[11] = list_users */
   6,   /* field[6] = login */
   7,   /* field[7] = logout */
   20,   /* field[20] = pause_campaign */
   3,   /* field[3] = ping */
   24,   /* field[24] = preview_generation */
-  52,   /* field[52] = purge_audit_logs */
+  53,   /* field[53] = purge_audit_logs */
   15,   /* field[15] = reset_password */
   21,   /* field[21] = resume_campaign */
   4,   /* field[4] = server_info */
@@ -1176,14 +1189,14 @@ static const unsigned domainflow__v1__request__field_indices_by_name[] = {
   29,   /* field[29] = stream_dns_results */
   26,   /* field[26] = stream_generated_domains */
   30,   /* field[30] = stream_http_results */
-  36,   /* field[36] = test_dns_persona */
-  37,   /* field[37] = test_http_persona */
-  50,   /* field[50] = test_keyword_set */
-  43,   /* field[43] = test_proxy */
+  37,   /* field[37] = test_dns_persona */
+  38,   /* field[38] = test_http_persona */
+  51,   /* field[51] = test_keyword_set */
+  44,   /* field[44] = test_proxy */
   1,   /* field[1] = timeout_millis */
-  48,   /* field[48] = update_keyword_set */
-  34,   /* field[34] = update_persona */
-  41,   /* field[41] = update_proxy */
+  49,   /* field[49] = update_keyword_set */
+  35,   /* field[35] = update_persona */
+  42,   /* field[42] = update_proxy */
   13,   /* field[13] = update_user */
   25,   /* field[25] = watch_campaign */
   5,   /* field[5] = watch_server_stats */
@@ -1195,11 +1208,11 @@ static const ProtobufCIntRange domainflow__v1__request__number_ranges[8 + 1] =
   { 16, 3 },
   { 32, 6 },
   { 64, 16 },
-  { 96, 31 },
-  { 128, 38 },
-  { 160, 45 },
-  { 224, 51 },
-  { 0, 53 }
+  { 96, 32 },
+  { 128, 39 },
+  { 160, 46 },
+  { 224, 52 },
+  { 0, 54 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
 {
@@ -1209,7 +1222,7 @@ const ProtobufCMessageDescriptor domainflow__v1__request__descriptor =
   "Domainflow__V1__Request",
   "domainflow.v1",
   sizeof(Domainflow__V1__Request),
-  53,
+  54,
   domainflow__v1__request__field_descriptors,
   domainflow__v1__request__field_indices_by_name,
   8,  domainflow__v1__request__number_ranges,
@@ -1318,7 +1331,7 @@ const ProtobufCMessageDescriptor domainflow__v1__client_frame__descriptor =
   (ProtobufCMessageInit) domainflow__v1__client_frame__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[51] =
+static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptors[52] =
 {
   {
     "call_id",
@@ -1669,6 +1682,18 @@ static const ProtobufCFieldDescriptor domainflow__v1__response__field_descriptor
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "export_campaign_results",
+    79,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Domainflow__V1__Response, method_case),
+    offsetof(Domainflow__V1__Response, export_campaign_results),
+    &domainflow__v1__export_chunk__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "create_persona",
     96,
     PROTOBUF_C_LABEL_NONE,
@@ -1938,35 +1963,36 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   0,   /* field[0] = call_id */
   20,   /* field[20] = cancel_campaign */
   7,   /* field[7] = change_password */
-  42,   /* field[42] = check_all_proxies */
+  43,   /* field[43] = check_all_proxies */
   14,   /* field[14] = create_campaign */
-  43,   /* field[43] = create_keyword_set */
-  29,   /* field[29] = create_persona */
-  36,   /* field[36] = create_proxy */
+  44,   /* field[44] = create_keyword_set */
+  30,   /* field[30] = create_persona */
+  37,   /* field[37] = create_proxy */
   8,   /* field[8] = create_user */
   21,   /* field[21] = delete_campaign */
-  47,   /* field[47] = delete_keyword_set */
-  33,   /* field[33] = delete_persona */
-  40,   /* field[40] = delete_proxy */
+  48,   /* field[48] = delete_keyword_set */
+  34,   /* field[34] = delete_persona */
+  41,   /* field[41] = delete_proxy */
   12,   /* field[12] = delete_user */
+  29,   /* field[29] = export_campaign_results */
   26,   /* field[26] = finish_campaign_input */
   15,   /* field[15] = get_campaign */
-  44,   /* field[44] = get_keyword_set */
-  30,   /* field[30] = get_persona */
-  37,   /* field[37] = get_proxy */
+  45,   /* field[45] = get_keyword_set */
+  31,   /* field[31] = get_persona */
+  38,   /* field[38] = get_proxy */
   10,   /* field[10] = get_user */
-  49,   /* field[49] = list_audit_logs */
+  50,   /* field[50] = list_audit_logs */
   16,   /* field[16] = list_campaigns */
-  45,   /* field[45] = list_keyword_sets */
-  31,   /* field[31] = list_personas */
-  38,   /* field[38] = list_proxies */
+  46,   /* field[46] = list_keyword_sets */
+  32,   /* field[32] = list_personas */
+  39,   /* field[39] = list_proxies */
   9,   /* field[9] = list_users */
   4,   /* field[4] = login */
   5,   /* field[5] = logout */
   18,   /* field[18] = pause_campaign */
   1,   /* field[1] = ping */
   22,   /* field[22] = preview_generation */
-  50,   /* field[50] = purge_audit_logs */
+  51,   /* field[51] = purge_audit_logs */
   13,   /* field[13] = reset_password */
   19,   /* field[19] = resume_campaign */
   2,   /* field[2] = server_info */
@@ -1974,13 +2000,13 @@ static const unsigned domainflow__v1__response__field_indices_by_name[] = {
   27,   /* field[27] = stream_dns_results */
   24,   /* field[24] = stream_generated_domains */
   28,   /* field[28] = stream_http_results */
-  34,   /* field[34] = test_dns_persona */
-  35,   /* field[35] = test_http_persona */
-  48,   /* field[48] = test_keyword_set */
-  41,   /* field[41] = test_proxy */
-  46,   /* field[46] = update_keyword_set */
-  32,   /* field[32] = update_persona */
-  39,   /* field[39] = update_proxy */
+  35,   /* field[35] = test_dns_persona */
+  36,   /* field[36] = test_http_persona */
+  49,   /* field[49] = test_keyword_set */
+  42,   /* field[42] = test_proxy */
+  47,   /* field[47] = update_keyword_set */
+  33,   /* field[33] = update_persona */
+  40,   /* field[40] = update_proxy */
   11,   /* field[11] = update_user */
   23,   /* field[23] = watch_campaign */
   3,   /* field[3] = watch_server_stats */
@@ -1992,11 +2018,11 @@ static const ProtobufCIntRange domainflow__v1__response__number_ranges[8 + 1] =
   { 16, 1 },
   { 32, 4 },
   { 64, 14 },
-  { 96, 29 },
-  { 128, 36 },
-  { 160, 43 },
-  { 224, 49 },
-  { 0, 51 }
+  { 96, 30 },
+  { 128, 37 },
+  { 160, 44 },
+  { 224, 50 },
+  { 0, 52 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
 {
@@ -2006,7 +2032,7 @@ const ProtobufCMessageDescriptor domainflow__v1__response__descriptor =
   "Domainflow__V1__Response",
   "domainflow.v1",
   sizeof(Domainflow__V1__Response),
-  51,
+  52,
   domainflow__v1__response__field_descriptors,
   domainflow__v1__response__field_indices_by_name,
   8,  domainflow__v1__response__number_ranges,

@@ -30,6 +30,8 @@ typedef struct Domainflow__V1__AppendCampaignInputResponse Domainflow__V1__Appen
 typedef struct Domainflow__V1__FinishCampaignInputRequest Domainflow__V1__FinishCampaignInputRequest;
 typedef struct Domainflow__V1__StreamDnsResultsRequest Domainflow__V1__StreamDnsResultsRequest;
 typedef struct Domainflow__V1__DnsResult Domainflow__V1__DnsResult;
+typedef struct Domainflow__V1__ExportCampaignResultsRequest Domainflow__V1__ExportCampaignResultsRequest;
+typedef struct Domainflow__V1__ExportChunk Domainflow__V1__ExportChunk;
 typedef struct Domainflow__V1__CampaignIdRequest Domainflow__V1__CampaignIdRequest;
 typedef struct Domainflow__V1__ListCampaignsRequest Domainflow__V1__ListCampaignsRequest;
 typedef struct Domainflow__V1__ListCampaignsResponse Domainflow__V1__ListCampaignsResponse;
@@ -76,6 +78,40 @@ typedef enum _Domainflow__V1__PatternType {
   DOMAINFLOW__V1__PATTERN_TYPE__PATTERN_BOTH = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__PATTERN_TYPE)
 } Domainflow__V1__PatternType;
+/*
+ * ExportCampaignResults: a campaign's results as CSV or JSON lines, formatted by PostgreSQL and sent as
+ * chunks of bytes (no per-row message): the fast way out for files and other programs.
+ */
+typedef enum _Domainflow__V1__ExportFormat {
+  /*
+   * refused: say which
+   */
+  DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_UNSPECIFIED = 0,
+  /*
+   * RFC 4180; lists space-separated; booleans true/false
+   */
+  DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_CSV = 1,
+  /*
+   * one JSON object per line; lists as arrays
+   */
+  DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_JSONL = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__EXPORT_FORMAT)
+} Domainflow__V1__ExportFormat;
+typedef enum _Domainflow__V1__ExportKind {
+  /*
+   * the campaign's own rows: generated names, DNS rows or HTTP summaries
+   */
+  DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_ROWS = 0,
+  /*
+   * one row per matched keyword (the HTTP step of a pipeline)
+   */
+  DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_HTTP_KEYWORDS = 1,
+  /*
+   * the leads of a pipeline (any of its campaigns) or HTTP campaign
+   */
+  DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_LEADS = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(DOMAINFLOW__V1__EXPORT_KIND)
+} Domainflow__V1__ExportKind;
 
 /* --- messages --- */
 
@@ -571,6 +607,80 @@ struct  Domainflow__V1__DnsResult
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0,NULL, (char *)protobuf_c_empty_string, 0, 0 }
 
 
+struct  Domainflow__V1__ExportCampaignResultsRequest
+{
+  ProtobufCMessage base;
+  char *id;
+  Domainflow__V1__ExportFormat format;
+  Domainflow__V1__ExportKind kind;
+  /*
+   * resume: rows of input offsets from this one on (a chunk's resume_offset)
+   */
+  uint64_t start_offset;
+  /*
+   * CSV: a header line first
+   */
+  protobuf_c_boolean header;
+  /*
+   * DNS: only these outcomes; empty: all
+   */
+  size_t n_outcomes;
+  char **outcomes;
+  /*
+   * DNS: only business_status valid_dns
+   */
+  protobuf_c_boolean live_only;
+  /*
+   * DNS: only NXDOMAIN agreed by the quorum
+   */
+  protobuf_c_boolean available_only;
+  /*
+   * HTTP: only the leads
+   */
+  protobuf_c_boolean leads_only;
+  /*
+   * HTTP and leads: only pages scoring at least this
+   */
+  double min_score;
+};
+#define DOMAINFLOW__V1__EXPORT_CAMPAIGN_RESULTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__export_campaign_results_request__descriptor) \
+    , (char *)protobuf_c_empty_string, DOMAINFLOW__V1__EXPORT_FORMAT__EXPORT_FORMAT_UNSPECIFIED, DOMAINFLOW__V1__EXPORT_KIND__EXPORT_KIND_ROWS, 0, 0, 0,NULL, 0, 0, 0, 0 }
+
+
+/*
+ * Columns (CSV header names and JSON keys), in order:
+ * generated names: offset, domain_name
+ * DNS rows: domain_name, record_type, outcome, records, business_status, response_time_ms, resolver, attempts,
+ *   cname_chain, is_available, message, offset
+ * HTTP summaries: domain_name, url, final_url, status_code, title, business_status, outcome, score, parked, keywords
+ *   (keyword×count), error_kind, error, response_time_ms, redirects, address, offset
+ * HTTP keywords: domain_name, final_url, keyword, occurrences, context, status_code, business_status, offset
+ * leads: domain_name, score, keywords, final_url, title, offset
+ */
+struct  Domainflow__V1__ExportChunk
+{
+  ProtobufCMessage base;
+  /*
+   * whole or partial lines; the chunks concatenated are the export
+   */
+  ProtobufCBinaryData data;
+  /*
+   * lines that end in this chunk
+   */
+  uint64_t rows;
+  /*
+   * When set (has_resume_offset): every row of an input offset below resume_offset has been sent. Send it as
+   * start_offset to continue after an interruption, keeping the bytes received up to this chunk.
+   */
+  uint64_t resume_offset;
+  protobuf_c_boolean has_resume_offset;
+};
+#define DOMAINFLOW__V1__EXPORT_CHUNK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__export_chunk__descriptor) \
+    , {0,NULL}, 0, 0, 0 }
+
+
 struct  Domainflow__V1__CampaignIdRequest
 {
   ProtobufCMessage base;
@@ -975,6 +1085,44 @@ Domainflow__V1__DnsResult *
 void   domainflow__v1__dns_result__free_unpacked
                      (Domainflow__V1__DnsResult *message,
                       ProtobufCAllocator *allocator);
+/* Domainflow__V1__ExportCampaignResultsRequest methods */
+void   domainflow__v1__export_campaign_results_request__init
+                     (Domainflow__V1__ExportCampaignResultsRequest         *message);
+size_t domainflow__v1__export_campaign_results_request__get_packed_size
+                     (const Domainflow__V1__ExportCampaignResultsRequest   *message);
+size_t domainflow__v1__export_campaign_results_request__pack
+                     (const Domainflow__V1__ExportCampaignResultsRequest   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__export_campaign_results_request__pack_to_buffer
+                     (const Domainflow__V1__ExportCampaignResultsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__ExportCampaignResultsRequest *
+       domainflow__v1__export_campaign_results_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__export_campaign_results_request__free_unpacked
+                     (Domainflow__V1__ExportCampaignResultsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Domainflow__V1__ExportChunk methods */
+void   domainflow__v1__export_chunk__init
+                     (Domainflow__V1__ExportChunk         *message);
+size_t domainflow__v1__export_chunk__get_packed_size
+                     (const Domainflow__V1__ExportChunk   *message);
+size_t domainflow__v1__export_chunk__pack
+                     (const Domainflow__V1__ExportChunk   *message,
+                      uint8_t             *out);
+size_t domainflow__v1__export_chunk__pack_to_buffer
+                     (const Domainflow__V1__ExportChunk   *message,
+                      ProtobufCBuffer     *buffer);
+Domainflow__V1__ExportChunk *
+       domainflow__v1__export_chunk__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   domainflow__v1__export_chunk__free_unpacked
+                     (Domainflow__V1__ExportChunk *message,
+                      ProtobufCAllocator *allocator);
 /* Domainflow__V1__CampaignIdRequest methods */
 void   domainflow__v1__campaign_id_request__init
                      (Domainflow__V1__CampaignIdRequest         *message);
@@ -1174,6 +1322,12 @@ typedef void (*Domainflow__V1__StreamDnsResultsRequest_Closure)
 typedef void (*Domainflow__V1__DnsResult_Closure)
                  (const Domainflow__V1__DnsResult *message,
                   void *closure_data);
+typedef void (*Domainflow__V1__ExportCampaignResultsRequest_Closure)
+                 (const Domainflow__V1__ExportCampaignResultsRequest *message,
+                  void *closure_data);
+typedef void (*Domainflow__V1__ExportChunk_Closure)
+                 (const Domainflow__V1__ExportChunk *message,
+                  void *closure_data);
 typedef void (*Domainflow__V1__CampaignIdRequest_Closure)
                  (const Domainflow__V1__CampaignIdRequest *message,
                   void *closure_data);
@@ -1207,6 +1361,8 @@ typedef void (*Domainflow__V1__GeneratedDomain_Closure)
 extern const ProtobufCEnumDescriptor    domainflow__v1__campaign_type__descriptor;
 extern const ProtobufCEnumDescriptor    domainflow__v1__campaign_status__descriptor;
 extern const ProtobufCEnumDescriptor    domainflow__v1__pattern_type__descriptor;
+extern const ProtobufCEnumDescriptor    domainflow__v1__export_format__descriptor;
+extern const ProtobufCEnumDescriptor    domainflow__v1__export_kind__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__generation_parameters__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__campaign__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__outcome_count__descriptor;
@@ -1222,6 +1378,8 @@ extern const ProtobufCMessageDescriptor domainflow__v1__append_campaign_input_re
 extern const ProtobufCMessageDescriptor domainflow__v1__finish_campaign_input_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__stream_dns_results_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__dns_result__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__export_campaign_results_request__descriptor;
+extern const ProtobufCMessageDescriptor domainflow__v1__export_chunk__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__campaign_id_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_campaigns_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__list_campaigns_response__descriptor;

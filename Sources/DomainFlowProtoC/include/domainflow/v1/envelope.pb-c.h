@@ -126,6 +126,7 @@ typedef enum {
   DOMAINFLOW__V1__REQUEST__METHOD_FINISH_CAMPAIGN_INPUT = 76,
   DOMAINFLOW__V1__REQUEST__METHOD_STREAM_DNS_RESULTS = 77,
   DOMAINFLOW__V1__REQUEST__METHOD_STREAM_HTTP_RESULTS = 78,
+  DOMAINFLOW__V1__REQUEST__METHOD_EXPORT_CAMPAIGN_RESULTS = 79,
   DOMAINFLOW__V1__REQUEST__METHOD_CREATE_PERSONA = 96,
   DOMAINFLOW__V1__REQUEST__METHOD_GET_PERSONA = 97,
   DOMAINFLOW__V1__REQUEST__METHOD_LIST_PERSONAS = 98,
@@ -199,6 +200,7 @@ struct  Domainflow__V1__Request
     Domainflow__V1__FinishCampaignInputRequest *finish_campaign_input;
     Domainflow__V1__StreamDnsResultsRequest *stream_dns_results;
     Domainflow__V1__StreamHttpResultsRequest *stream_http_results;
+    Domainflow__V1__ExportCampaignResultsRequest *export_campaign_results;
     Domainflow__V1__PersonaRequest *create_persona;
     Domainflow__V1__PersonaIdRequest *get_persona;
     Domainflow__V1__ListPersonasRequest *list_personas;
@@ -295,6 +297,7 @@ typedef enum {
   DOMAINFLOW__V1__RESPONSE__METHOD_FINISH_CAMPAIGN_INPUT = 76,
   DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_DNS_RESULTS = 77,
   DOMAINFLOW__V1__RESPONSE__METHOD_STREAM_HTTP_RESULTS = 78,
+  DOMAINFLOW__V1__RESPONSE__METHOD_EXPORT_CAMPAIGN_RESULTS = 79,
   DOMAINFLOW__V1__RESPONSE__METHOD_CREATE_PERSONA = 96,
   DOMAINFLOW__V1__RESPONSE__METHOD_GET_PERSONA = 97,
   DOMAINFLOW__V1__RESPONSE__METHOD_LIST_PERSONAS = 98,
@@ -358,6 +361,7 @@ struct  Domainflow__V1__Response
     Domainflow__V1__Campaign *finish_campaign_input;
     Domainflow__V1__DnsResult *stream_dns_results;
     Domainflow__V1__HttpResult *stream_http_results;
+    Domainflow__V1__ExportChunk *export_campaign_results;
     Domainflow__V1__Persona *create_persona;
     Domainflow__V1__Persona *get_persona;
     Domainflow__V1__ListPersonasResponse *list_personas;

@@ -1,0 +1,41 @@
+import DomainFlowClient
+import DomainFlowWire
+import Foundation
+
+/// `campaign results` / `campaign leads` in CSV or JSON lines: the server's `ExportCampaignResults`
+/// bytes written as they arrive. An interrupted export into a file is cut back to the last complete
+/// range and says how to continue (`--start-offset N --append`).
+enum ResultExport {
+    static func run(_ connection: ConnectionOptions, client: DomainFlowClient, request: ExportCampaignResultsRequest,
+                    output: String?, append: Bool) async throws {
+        let handle: FileHandle
+        if let output {
+            if !append || !FileManager.default.fileExists(atPath: output) {
+                guard FileManager.default.createFile(atPath: output, contents: nil) else { throw CLIError("cannot create \(output)") }
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            if append { try handle.seekToEnd() }
+        } else {
+            handle = FileHandle.standardOutput
+        }
+        defer { if output != nil { try? handle.close() } }
+        let initial = output == nil ? 0 : try handle.offset()
+        var written = initial
+        // The bytes written when the last complete range ended, and the offset to continue from.
+        var safe: (bytes: UInt64, offset: UInt64) = (initial, request.startOffset)
+        do {
+            try await connection.call {
+                for try await chunk in try client.serverStream(Methods.exportCampaignResults, request) {
+                    handle.write(Data(chunk.data))
+                    written += UInt64(chunk.data.count)
+                    if let resume = chunk.resumeOffset { safe = (written, resume) }
+                }
+            }
+        } catch {
+            guard let output else { throw error }
+            try handle.truncate(atOffset: safe.bytes)
+            throw CLIError("\(error); \(output) holds every row before input offset \(safe.offset): "
+                + "continue with --start-offset \(safe.offset) --append --output \(output)")
+        }
+    }
+}
