@@ -48,6 +48,14 @@ public struct ProtoSchema: @unchecked Sendable {
         }
     }
 
+    /// The values of the enum in field `number` (name as in the `.proto`, number), or [] if it is not an enum.
+    public func enumValues(ofField number: UInt32) -> [(name: String, number: Int32)] {
+        guard let field = protobuf_c_message_descriptor_get_field(descriptor, number),
+              field.pointee.type == PROTOBUF_C_TYPE_ENUM, let raw = field.pointee.descriptor else { return [] }
+        let e = raw.assumingMemoryBound(to: ProtobufCEnumDescriptor.self).pointee
+        return (0..<Int(e.n_values)).map { (String(cString: e.values[$0].name), e.values[$0].value) }
+    }
+
     /// The schema of the sub-message in field `number`, or nil if that field is not a message.
     public func subSchema(_ number: UInt32) -> ProtoSchema? {
         guard let field = protobuf_c_message_descriptor_get_field(descriptor, number),
