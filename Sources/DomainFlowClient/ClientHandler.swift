@@ -75,8 +75,9 @@ final class ClientHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame: ServerFrame
+        let payload = unwrapInboundIn(data)
         do {
-            frame = try FrameCodec.decodeServerFrame(unwrapInboundIn(data))
+            frame = try FrameCodec.decodeServerFrame(payload)
         } catch {
             failAll("undecodable frame from server: \(error)")
             context.close(promise: nil)
@@ -91,7 +92,7 @@ final class ClientHandler: ChannelInboundHandler {
             case .unary(let continuation, _):
                 calls[response.callID] = .unary(continuation, response: response.message)
             case .stream(let buffer):
-                buffer.push(response.message)
+                buffer.push(response.message, bytes: payload.readableBytes)
             case nil:
                 break  // a call we gave up on
             }

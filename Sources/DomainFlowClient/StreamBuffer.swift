@@ -2,12 +2,15 @@ import DomainFlowWire
 import NIOConcurrencyHelpers
 
 /// The messages of one server stream, between the event loop (producer) and the
-/// consuming task. When `highWater` messages are waiting, the producer side is told to
-/// stop reading the socket until the consumer has drained to `lowWater`.
+/// consuming task. When `highWater` messages (or `highWaterBytes` of frames) are waiting, the
+/// producer side is told to stop reading the socket until the consumer has drained to `lowWater`
+/// (and half the bytes). A message is released as soon as it is taken.
 final class StreamBuffer: Sendable {
     private struct State {
         var queue: [ProtoFields] = []
+        var sizes: [Int] = []
         var head = 0
+        var queuedBytes = 0
         var end: Result<Void, any Error>?
         var waiter: CheckedContinuation<ProtoFields?, any Error>?
         var congested = false
@@ -16,24 +19,28 @@ final class StreamBuffer: Sendable {
     private let state = NIOLockedValueBox(State())
     let highWater: Int
     let lowWater: Int
+    let highWaterBytes: Int
     /// Called with true when this stream becomes congested, false when it drains.
     let onCongestion: @Sendable (Bool) -> Void
 
-    init(highWater: Int = 256, lowWater: Int = 64, onCongestion: @escaping @Sendable (Bool) -> Void) {
+    init(highWater: Int = 256, lowWater: Int = 64, highWaterBytes: Int = 8 << 20, onCongestion: @escaping @Sendable (Bool) -> Void) {
         self.highWater = highWater
         self.lowWater = lowWater
+        self.highWaterBytes = highWaterBytes
         self.onCongestion = onCongestion
     }
 
-    /// Producer: a message arrived.
-    func push(_ message: ProtoFields) {
+    /// Producer: a message arrived in a frame of `bytes`.
+    func push(_ message: ProtoFields, bytes: Int = 0) {
         let (waiter, congestedNow): (CheckedContinuation<ProtoFields?, any Error>?, Bool) = state.withLockedValue { s in
             if let waiter = s.waiter {
                 s.waiter = nil
                 return (waiter, false)
             }
             s.queue.append(message)
-            if !s.congested, s.queue.count - s.head >= highWater {
+            s.sizes.append(bytes)
+            s.queuedBytes += bytes
+            if !s.congested, s.queue.count - s.head >= highWater || s.queuedBytes >= highWaterBytes {
                 s.congested = true
                 return (nil, true)
             }
@@ -72,13 +79,16 @@ final class StreamBuffer: Sendable {
             let outcome: Outcome = state.withLockedValue { s in
                 if s.head < s.queue.count {
                     let message = s.queue[s.head]
+                    s.queue[s.head] = ProtoFields()  // released now, not when the queue is compacted
+                    s.queuedBytes -= s.sizes[s.head]
                     s.head += 1
                     if s.head > 1024, s.head * 2 > s.queue.count {
                         s.queue.removeFirst(s.head)
+                        s.sizes.removeFirst(s.head)
                         s.head = 0
                     }
                     var relieved = false
-                    if s.congested, s.queue.count - s.head <= lowWater {
+                    if s.congested, s.queue.count - s.head <= lowWater, s.queuedBytes <= highWaterBytes / 2 {
                         s.congested = false
                         relieved = true
                     }

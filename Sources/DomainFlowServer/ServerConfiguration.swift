@@ -10,6 +10,9 @@ import NIOCore
 public struct ServerConfiguration: Sendable {
     /// Path of the Unix domain socket to listen on.
     public var socketPath: String
+    /// A listening Unix socket handed over by the service manager (systemd socket activation): served
+    /// instead of binding `socketPath`, and never chmod-ed or removed (its owner made it).
+    public var inheritedListener: Int32?
     /// Permission bits of the socket file (default 0660: owner and group may connect).
     public var socketMode: mode_t
     public var maxFrameBytes: Int

@@ -31,7 +31,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Write the HdrHistogram percentile distribution (µs) to this file.") var histogramFile: String?
 
     func run() async throws {
-        var configuration = LoadConfiguration(socketPath: socket ?? DefaultSocket.path())
+        var configuration = LoadConfiguration(socketPath: socket ?? DefaultSocket.clientPath())
         configuration.connections = connections
         configuration.inFlight = inFlight
         configuration.rate = rate
@@ -104,7 +104,7 @@ struct HoldStreams: AsyncParsableCommand {
     @Option(help: "Seconds to hold them.") var duration: Double = 10
 
     func run() async throws {
-        let received = try await StreamHolder.hold(socketPath: socket ?? DefaultSocket.path(), connections: connections,
+        let received = try await StreamHolder.hold(socketPath: socket ?? DefaultSocket.clientPath(), connections: connections,
                                                    streams: streams, intervalMillis: interval,
                                                    duration: .milliseconds(Int64(duration * 1000)))
         print("held \(connections * streams) streams for \(duration) s; \(received) messages received")

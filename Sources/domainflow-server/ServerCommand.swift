@@ -1,3 +1,4 @@
+import DomainFlowCore
 import ArgumentParser
 import DomainFlowServer
 import DomainFlowStore
@@ -153,6 +154,12 @@ struct Serve: AsyncParsableCommand {
                                          shutdownGracePeriod: .seconds(shutdownGrace), logger: logger, store: store,
                                          authentication: .required(auth))
         if let socket { config.socketPath = socket }
+        if let (descriptor, path) = try SocketActivation.listener() {
+            // systemd (or anything doing as it does) made the socket: serve that one.
+            if let socket, socket != path { logger.notice("serving the passed socket, not --socket", metadata: ["passed": "\(path)", "socket": "\(socket)"]) }
+            config.inheritedListener = descriptor
+            config.socketPath = path
+        }
         guard (0...64).contains(engineWorkers), (1...3600).contains(leaseSeconds), (1...1_000_000).contains(batchSize) else {
             throw ValidationError("--engine-workers 0...64, --lease-seconds 1...3600, --batch-size 1...1000000")
         }
@@ -165,7 +172,7 @@ struct Serve: AsyncParsableCommand {
         let server: DomainFlowServer
         do {
             let keyFile = secretKeyFile ?? (getuid() == 0 ? "/var/lib/domainflow/secret.key"
-                : (ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"] ?? NSHomeDirectory() + "/.config") + "/domainflow/secret.key")
+                : BaseDirectories.config() + "/domainflow/secret.key")
             config.secrets = try SecretBox.load(keyFile: keyFile)
             _ = try await AdminBootstrap.ensureAdmin(store: store, bcryptCost: auth.bcryptCost, logger: logger)
             server = try await DomainFlowServer.start(configuration: config)

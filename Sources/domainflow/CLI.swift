@@ -17,7 +17,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Server socket path (default: as the server's).")
     var socket: String?
 
-    var socketPath: String { socket ?? DefaultSocket.path() }
+    var socketPath: String { socket ?? DefaultSocket.clientPath() }
 
     /// Connects; with `authenticated`, sends the saved session token with every call.
     func connect(authenticated: Bool = true) async throws -> DomainFlowClient {

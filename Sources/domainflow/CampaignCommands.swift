@@ -36,6 +36,9 @@ struct CampaignCommand: AsyncParsableCommand {
 
     /// Pattern flags shared by preview and create.
     struct PatternOptions: ParsableArguments {
+        /// The long names of these options.
+        static let names: Set<String> = ["pattern", "prefix-length", "suffix-length", "charset", "constant", "tlds", "count", "start-offset"]
+
         @Option(help: "prefix, suffix or both.") var pattern = "prefix"
         @Option(help: "Variable characters before the constant.") var prefixLength: UInt32 = 0
         @Option(help: "Variable characters after the constant.") var suffixLength: UInt32 = 0
@@ -86,8 +89,22 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: "An HTTP persona for the http_keyword_validation step (repeatable).") var httpPersona: [String] = []
         @Option(help: "A proxy for the http_keyword_validation step (repeatable).") var proxy: [String] = []
         @Option(help: "A keyword set for the http_keyword_validation step (repeatable).") var keywordSet: [String] = []
-        @Option(help: "Read the campaign from a JSON or YAML file (by extension .json, .yaml, .yml): {\"name\", \"description\", \"generation\": {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, \"pipeline\", \"start\", \"dns_persona_ids\", \"http_persona_ids\", \"proxy_ids\", \"keyword_set_ids\"}; flags are then ignored.")
+        @Option(help: "Read the campaign from a JSON or YAML file: a CreateCampaignRequest in protobuf's JSON mapping (campaigns.proto: name, description, type, generation {pattern_type, prefix_length, suffix_length, character_set, constant, tlds, count, start_offset}, pipeline, start, dns_persona_ids, http_persona_ids, proxy_ids, keyword_set_ids, source_campaign_id, http {...}; camelCase or snake_case, enums by name or number). Flags given beside it override its fields.")
         var fromFile: String?
+
+        /// The request field(s) each flag sets, for flags beside --from-file.
+        static let overrides = FileOverrides(paths: [
+            "description": ["description"], "type": ["type"], "start": ["start"], "pipeline": ["pipeline"],
+            "dns-persona": ["dns_persona_ids"], "http-persona": ["http_persona_ids"], "proxy": ["proxy_ids"],
+            "keyword-set": ["keyword_set_ids"], "source": ["source_campaign_id"],
+            "pattern": ["generation.pattern_type"], "prefix-length": ["generation.prefix_length"],
+            "suffix-length": ["generation.suffix_length"], "charset": ["generation.character_set"], "constant": ["generation.constant"],
+            "tlds": ["generation.tlds"], "count": ["generation.count"],
+            "start-offset": ["generation.start_offset", "generation.explicit_start_offset"],
+            "min-score": ["http.min_score"], "http-port": ["http.http_port"], "https-port": ["http.https_port"],
+            "schemes": ["http.schemes"], "http-concurrency": ["http.concurrency"], "proxy-rotation": ["http.proxy_rotation"],
+            "proxy-resolves": ["http.proxy_resolves"],
+        ])
 
         func run() async throws {
             guard let kind = CampaignTypeCode(name: type) else {
@@ -95,15 +112,19 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             let resources = CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet)
             let steps = try CampaignFile.types(pipeline.split(separator: ",").map(String.init))
-            if kind == .dnsValidation, fromFile == nil {
+            if let fromFile {
+                try await createFromFile(fromFile, kind: kind, resources: resources, steps: steps)
+                return
+            }
+            if kind == .dnsValidation {
                 try await createFromList(.dnsValidation, resources: resources, steps: steps)
                 return
             }
-            if kind == .httpKeywordValidation, fromFile == nil, input != nil {
+            if kind == .httpKeywordValidation, input != nil {
                 try await createFromList(.httpKeywordValidation, resources: resources, steps: steps)
                 return
             }
-            if kind == .httpKeywordValidation, fromFile == nil {
+            if kind == .httpKeywordValidation {
                 guard let name, !name.isEmpty else { throw ValidationError("a campaign needs a name") }
                 guard let source else { throw ValidationError("give one of --source (the DNS campaign whose live names to fetch) and --input FILE|-") }
                 let c = try await connection.unary(Methods.createCampaign, CreateCampaignRequest(
@@ -113,12 +134,37 @@ struct CampaignCommand: AsyncParsableCommand {
                 return
             }
             guard source == nil, input == nil else { throw ValidationError("--source and --input are for --type dns_validation") }
-            var request = try fromFile.map(CampaignFile.load) ?? CreateCampaignRequest(
-                name: name ?? "", description: description, type: kind, generation: try pattern.parameters(), start: start,
-                pipeline: steps, resources: resources)
-            if fromFile == nil { request.http = http.options }
-            guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name (argument or \"name\" in the file)") }
+            var request = CreateCampaignRequest(name: name ?? "", description: description, type: kind, generation: try pattern.parameters(),
+                                                start: start, pipeline: steps, resources: resources)
+            request.http = http.options
+            guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name") }
             let c = try await connection.unary(Methods.createCampaign, request)
+            print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
+        }
+
+        /// A campaign from a file; the flags given beside it override its fields, the name argument its name.
+        private func createFromFile(_ path: String, kind: CampaignTypeCode, resources: CampaignResources,
+                                    steps: [CampaignTypeCode]) async throws {
+            var file = try MessageFile.fields(path, for: Methods.createCampaign)
+            if file[3] == nil { file[3] = .int(Int64(kind.rawValue)) }  // no type in the file: --type's (default domain_generation)
+            if case .message(var generation) = file[4], generation[8] != nil, generation[9] == nil {
+                generation[9] = .bool(true)  // a start offset in the file is meant
+                file[4] = .message(generation)
+            }
+            var flags = CreateCampaignRequest(name: name ?? "", description: description, type: kind,
+                                              generation: GivenOptions.names.isDisjoint(with: PatternOptions.names) ? nil : try pattern.parameters(),
+                                              start: start, pipeline: steps, resources: resources, sourceCampaignID: source ?? "")
+            flags.http = http.options
+            var request: CreateCampaignRequest = try MessageFile.request(try Self.overrides.apply(file: file, flags: flags.fields,
+                                                                                                 for: Methods.createCampaign), from: path)
+            if let name { request.name = name }
+            guard !request.name.isEmpty else { throw ValidationError("\(path): name: missing (a campaign needs a name; or give it as the argument)") }
+            let c: CampaignInfo
+            do {
+                c = try await connection.unary(Methods.createCampaign, request)
+            } catch let error as CLIError where error.description.hasPrefix("INVALID_ARGUMENT: ") {
+                throw CLIError("\(path): \(error.description.dropFirst("INVALID_ARGUMENT: ".count))")
+            }
             print("created campaign \(c.id) (\(c.status.name), \(c.totalItems) names from offset \(c.generation?.startOffset ?? 0))")
         }
 
@@ -433,55 +479,8 @@ enum CampaignLine {
     }
 }
 
-/// `campaign create --from-file`: a JSON or YAML description of the campaign.
+/// Campaign types named on the command line (`--pipeline dns_validation,http_keyword_validation`).
 enum CampaignFile {
-    struct Body: Decodable {
-        let name: String
-        let description: String?
-        let generation: Pattern
-        let pipeline: [String]?
-        let start: Bool?
-        let dns_persona_ids: [String]?
-        let http_persona_ids: [String]?
-        let proxy_ids: [String]?
-        let keyword_set_ids: [String]?
-    }
-    struct Pattern: Decodable {
-        let pattern_type: String
-        let prefix_length: UInt32?
-        let suffix_length: UInt32?
-        let character_set: String
-        let constant: String?
-        let tlds: [String]
-        let count: UInt64
-        let start_offset: UInt64?
-    }
-
-    static func load(_ path: String) throws -> CreateCampaignRequest {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        let body: Body
-        do {
-            if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-                body = try YAMLDecoder().decode(Body.self, from: String(decoding: data, as: UTF8.self))
-            } else {
-                body = try JSONDecoder().decode(Body.self, from: data)
-            }
-        } catch {
-            throw CLIError("\(path): \(error)")
-        }
-        guard let type = PatternTypeCode(name: body.generation.pattern_type) else {
-            throw CLIError("\(path): generation.pattern_type must be prefix, suffix or both")
-        }
-        let g = body.generation
-        return CreateCampaignRequest(name: body.name, description: body.description ?? "",
-            generation: GenerationParameters(patternType: type, prefixLength: g.prefix_length ?? 0, suffixLength: g.suffix_length ?? 0,
-                                             characterSet: g.character_set, constant: g.constant ?? "", tlds: g.tlds, count: g.count,
-                                             startOffset: g.start_offset ?? 0, explicitStartOffset: g.start_offset != nil),
-            start: body.start ?? false, pipeline: try types(body.pipeline ?? []),
-            resources: CampaignResources(dnsPersonaIDs: body.dns_persona_ids ?? [], httpPersonaIDs: body.http_persona_ids ?? [],
-                                         proxyIDs: body.proxy_ids ?? [], keywordSetIDs: body.keyword_set_ids ?? []))
-    }
-
     static func types(_ names: [String]) throws -> [CampaignTypeCode] {
         try names.filter { !$0.isEmpty }.map { name in
             guard let type = CampaignTypeCode(name: name.trimmingCharacters(in: .whitespaces)) else {

@@ -15,15 +15,21 @@ struct KeywordsCommand: AsyncParsableCommand {
         @Option var description = ""
         @Option(help: "A plain keyword (repeatable).") var keyword: [String] = []
         @Option(help: "A regular expression (repeatable).") var regex: [String] = []
-        @Option(help: "JSON or YAML: {name, description, rules: [{keyword, kind: string|regex, case_sensitive, weight, active, category, context_chars}]}.")
+        @Option(help: "JSON or YAML: a CreateKeywordSetRequest in protobuf's JSON mapping (keywords.proto): {name, description, rules: [{keyword, kind: KEYWORD_STRING|KEYWORD_REGEX (or string|regex), case_sensitive, weight, inactive, category, context_chars}]}. Flags beside it override its fields (--keyword / --regex add rules).")
         var fromFile: String?
         @Flag var json = false
 
         func run() async throws {
+            let flagRules = keyword.map { KeywordRule(keyword: $0) } + regex.map { KeywordRule(keyword: $0, kind: .regex) }
             var request: CreateKeywordSetRequest
-            if let fromFile { request = try KeywordFile.load(fromFile) } else {
-                request = CreateKeywordSetRequest(name: name ?? "", description: description,
-                    rules: keyword.map { KeywordRule(keyword: $0) } + regex.map { KeywordRule(keyword: $0, kind: .regex) })
+            if let fromFile {
+                let file = try MessageFile.fields(fromFile, for: Methods.createKeywordSet)
+                let flags = CreateKeywordSetRequest(name: name ?? "", description: description, rules: [])
+                request = try MessageFile.request(try FileOverrides(paths: ["description": ["description"], "keyword": [], "regex": []])
+                    .apply(file: file, flags: flags.fields, for: Methods.createKeywordSet), from: fromFile)
+                request.rules += flagRules
+            } else {
+                request = CreateKeywordSetRequest(name: name ?? "", description: description, rules: flagRules)
             }
             if let name { request.name = name }
             guard !request.name.isEmpty else { throw ValidationError("a keyword set needs a name") }
@@ -67,7 +73,12 @@ struct KeywordsCommand: AsyncParsableCommand {
             var request = UpdateKeywordSetRequest(id: id)
             request.name = name ?? ""
             if let description { request.setDescription = true; request.description = description }
-            if let fromFile { request.replaceRules = true; request.rules = try KeywordFile.load(fromFile).rules }
+            if let fromFile {
+                request.replaceRules = true
+                let file: CreateKeywordSetRequest = try MessageFile.request(try MessageFile.fields(fromFile, for: Methods.createKeywordSet),
+                                                                            from: fromFile)
+                request.rules = file.rules
+            }
             let set = try await connection.unary(Methods.updateKeywordSet, request)
             print("keyword set \(set.id): \(set.name), \(set.rules.count) rules")
         }
@@ -141,44 +152,6 @@ struct KeywordsCommand: AsyncParsableCommand {
             let set = try await connection.unary(Methods.updateKeywordSet, request)
             print("imported \(words.count) keywords; keyword set \(set.id) has \(set.rules.count) rules")
         }
-    }
-}
-
-/// A keyword set file (JSON or YAML, by extension).
-enum KeywordFile {
-    struct Body: Decodable {
-        let name: String?
-        let description: String?
-        let rules: [Rule]
-    }
-    struct Rule: Decodable {
-        let keyword: String
-        let kind: String?
-        let case_sensitive: Bool?
-        let weight: Double?
-        let active: Bool?
-        let category: String?
-        let context_chars: UInt32?
-    }
-
-    static func load(_ path: String) throws -> CreateKeywordSetRequest {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        let body: Body
-        do {
-            body = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
-                ? try YAMLDecoder().decode(Body.self, from: String(decoding: data, as: UTF8.self))
-                : try JSONDecoder().decode(Body.self, from: data)
-        } catch {
-            throw CLIError("\(path): \(error)")
-        }
-        return CreateKeywordSetRequest(name: body.name ?? "", description: body.description ?? "", rules: try body.rules.map { rule in
-            guard rule.kind == nil || rule.kind == "string" || rule.kind == "regex" else {
-                throw CLIError("\(path): rule '\(rule.keyword)': kind must be string or regex")
-            }
-            return KeywordRule(keyword: rule.keyword, kind: rule.kind == "regex" ? .regex : .string,
-                               caseSensitive: rule.case_sensitive ?? false, weight: rule.weight.map { String(format: "%.2f", $0) } ?? "",
-                               inactive: !(rule.active ?? true), category: rule.category ?? "", contextChars: rule.context_chars ?? 0)
-        })
     }
 }
 

@@ -25,10 +25,32 @@ struct PersonaCommand: AsyncParsableCommand {
         @OptionGroup(title: "HTTP") var httpFlags: HTTPFlags
         @Flag var json = false
 
+        /// Flags beside --from-file: the request fields each flag overrides, in the file's `part` ("dns" or "http").
+        static func flagPaths(part: String) -> [String: [String]] {
+            var paths: [String: [String]] = ["description": ["description"], "timeout-millis": ["\(part).timeout_millis"]]
+            if part == "dns" {
+                for (flag, field) in [("resolver", "resolvers"), ("record-types", "record_types"), ("rotation", "rotation"),
+                                      ("retries", "retries"), ("concurrency", "concurrency"), ("queries-per-second", "queries_per_second"),
+                                      ("burst", "burst"), ("nxdomain-quorum", "nxdomain_quorum")] {
+                    paths[flag] = ["dns.\(field)"]
+                }
+                paths["delay"] = ["dns.delay_min_millis", "dns.delay_max_millis"]
+            } else {
+                for (flag, field) in [("user-agent", "user_agent"), ("header", "headers"), ("accept-language", "accept_language"),
+                                      ("accept-encoding", "accept_encoding"), ("follow-redirects", "follow_redirects"),
+                                      ("max-redirects", "max_redirects"), ("allowed-status", "allowed_status_codes"),
+                                      ("max-body-bytes", "max_body_bytes"), ("skip-tls-verification", "skip_tls_verification"),
+                                      ("keep-cookies", "keep_cookies")] {
+                    paths[flag] = ["http.\(field)"]
+                }
+            }
+            return paths
+        }
+
         func run() async throws {
             var request: PersonaRequest
             if let fromFile {
-                request = try PersonaFile.load(fromFile, name: name)
+                request = try PersonaFile.load(fromFile, name: name, flags: self)
             } else {
                 let inferred = kind ?? (!dnsFlags.resolver.isEmpty ? "dns" : httpFlags.isSet ? "http" : nil)
                 switch inferred {
@@ -58,8 +80,8 @@ struct PersonaCommand: AsyncParsableCommand {
         @Option(help: "Resolvers that must agree before NXDOMAIN is believed.") var nxdomainQuorum: UInt32 = 1
         @Option(help: "A random delay before each name's first query, \"MIN-MAX\" milliseconds.") var delay: String?
 
-        func persona(timeoutMillis: UInt32) throws -> DnsPersona {
-            guard !resolver.isEmpty else { throw ValidationError("a DNS persona needs at least one --resolver") }
+        func persona(timeoutMillis: UInt32, requireResolvers: Bool = true) throws -> DnsPersona {
+            guard !resolver.isEmpty || !requireResolvers else { throw ValidationError("a DNS persona needs at least one --resolver") }
             var dns = DnsPersona()
             dns.resolvers = resolver.map { Resolver(address: $0) }
             dns.recordTypes = recordTypes.split(separator: ",").map(String.init)
@@ -254,19 +276,22 @@ enum PersonaFile {
         var http: HttpPersona?
     }
 
-    static func load(_ path: String, name: String) throws -> PersonaRequest {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        let body: Body
-        do {
-            body = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
-                ? try YAMLDecoder().decode(Body.self, from: String(decoding: data, as: UTF8.self))
-                : try JSONDecoder().decode(Body.self, from: data)
-        } catch {
-            throw CLIError("\(path): \(error)")
+    /// A persona request from a file (a PersonaRequest in protobuf's JSON mapping; `kind` follows from `dns` or `http`).
+    static func load(_ path: String, name: String, flags create: PersonaCommand.Create? = nil) throws -> PersonaRequest {
+        var file = try MessageFile.fields(path, for: Methods.createPersona)
+        if file[4] == nil { file[4] = file[5] != nil ? .int(1) : file[6] != nil ? .int(2) : nil }
+        if let create {
+            // Flags beside the file: the description, the timeout, and each DNS or HTTP flag given override the file.
+            var flags = PersonaRequest(name: name, description: create.description,
+                                       dns: try create.dnsFlags.persona(timeoutMillis: create.timeoutMillis ?? 0, requireResolvers: false))
+            flags.http = try create.httpFlags.persona(timeoutMillis: create.timeoutMillis ?? 0)
+            let part = file[6] != nil ? "http" : "dns"
+            file = try FileOverrides(paths: PersonaCommand.Create.flagPaths(part: part)).apply(file: file, flags: flags.fields, for: Methods.createPersona)
         }
-        if let dns = body.dns, body.http == nil { return PersonaRequest(name: name, description: body.description ?? "", dns: dns) }
-        if let http = body.http, body.dns == nil { return PersonaRequest(name: name, description: body.description ?? "", http: http) }
-        throw CLIError("\(path): give exactly one of \"dns\" or \"http\"")
+        var request: PersonaRequest = try MessageFile.request(file, from: path)
+        request.name = name
+        guard (request.dns != nil) != (request.http != nil) else { throw CLIError("\(path): give exactly one of \"dns\" or \"http\"") }
+        return request
     }
 }
 

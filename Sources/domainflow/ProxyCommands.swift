@@ -11,9 +11,9 @@ struct ProxyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a proxy (the password is read from stdin with --password-stdin).")
         @OptionGroup var connection: ConnectionOptions
         @Argument var name: String
-        @Option(help: "http, https (CONNECT), socks5 or socks4.") var proxyProtocol: String
-        @Option var host: String
-        @Option var port: UInt32
+        @Option(help: "http, https (CONNECT), socks5 or socks4.") var proxyProtocol: String?
+        @Option var host: String?
+        @Option var port: UInt32?
         @Option var username = ""
         @Flag(help: "Read the proxy's password from stdin.") var passwordStdin = false
         @Option var description = ""
@@ -21,16 +21,37 @@ struct ProxyCommand: AsyncParsableCommand {
         @Option var countryCode = ""
         @Option var provider = ""
         @Flag(help: "Create it disabled.") var disabled = false
+        @Option(help: "JSON or YAML: a ProxyRequest in protobuf's JSON mapping (proxies.proto: protocol, host, port, username, password, description, city, country_code, provider, disabled). Flags beside it override its fields.")
+        var fromFile: String?
         @Flag var json = false
+
+        static let overrides = FileOverrides(paths: [
+            "proxy-protocol": ["protocol"], "host": ["host"], "port": ["port"], "username": ["username"], "password-stdin": ["password"],
+            "description": ["description"], "city": ["city"], "country-code": ["country_code"], "provider": ["provider"],
+            "disabled": ["disabled"],
+        ])
+
         func run() async throws {
-            guard let parsed = ProxyProtocol(name: proxyProtocol) else { throw ValidationError("--proxy-protocol must be http, https, socks5 or socks4") }
+            let parsed = try proxyProtocol.map { name in
+                guard let parsed = ProxyProtocol(name: name) else { throw ValidationError("--proxy-protocol must be http, https, socks5 or socks4") }
+                return parsed
+            }
             let password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
-            var request = ProxyRequest(name: name, proxyProtocol: parsed, host: host, port: port, username: username, password: password)
+            var request = ProxyRequest(name: name, proxyProtocol: parsed ?? .unspecified, host: host ?? "", port: port ?? 0,
+                                       username: username, password: password)
             request.description = description
             request.city = city
             request.countryCode = countryCode
             request.provider = provider
             request.disabled = disabled
+            if let fromFile {
+                let file = try MessageFile.fields(fromFile, for: Methods.createProxy)
+                request = try MessageFile.request(try Self.overrides.apply(file: file, flags: request.fields, for: Methods.createProxy),
+                                                  from: fromFile)
+                request.name = name
+            } else {
+                guard parsed != nil, host != nil, port != nil else { throw ValidationError("give --proxy-protocol, --host and --port, or --from-file") }
+            }
             let proxy = try await connection.unary(Methods.createProxy, request)
             print(json ? try Output.json(ProxyView(proxy)) : "created proxy \(proxy.id) (\(proxy.proxyProtocol.name)://\(proxy.address))")
         }

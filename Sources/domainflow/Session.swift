@@ -1,14 +1,11 @@
+import DomainFlowCore
 import Foundation
 import Glibc
 
-/// The CLI's saved session token: `~/.config/domainflow/session` (or `$XDG_CONFIG_HOME`),
+/// The CLI's saved session token: `$XDG_CONFIG_HOME/domainflow/session`, else `$HOME/.config/...`,
 /// mode 0600 in a 0700 directory. `$DOMAINFLOW_TOKEN` overrides it.
 enum SessionFile {
-    static var path: String {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.config")
-        return base + "/domainflow/session"
-    }
+    static var path: String { BaseDirectories.config() + "/domainflow/session" }
 
     static func load() -> String? {
         if let token = ProcessInfo.processInfo.environment["DOMAINFLOW_TOKEN"], !token.isEmpty { return token }

@@ -7,13 +7,21 @@ import Testing
 
 /// The `domainflow` CLI binary against a real server: a campaign from a JSON and a YAML file.
 @Suite struct CLITests {
-    private func run(_ arguments: [String], socket: String) async throws -> (Int32, String) {
+    /// Runs the CLI binary; its environment is `environment` (default: a private config directory), with `stdin` as its input.
+    static func run(_ arguments: [String], socket: String, environment: [String: String]? = nil,
+                    stdin: String? = nil) async throws -> (Int32, String) {
         let binary = CrashRecoveryTests.root.appendingPathComponent(".build/debug/domainflow").path
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw TestFailure("\(binary) is not built") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--socket", socket]
-        process.environment = ["HOME": NSTemporaryDirectory(), "XDG_CONFIG_HOME": NSTemporaryDirectory() + "/dfcli-\(UUID())"]
+        process.environment = environment ?? ["HOME": NSTemporaryDirectory(), "XDG_CONFIG_HOME": NSTemporaryDirectory() + "/dfcli-\(UUID())"]
+        if let stdin {
+            let input = Pipe()
+            process.standardInput = input
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -23,6 +31,10 @@ import Testing
         try process.run()
         for await _ in exited {}
         return (process.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    private func run(_ arguments: [String], socket: String) async throws -> (Int32, String) {
+        try await Self.run(arguments, socket: socket)
     }
 
     @Test func campaignFromJSONAndYAMLFiles() async throws {

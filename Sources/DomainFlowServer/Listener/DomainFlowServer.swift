@@ -43,7 +43,7 @@ public final class DomainFlowServer: Sendable {
 
     /// Binds `configuration.socketPath` and starts serving `router`'s methods plus the server service.
     public static func start(configuration: ServerConfiguration, router: Router = Router()) async throws -> DomainFlowServer {
-        try SocketLocation.prepare(configuration.socketPath)
+        if configuration.inheritedListener == nil { try SocketLocation.prepare(configuration.socketPath) }
         var router = router
         let shared = SharedBox()
         ServerService.register(into: &router, shared: shared)
@@ -81,19 +81,23 @@ public final class DomainFlowServer: Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.bind(unixDomainSocketPath: configuration.socketPath).get()
+            if let inherited = configuration.inheritedListener {
+                channel = try await bootstrap.withBoundSocket(inherited).get()
+            } else {
+                channel = try await bootstrap.bind(unixDomainSocketPath: configuration.socketPath).get()
+            }
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
-        guard chmod(configuration.socketPath, configuration.socketMode) == 0 else {
+        guard configuration.inheritedListener != nil || chmod(configuration.socketPath, configuration.socketMode) == 0 else {
             let reason = String(cString: strerror(errno))
             try? await channel.close()
             try? await group.shutdownGracefully()
             throw RPCError(.internal, "cannot set mode of \(configuration.socketPath): \(reason)")
         }
         configuration.logger.info("listening", metadata: [
-            "socket": "\(configuration.socketPath)",
+            "socket": "\(configuration.socketPath)", "inherited": "\(configuration.inheritedListener != nil)",
             "mode": "\(String(configuration.socketMode, radix: 8))",
             "version": "\(serverVersion)",
         ])
@@ -120,7 +124,7 @@ public final class DomainFlowServer: Sendable {
             for channel in remaining { Self.onHandler(of: channel) { $0.abortCalls() } }
             for channel in remaining { try? await channel.closeFuture.get() }
         }
-        unlink(shared.configuration.socketPath)
+        if shared.configuration.inheritedListener == nil { unlink(shared.configuration.socketPath) }  // systemd owns an inherited one
         try? await group.shutdownGracefully()
         logger.info("stopped")
     }

@@ -29,7 +29,9 @@ enum CampaignCreation {
     /// A DOMAIN_GENERATION campaign and its pipeline.
     static func generation(_ c: PGConnection, _ request: CreateCampaignRequest, name: String, principal: Principal,
                            context: CallContext, batchSize: Int) throws -> CampaignRow {
-        guard let parameters = request.generation else { throw RPCError.invalidArgument("generation: required") }
+        guard let parameters = request.generation else {
+            throw RPCError.invalidArgument("generation: missing (a domain_generation campaign needs a generation pattern)")
+        }
         guard request.sourceCampaignID.isEmpty, !request.uploadInput else {
             throw RPCError.invalidArgument("source_campaign_id: a generation campaign makes its own names; it reads no input")
         }

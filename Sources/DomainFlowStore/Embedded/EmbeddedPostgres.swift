@@ -1,3 +1,4 @@
+import DomainFlowCore
 import Foundation
 import Logging
 
@@ -49,10 +50,7 @@ public final class EmbeddedPostgres: Sendable {
     /// `postgres` user running the cluster cannot enter root's home.
     public static func defaultDataDirectory() -> String {
         if getuid() == 0 { return "/var/lib/domainflow/postgres" }
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() + "/.local/share")
-        return base + "/domainflow/postgres"
+        return BaseDirectories.data() + "/domainflow/postgres"
     }
 
     /// libpq connection string of the cluster's database.

@@ -12,6 +12,19 @@ public struct FieldMask: Sendable {
         self.messages = messages
     }
 
+    /// Every field of `schema` by its `.proto` name, message fields enterable: read from the descriptors.
+    public init(schema: ProtoSchema) {
+        var fields: [String: UInt32] = [:]
+        var messages: [String: FieldMask] = [:]
+        for field in schema.fieldList {
+            fields[field.name] = field.number
+            if field.kind == .message, !field.isRepeated, let sub = schema.subSchema(field.number) {
+                messages[field.name] = FieldMask(schema: sub)
+            }
+        }
+        self.init(fields: fields, messages: messages)
+    }
+
     /// `current` with the fields named by `paths` copied from `update`; INVALID_ARGUMENT for an unknown path.
     public func apply(_ paths: [String], update: ProtoFields, to current: ProtoFields) throws(RPCError) -> ProtoFields {
         var merged = current

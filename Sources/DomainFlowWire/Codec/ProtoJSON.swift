@@ -16,7 +16,12 @@ public enum ProtoJSON {
     /// The fields of a `schema` message read from `value`: a dictionary as `JSONSerialization` or a YAML
     /// loader gives it (strings, booleans, numbers, arrays, dictionaries).
     public static func fields(from value: Any, schema: ProtoSchema, path: String = "") throws(DecodingError) -> ProtoFields {
-        guard let object = value as? [String: Any] else {
+        let object: [String: Any]
+        if let strings = value as? [String: Any] {
+            object = strings
+        } else if let mapping = value as? [AnyHashable: Any] {
+            object = Dictionary(mapping.map { ("\($0.key)", $0.value) }, uniquingKeysWith: { first, _ in first })
+        } else {
             throw DecodingError(path: path, problem: "expected an object with the fields of \(schema.fullName)")
         }
         let declared = schema.fieldList
@@ -119,6 +124,6 @@ public enum ProtoJSON {
 }
 
 extension ProtoSchema {
-    /// The schema of the message `Request.method` field `number` carries, by the method.
+    /// The schema of `method`'s request message.
     public static func request<I, O>(of method: Method<I, O>) -> ProtoSchema? { request(ofMethod: method.number) }
 }
