@@ -66,7 +66,7 @@ PY
 server_pid=$(cat "$tmp/server.pid")
 ok=0
 for _ in $(seq 1 300); do
-  if "$prefix/bin/domainflow" --socket "$socket" ping --count 3 >"$tmp/ping.out" 2>&1; then ok=1; break; fi
+  if "$prefix/bin/domainflow" ping --socket "$socket" --count 3 >"$tmp/ping.out" 2>&1; then ok=1; break; fi
   kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; fail "the server exited"; }
   sleep 0.1
 done
