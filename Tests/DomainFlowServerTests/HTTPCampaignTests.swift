@@ -136,6 +136,43 @@ import Testing
         }
     }
 
+    /// HTTP/2 when the persona allows it (ALPN h2 with nginx), a gzip body decoded, a 10 MB page read up to the
+    /// body limit and still scored, and a slow endpoint that runs into the persona's timeout.
+    @Test func http2GzipHugePagesAndSlowEndpoints() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            var modern = HttpPersona()
+            modern.userAgent = "DomainFlow-test/2.0"
+            modern.acceptEncoding = "gzip"
+            modern.allowHTTP2 = true
+            modern.skipTLSVerification = true
+            modern.timeoutMillis = 20_000
+            let h2 = try await client.unary(Methods.createPersona, PersonaRequest(name: "h2", http: modern)).id
+            let dns = try await Self.dns(client, w, names: ["lead.dftest.example", "huge.dftest.example"])
+            let final = try await Self.http(client, w, source: dns.id, personas: [h2], options: Self.options(w))
+            #expect(final.status == .completed, "\(final.errorMessage)")
+            let rows = try await Self.results(client, final.id)
+            let lead = try #require(rows.first { $0.domainName == "lead.dftest.example" })
+            #expect(lead.httpVersion == "HTTP/2" && lead.url.hasPrefix("https://"), "\(lead.httpVersion) \(lead.url) \(lead.error)")
+            #expect(lead.isLead && lead.keywords.first { $0.keyword == "casino" }?.count == 5, "the gzip body was decoded and scored")
+            let huge = try #require(rows.first { $0.domainName == "huge.dftest.example" })
+            #expect(huge.statusCode == 200 && huge.bodyBytes == 1 << 20, "read up to the default 1 MiB limit: \(huge.bodyBytes)")
+            #expect(huge.isLead && huge.keywords.map(\.keyword) == ["casino", "bonus"], "a truncated body is still scored")
+
+            var impatient = HttpPersona()
+            impatient.timeoutMillis = 4000
+            impatient.skipTLSVerification = true
+            let quick = try await client.unary(Methods.createPersona, PersonaRequest(name: "impatient", http: impatient)).id
+            let slowDNS = try await Self.dns(client, w, names: ["slow.dftest.example"])
+            let slow = try await Self.http(client, w, source: slowDNS.id, personas: [quick], options: Self.options(w) { $0.schemes = ["http"] })
+            let slowRow = try #require(try await Self.results(client, slow.id).first)
+            #expect(slowRow.errorKind == "timeout" && slowRow.outcome == "timeout" && !slowRow.isLead,
+                    "a page that trickles out runs into the timeout: \(slowRow.errorKind) \(slowRow.error)")
+            await client.close()
+        }
+    }
+
     @Test func proxiesCarryTheFetchesAndADeadOneIsMarkedUnhealthy() async throws {
         let (tinyHost, tinyPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP_PROXY")
         let (socksHost, socksPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_SOCKS")

@@ -51,6 +51,8 @@ public struct HTTPFetchRequest: Sendable {
     public var addresses: [String: String] = [:]
     /// Let the proxy resolve names itself (for proxies chosen for where they are).
     public var proxyResolves = false
+    /// Offer HTTP/2 (ALPN `h2`) on TLS connections; the server may still choose HTTP/1.1.
+    public var allowHTTP2 = false
 
     public init(url: URL, headers: [HTTPField] = [], timeout: Duration = .seconds(10), followRedirects: Bool = false,
                 maxRedirects: Int = 5, maxBodyBytes: Int = 1 << 20, verifyTLS: Bool = true, keepCookies: Bool = false,

@@ -2,13 +2,16 @@ import DomainFlowCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
-/// Fetches a URL over HTTP/1.1, directly or through an HTTP, CONNECT, SOCKS5 or SOCKS4 proxy, with
-/// TLS for `https://`, following redirects if asked, decoding gzip and deflate bodies, reading at most a
-/// bounded number of body bytes, all within one deadline. One connection per request (`Connection: close`).
+/// Fetches a URL over HTTP/1.1 (or HTTP/2 when the request allows it and the server chooses `h2` by
+/// ALPN), directly or through an HTTP, CONNECT, SOCKS5 or SOCKS4 proxy, with TLS for `https://`,
+/// following redirects if asked, decoding gzip and deflate bodies, reading at most a bounded number of
+/// body bytes, all within one deadline. One connection per request (`Connection: close`).
 public enum HTTPFetcher {
     public static func fetch(_ request: HTTPFetchRequest,
                              on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HTTPFetchError) -> HTTPFetchResult {
@@ -34,7 +37,8 @@ public enum HTTPFetcher {
             return HTTPFetchResult(status: status, reason: response.head.status.reasonPhrase, finalURL: url, redirects: redirects,
                                    headers: response.head.headers.map { HTTPField($0.name, $0.value) }, body: response.body,
                                    truncated: response.truncated, elapsed: ContinuousClock.now - start,
-                                   httpVersion: "HTTP/\(response.head.version.major).\(response.head.version.minor)")
+                                   httpVersion: response.head.version.major == 2 ? "HTTP/2"
+                                       : "HTTP/\(response.head.version.major).\(response.head.version.minor)")
         }
     }
 
@@ -82,26 +86,70 @@ public enum HTTPFetcher {
                 }.get()
                 try await tunnelOpen.futureResult.get()
             }
-            let context = target.isTLS ? try TLSContexts.context(verify: request.verifyTLS) : nil
+            let offerHTTP2 = target.isTLS && request.allowHTTP2
+            let context = target.isTLS ? try TLSContexts.context(verify: request.verifyTLS, http2: offerHTTP2) : nil
             let head = requestHead(target, request, cookies: cookies, tunnelled: address != nil)
+            let maxBodyBytes = request.maxBodyBytes
             try await loop.submit {
                 let pipeline = channel.pipeline.syncOperations
                 if let context {
                     let sniName = IPAddress.isLiteral(target.host) ? nil : target.host  // SNI carries names only
                     try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: sniName))
                 }
-                try pipeline.addHTTPClientHandlers()
-                // gzip / deflate bodies (when the persona asks for them) are decoded, so limits and scoring see the text.
-                try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(1000)))
-                try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: request.maxBodyBytes, done: responded))
-                channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                if offerHTTP2 {
+                    // The server's choice by ALPN decides the protocol once the TLS handshake is done.
+                    try pipeline.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
+                        if case .negotiated("h2") = result {
+                            return sendHTTP2(head, on: channel, maxBodyBytes: maxBodyBytes, responded: responded)
+                        }
+                        return channel.eventLoop.makeCompletedFuture {
+                            try sendHTTP1(head, on: channel, maxBodyBytes: maxBodyBytes, responded: responded)
+                        }
+                    })
+                } else {
+                    try sendHTTP1(head, on: channel, maxBodyBytes: maxBodyBytes, responded: responded)
+                }
             }.get()
             return try await responded.futureResult.get()
         } catch let error as HTTPFetchError {
             throw error
         } catch {
             throw describe(error)
+        }
+    }
+
+    /// HTTP/1.1 on `channel`: the codec, the body decoder (gzip / deflate bodies are decoded, so limits and
+    /// scoring see the text), the collector; then the request. On the channel's event loop.
+    private static func sendHTTP1(_ head: HTTPRequestHead, on channel: any Channel, maxBodyBytes: Int,
+                                  responded: EventLoopPromise<CollectedResponse>) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHTTPClientHandlers()
+        try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(1000)))
+        try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: maxBodyBytes, done: responded))
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    /// HTTP/2 on `channel` (the server chose `h2`): one stream carrying the request, read through the same
+    /// HTTP/1-shaped decoder and collector. Connection-level headers do not exist in HTTP/2.
+    private static func sendHTTP2(_ head: HTTPRequestHead, on channel: any Channel, maxBodyBytes: Int,
+                                  responded: EventLoopPromise<CollectedResponse>) -> EventLoopFuture<Void> {
+        var head = head
+        head.headers.remove(name: "Connection")
+        return channel.configureHTTP2Pipeline(mode: .client, inboundStreamInitializer: nil).flatMap { multiplexer in
+            let stream = channel.eventLoop.makePromise(of: (any Channel).self)
+            multiplexer.createStreamChannel(promise: stream) { streamChannel in
+                streamChannel.eventLoop.makeCompletedFuture {
+                    let pipeline = streamChannel.pipeline.syncOperations
+                    try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
+                    try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(1000)))
+                    try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: maxBodyBytes, done: responded))
+                }
+            }
+            return stream.futureResult.map { streamChannel in
+                streamChannel.write(HTTPClientRequestPart.head(head), promise: nil)
+                streamChannel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            }
         }
     }
 
@@ -199,17 +247,31 @@ private struct Target {
     }
 }
 
-/// The TLS client contexts, built once (loading the system's trust roots is slow).
+/// The TLS client contexts, built once (loading the system's trust roots is slow): verifying or not,
+/// offering `h2` and `http/1.1` by ALPN or nothing.
 private enum TLSContexts {
-    static let verifying = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
-    static let unverified = Result {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .none
-        return try NIOSSLContext(configuration: configuration)
+    static let verifying = make(verify: true, http2: false)
+    static let unverified = make(verify: false, http2: false)
+    static let verifyingHTTP2 = make(verify: true, http2: true)
+    static let unverifiedHTTP2 = make(verify: false, http2: true)
+
+    private static func make(verify: Bool, http2: Bool) -> Result<NIOSSLContext, any Error> {
+        Result {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if !verify { configuration.certificateVerification = .none }
+            if http2 { configuration.applicationProtocols = ["h2", "http/1.1"] }
+            return try NIOSSLContext(configuration: configuration)
+        }
     }
 
-    static func context(verify: Bool) throws(HTTPFetchError) -> NIOSSLContext {
-        do { return try (verify ? verifying : unverified).get() } catch { throw HTTPFetchError(.tls, "cannot set up TLS: \(error)") }
+    static func context(verify: Bool, http2: Bool) throws(HTTPFetchError) -> NIOSSLContext {
+        let chosen = switch (verify, http2) {
+        case (true, false): verifying
+        case (false, false): unverified
+        case (true, true): verifyingHTTP2
+        case (false, true): unverifiedHTTP2
+        }
+        do { return try chosen.get() } catch { throw HTTPFetchError(.tls, "cannot set up TLS: \(error)") }
     }
 }
 

@@ -72,9 +72,11 @@ public struct HTTPPersonaSettings: Sendable, Decodable {
         if !acceptLanguage.isEmpty { fields.append(HTTPField("Accept-Language", acceptLanguage)) }
         if !acceptEncoding.isEmpty { fields.append(HTTPField("Accept-Encoding", acceptEncoding)) }
         fields += headers.map { HTTPField($0.name, $0.value) }
-        return HTTPFetchRequest(url: url, headers: fields, timeout: .milliseconds(Int(timeoutMillis == 0 ? 10_000 : timeoutMillis)),
-                                followRedirects: followRedirects, maxRedirects: Int(maxRedirects),
-                                maxBodyBytes: maxBodyBytes == 0 ? 1 << 20 : Int(maxBodyBytes), verifyTLS: !skipTLSVerification,
-                                keepCookies: keepCookies, proxy: proxy, addresses: addresses, proxyResolves: proxyResolves)
+        var request = HTTPFetchRequest(url: url, headers: fields, timeout: .milliseconds(Int(timeoutMillis == 0 ? 10_000 : timeoutMillis)),
+                                       followRedirects: followRedirects, maxRedirects: Int(maxRedirects),
+                                       maxBodyBytes: maxBodyBytes == 0 ? 1 << 20 : Int(maxBodyBytes), verifyTLS: !skipTLSVerification,
+                                       keepCookies: keepCookies, proxy: proxy, addresses: addresses, proxyResolves: proxyResolves)
+        request.allowHTTP2 = allowHTTP2
+        return request
     }
 }
