@@ -25,10 +25,11 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var concurrency: Int?
         var proxyResolves: Bool?
         var proxyRotation: String?
+        var perHostLimit: Int?
 
         enum CodingKeys: String, CodingKey {
             case minScore = "min_score", schemes, httpPort = "http_port", httpsPort = "https_port", concurrency
-            case proxyResolves = "proxy_resolves", proxyRotation = "proxy_rotation"
+            case proxyResolves = "proxy_resolves", proxyRotation = "proxy_rotation", perHostLimit = "per_host_limit"
         }
     }
 
@@ -67,6 +68,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var offset: Int64
         var address: String?
         var url: String = ""
+        /// The host its requests go to (per-host politeness): a URL line's host, else the name.
+        var host: String { (url.isEmpty ? nil : URL(string: url)?.host?.lowercased()) ?? name }
     }
 
     public func process(_ batch: LeasedBatch) async throws -> BatchOutput {
@@ -134,23 +137,28 @@ public final class HTTPKeywordPhase: CampaignPhase {
         }
         var pages: [Page] = []
         pages.reserveCapacity(inputs.names.count)
-        try await withThrowingTaskGroup(of: Page.self) { group in
-            var next = 0
-            func addNext() {
-                guard next < targets.count else { return }
-                let entry = targets[next]
-                next += 1
-                let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
-                group.addTask {
-                    try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
-                                         schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
-                                         rotation: rotation, rules: compiled)
+        // At most `per_host_limit` fetches of one host at once (a URL list can name one host many times), and at
+        // most `concurrency` in all.
+        var queue = PerHostQueue(targets, limit: options.perHostLimit ?? 2) { $0.host }
+        try await withThrowingTaskGroup(of: (Page, String).self) { group in
+            var running = 0
+            func fill() {
+                while running < concurrency, let (entry, host) = queue.next() {
+                    running += 1
+                    let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
+                    group.addTask {
+                        (try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
+                                              schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
+                                              rotation: rotation, rules: compiled), host)
+                    }
                 }
             }
-            for _ in 0..<concurrency { addNext() }
-            while let page = try await group.next() {
+            fill()
+            while let (page, host) = try await group.next() {
                 pages.append(page)
-                addNext()
+                running -= 1
+                queue.done(host: host)
+                fill()
             }
         }
         if rotation.allUnhealthy {

@@ -18,10 +18,11 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: "HTTP: fetches in flight per batch (default 50).") var httpConcurrency: UInt32?
         @Option(help: "HTTP: proxy choice per request: round_robin, random or failover.") var proxyRotation: String?
         @Flag(help: "HTTP: let the proxies resolve names themselves instead of tunnelling to the stored address.") var proxyResolves = false
+        @Option(help: "HTTP: requests in flight per host at most (a URL list's host; default 2).") var perHost: UInt32?
 
         var options: HttpCampaignOptions? {
             guard minScore != nil || httpPort != nil || httpsPort != nil || schemes != nil || httpConcurrency != nil
-                    || proxyRotation != nil || proxyResolves else { return nil }
+                    || proxyRotation != nil || proxyResolves || perHost != nil else { return nil }
             var o = HttpCampaignOptions()
             o.minScore = minScore ?? 0
             o.httpPort = httpPort ?? 0
@@ -30,6 +31,7 @@ struct CampaignCommand: AsyncParsableCommand {
             o.concurrency = httpConcurrency ?? 0
             o.proxyRotation = proxyRotation ?? ""
             o.proxyResolves = proxyResolves
+            o.perHostLimit = perHost ?? 0
             return o
         }
     }
@@ -103,7 +105,7 @@ struct CampaignCommand: AsyncParsableCommand {
             "start-offset": ["generation.start_offset", "generation.explicit_start_offset"],
             "min-score": ["http.min_score"], "http-port": ["http.http_port"], "https-port": ["http.https_port"],
             "schemes": ["http.schemes"], "http-concurrency": ["http.concurrency"], "proxy-rotation": ["http.proxy_rotation"],
-            "proxy-resolves": ["http.proxy_resolves"],
+            "proxy-resolves": ["http.proxy_resolves"], "per-host": ["http.per_host_limit"],
         ])
 
         func run() async throws {

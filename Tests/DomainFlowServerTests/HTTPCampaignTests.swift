@@ -250,6 +250,34 @@ import Testing
         }
     }
 
+    /// Many URLs of one host with a per-host limit of 1: every one is fetched (one at a time), none lost.
+    @Test func aPerHostLimitStillFetchesEveryURLOfTheHost() async throws {
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+                name: "one-host", type: .httpKeywordValidation, generation: nil,
+                resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
+                uploadInput: true, http: Self.options(w) { $0.perHostLimit = 1; $0.concurrency = 8 }))
+            let lines = (1...12).map { "http://lead.dftest.example:\(w.httpPort)/index.html?page=\($0)" } + ["plain.dftest.example"]
+            let stream = AsyncStream<String> { c in lines.forEach { c.yield($0) }; c.finish() }
+            _ = try await client.uploadCampaignInput(campaignID: created.id, lines: stream, start: true)
+            let final = try await DNSCampaignTests.waitUntilEnded(client, created.id)
+            #expect(final.status == .completed, "\(final.errorMessage)")
+            let rows = try await Self.results(client, created.id)
+            #expect(rows.count == 13 && rows.filter(\.isLead).count == 12, "\(rows.map(\.outcome))")
+            #expect(Set(rows.map(\.url)).count == 13)
+            var bad = HttpCampaignOptions()
+            bad.perHostLimit = 101
+            await expectCode(.invalidArgument) {
+                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad", type: .httpKeywordValidation, generation: nil,
+                    resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
+                    uploadInput: true, http: bad))
+            }
+            await client.close()
+        }
+    }
+
     @Test func anUploadedListOfNamesAndURLsIsResolvedAndFetched() async throws {
         try await AuthHarness.with { h in
             let client = try await h.admin()

@@ -180,6 +180,7 @@ enum CampaignCreation {
             throw RPCError.invalidArgument("http.\(field): \(port) is not a port")
         }
         guard o.concurrency <= 1000 else { throw RPCError.invalidArgument("http.concurrency: at most 1000") }
+        guard o.perHostLimit <= 100 else { throw RPCError.invalidArgument("http.per_host_limit: at most 100") }
         guard ["", "round_robin", "random", "failover"].contains(o.proxyRotation) else {
             throw RPCError.invalidArgument("http.proxy_rotation: use round_robin, random or failover")
         }
@@ -193,6 +194,7 @@ enum CampaignCreation {
         if o.concurrency > 0 { fields.append(#""concurrency": \#(o.concurrency)"#) }
         if o.proxyResolves { fields.append(#""proxy_resolves": true"#) }
         if !o.proxyRotation.isEmpty { fields.append(#""proxy_rotation": "\#(o.proxyRotation)""#) }
+        if o.perHostLimit > 0 { fields.append(#""per_host_limit": \#(o.perHostLimit)"#) }
         return "{" + fields.joined(separator: ", ") + "}"
     }
 

@@ -68,7 +68,8 @@ enum UploadedInput {
             switch read {
             case .skip, .url: continue
             case .name(let name):
-                if seen.insert(name).inserted {
+                // A URL line is its own entry (a site's pages); a bare name once.
+                if seen.insert(url.isEmpty ? name : url).inserted {
                     names.append(name)
                     offsets.append(String(number - 1))
                     urls.append(url)

@@ -462,5 +462,13 @@ CREATE INDEX idx_http_summaries_leads ON http_fetch_summaries (campaign_id, lead
 
 -- The campaign's names get the lead roll-up (lead / no_lead) on generated_domains.
 """##),
+        Migration(version: 13, name: "013_url_lists", sql: ##"""
+-- An uploaded HTTP list may name several URLs of one host (several pages of a site): its entries are
+-- unique by (name, URL), no longer by name alone. Generated and uploaded names carry no URL, so for them
+-- nothing changes; the index keeps (campaign_id, domain_name) first for the roll-ups' lookups.
+ALTER TABLE generated_domains DROP CONSTRAINT generated_domains_campaign_name_unique;
+CREATE UNIQUE INDEX generated_domains_campaign_name_url_unique
+    ON generated_domains (campaign_id, domain_name, (coalesce(metadata->>'url', '')));
+"""##),
     ]
 }

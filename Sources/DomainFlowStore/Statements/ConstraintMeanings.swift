@@ -15,7 +15,7 @@ public enum ConstraintMeanings {
         "campaigns_name_not_blank": "campaign name must not be empty",
         "campaigns_user_id_fkey": "the campaign's owner does not exist",
         "campaigns_progress_nonnegative": "progress counts must be between 0 and the total",
-        "generated_domains_campaign_name_unique": "this name was already generated in the campaign",
+        "generated_domains_campaign_name_url_unique": "this name (or URL) is already in the campaign",
         "generated_domains_campaign_offset_unique": "this offset was already generated in the campaign",
         "generated_domains_offset_nonnegative": "offsets are never negative",
         "generated_domains_status_check": "unknown system status",

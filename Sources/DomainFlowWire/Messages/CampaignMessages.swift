@@ -381,14 +381,16 @@ public struct HttpCampaignOptions: WireMessage, Equatable, Codable {
     public var concurrency: UInt32 = 0
     public var proxyResolves = false
     public var proxyRotation = ""
+    /// Requests in flight per host at most; 0: 2.
+    public var perHostLimit: UInt32 = 0
     public init() {}
     public init(fields f: ProtoFields) {
         minScore = f.double(1); schemes = f.strings(2); httpPort = f.uint32(3); httpsPort = f.uint32(4); concurrency = f.uint32(5)
-        proxyResolves = f.bool(6); proxyRotation = f.string(7)
+        proxyResolves = f.bool(6); proxyRotation = f.string(7); perHostLimit = f.uint32(8)
     }
     public var fields: ProtoFields {
         [1: .double(minScore), 2: .strings(schemes), 3: .uint(UInt64(httpPort)), 4: .uint(UInt64(httpsPort)),
-         5: .uint(UInt64(concurrency)), 6: .bool(proxyResolves), 7: .string(proxyRotation)]
+         5: .uint(UInt64(concurrency)), 6: .bool(proxyResolves), 7: .string(proxyRotation), 8: .uint(UInt64(perHostLimit))]
     }
 }
 

@@ -2049,7 +2049,7 @@ const ProtobufCMessageDescriptor domainflow__v1__create_campaign_request__descri
   (ProtobufCMessageInit) domainflow__v1__create_campaign_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor domainflow__v1__http_campaign_options__field_descriptors[7] =
+static const ProtobufCFieldDescriptor domainflow__v1__http_campaign_options__field_descriptors[8] =
 {
   {
     "min_score",
@@ -2135,12 +2135,25 @@ static const ProtobufCFieldDescriptor domainflow__v1__http_campaign_options__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "per_host_limit",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Domainflow__V1__HttpCampaignOptions, per_host_limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned domainflow__v1__http_campaign_options__field_indices_by_name[] = {
   4,   /* field[4] = concurrency */
   2,   /* field[2] = http_port */
   3,   /* field[3] = https_port */
   0,   /* field[0] = min_score */
+  7,   /* field[7] = per_host_limit */
   5,   /* field[5] = proxy_resolves */
   6,   /* field[6] = proxy_rotation */
   1,   /* field[1] = schemes */
@@ -2148,7 +2161,7 @@ static const unsigned domainflow__v1__http_campaign_options__field_indices_by_na
 static const ProtobufCIntRange domainflow__v1__http_campaign_options__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor domainflow__v1__http_campaign_options__descriptor =
 {
@@ -2158,7 +2171,7 @@ const ProtobufCMessageDescriptor domainflow__v1__http_campaign_options__descript
   "Domainflow__V1__HttpCampaignOptions",
   "domainflow.v1",
   sizeof(Domainflow__V1__HttpCampaignOptions),
-  7,
+  8,
   domainflow__v1__http_campaign_options__field_descriptors,
   domainflow__v1__http_campaign_options__field_indices_by_name,
   1,  domainflow__v1__http_campaign_options__number_ranges,

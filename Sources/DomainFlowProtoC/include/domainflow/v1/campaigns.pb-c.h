@@ -364,10 +364,14 @@ struct  Domainflow__V1__HttpCampaignOptions
    * round_robin (default), random or failover
    */
   char *proxy_rotation;
+  /*
+   * requests in flight per host at most (a URL list's host); 0: 2; at most 100
+   */
+  uint32_t per_host_limit;
 };
 #define DOMAINFLOW__V1__HTTP_CAMPAIGN_OPTIONS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&domainflow__v1__http_campaign_options__descriptor) \
-    , 0, 0,NULL, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , 0, 0,NULL, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
