@@ -127,11 +127,12 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
     }
 
     @Test func expiredTokenIsUnauthenticated() async throws {
-        try await AuthHarness.with({ $0.sessionLifetime = .seconds(2) }) { h in
+        // Lifetimes generous enough for a loaded machine (login and the first call well inside it).
+        try await AuthHarness.with({ $0.sessionLifetime = .seconds(8) }) { h in
             _ = try await h.createUser("gina")
             let client = try await h.client("gina", "a long enough password")
             _ = try await client.unary(Methods.whoAmI, Empty())
-            try await Task.sleep(for: .milliseconds(2600))
+            try await Task.sleep(for: .milliseconds(9000))
             await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, Empty()) }
             await client.close()
         }

@@ -223,6 +223,35 @@ import Testing
         }
     }
 
+    /// Proxies that want credentials carry a campaign: tinyproxy with basic auth (plain HTTP and CONNECT for https)
+    /// and microsocks with a SOCKS5 username and password; one with a wrong password is retried elsewhere and
+    /// marked unhealthy, its failures never the targets'.
+    @Test func proxiesWithCredentialsCarryACampaign() async throws {
+        try await AuthHarness.with(secrets: .random()) { h in
+            let client = try await h.admin()
+            let w = try await Self.world(client)
+            var ids: [String] = []
+            for request in [try TestHTTPServices.proxy("tiny-auth", .http, "DOMAINFLOW_TEST_HTTP_PROXY_AUTH", username: "dfuser", password: "df-proxy-secret"),
+                            try TestHTTPServices.proxy("microsocks", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH", username: "dfsocks", password: "df-socks-secret"),
+                            try TestHTTPServices.proxy("wrong", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH", username: "dfsocks", password: "not-it")] {
+                ids.append(try await client.unary(Methods.createProxy, request).id)
+            }
+            let names = ["lead", "plain", "hop", "aashop", "acshop", "cashop"].map { "\($0).dftest.example" }
+            let dns = try await Self.dns(client, w, names: names)
+            let final = try await Self.http(client, w, source: dns.id, proxies: ids, options: Self.options(w) { $0.concurrency = 1 })
+            #expect(final.status == .completed, "\(final.errorMessage)")
+            let rows = try await Self.results(client, final.id)
+            #expect(rows.count == 6 && rows.allSatisfy { $0.statusCode == 200 && $0.businessStatus != "proxy_error" },
+                    "\(rows.map { "\($0.domainName): \($0.errorKind) \($0.error)" })")
+            #expect(rows.allSatisfy { $0.url.hasPrefix("https://") }, "https through CONNECT and SOCKS, TLS inside the tunnel")
+            #expect(rows.allSatisfy { $0.proxyID == ids[0] || $0.proxyID == ids[1] } && Set(rows.map(\.proxyID)).count == 2)
+            #expect(rows.filter(\.isLead).count == 4)
+            let wrong = try await client.unary(Methods.getProxy, IDRequest(id: ids[2]))
+            #expect(!wrong.healthy, "the proxy with the wrong password was marked unhealthy: \(wrong.lastStatus)")
+            await client.close()
+        }
+    }
+
     @Test func anUnhealthyProxyIsCheckedAgainAndComesBack() async throws {
         let (tinyHost, tinyPort) = try TestHTTPServices.address("DOMAINFLOW_TEST_HTTP_PROXY")
         let echo = try #require(URL(string: try TestHTTPServices.url("/index.html")))

@@ -138,7 +138,7 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         await server.server.shutdown()
-        #expect(clock.now - start < .seconds(3))
+        #expect(clock.now - start < .seconds(30), "the shutdown does not wait for the open stream beyond the grace period")
         #expect(try await consumer.value == .unavailable)
     }
 }

@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func moreCallersThanConnectionsAllComplete() async throws {
-        let store = try await TestDatabase.store(size: 2)
+        let store = try await TestDatabase.store(size: 2, leaseTimeout: .seconds(120))  // waiting is the point, not timing
         let total = try await withThrowingTaskGroup(of: Int64.self) { group in
             for i in 0..<40 {
                 group.addTask { try await store.pool.withConnection { try $0.simpleQuery("SELECT \(i)").first!.int(0) } }
