@@ -18,8 +18,28 @@ final class ClientHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// Streams currently over their high-water mark; the socket is not read while any are.
     private var congestedStreams = 0
+    /// Stream messages of the current read, handed to their streams together when the read completes
+    /// (one hop to a waiting consumer per read, not per message).
+    private var unflushed: [UInt64: (buffer: StreamBuffer, messages: [ProtoFields], bytes: [Int])] = [:]
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushStreams()
+        context.fireChannelReadComplete()
+    }
+
+    /// Hands the messages of this read to their streams (before any of them ends).
+    private func flushStreams(_ callID: UInt64? = nil) {
+        guard !unflushed.isEmpty else { return }
+        if let callID {
+            if let pending = unflushed.removeValue(forKey: callID) { pending.buffer.push(contentsOf: pending.messages, bytes: pending.bytes) }
+            return
+        }
+        let pending = unflushed
+        unflushed.removeAll(keepingCapacity: true)
+        for (_, p) in pending { p.buffer.push(contentsOf: p.messages, bytes: p.bytes) }
+    }
 
     // MARK: starting calls (event loop)
 
@@ -49,6 +69,7 @@ final class ClientHandler: ChannelInboundHandler {
 
     /// Cancels a call locally (it fails with CANCELLED at once) and tells the server.
     func cancel(_ callID: UInt64) {
+        unflushed[callID] = nil
         guard let call = calls.removeValue(forKey: callID), let context else { return }
         fail(call, with: RPCError(.cancelled, "cancelled by the client"))
         var buffer = context.channel.allocator.buffer(capacity: 16)
@@ -58,6 +79,7 @@ final class ClientHandler: ChannelInboundHandler {
 
     /// Fails a call that the client gave up on (its own deadline) and tells the server.
     func expire(_ callID: UInt64, error: RPCError) {
+        unflushed[callID] = nil
         guard let call = calls.removeValue(forKey: callID), let context else { return }
         fail(call, with: error)
         var buffer = context.channel.allocator.buffer(capacity: 16)
@@ -92,7 +114,8 @@ final class ClientHandler: ChannelInboundHandler {
             case .unary(let continuation, _):
                 calls[response.callID] = .unary(continuation, response: response.message)
             case .stream(let buffer):
-                buffer.push(response.message, bytes: payload.readableBytes)
+                unflushed[response.callID, default: (buffer, [], [])].messages.append(response.message)
+                unflushed[response.callID]?.bytes.append(payload.readableBytes)
             case nil:
                 break  // a call we gave up on
             }
@@ -122,6 +145,7 @@ final class ClientHandler: ChannelInboundHandler {
                 continuation.resume(throwing: RPCError(status.code, status.message))
             }
         case .stream(let buffer):
+            flushStreams(status.callID)  // its messages of this read come before its end
             buffer.finish(status.code == .ok ? .success(()) : .failure(RPCError(status.code, status.message)))
         }
     }
@@ -138,6 +162,7 @@ final class ClientHandler: ChannelInboundHandler {
 
     private func failAll(_ reason: String) {
         if closedReason == nil { closedReason = reason }
+        unflushed.removeAll()
         let error = ClientError.connectionClosed(reason)
         hello?.resume(throwing: error)
         hello = nil

@@ -30,23 +30,25 @@ final class StreamBuffer: Sendable {
         self.onCongestion = onCongestion
     }
 
-    /// Producer: a message arrived in a frame of `bytes`.
-    func push(_ message: ProtoFields, bytes: Int = 0) {
+    /// Producer: messages arrived (in frames of `bytes` each), in order: one lock, and a waiting consumer woken
+    /// once for all of them.
+    func push(contentsOf messages: [ProtoFields], bytes: [Int]) {
+        guard !messages.isEmpty else { return }
         let (waiter, congestedNow): (CheckedContinuation<ProtoFields?, any Error>?, Bool) = state.withLockedValue { s in
-            if let waiter = s.waiter {
-                s.waiter = nil
-                return (waiter, false)
+            let waiter = s.waiter
+            s.waiter = nil
+            for index in (waiter == nil ? 0 : 1)..<messages.count {
+                s.queue.append(messages[index])
+                s.sizes.append(bytes[index])
+                s.queuedBytes += bytes[index]
             }
-            s.queue.append(message)
-            s.sizes.append(bytes)
-            s.queuedBytes += bytes
             if !s.congested, s.queue.count - s.head >= highWater || s.queuedBytes >= highWaterBytes {
                 s.congested = true
-                return (nil, true)
+                return (waiter, true)
             }
-            return (nil, false)
+            return (waiter, false)
         }
-        waiter?.resume(returning: message)
+        waiter?.resume(returning: messages[0])
         if congestedNow { onCongestion(true) }
     }
 

@@ -94,8 +94,8 @@ import Testing
     /// The long outage: longer than the engine's leases and the session cache, so every part of the
     /// server meets the dead database, and the server still recovers when it comes back.
     @Test func generationSurvivesALongDatabaseOutageExactly() async throws {
-        try await Self.with(batchSize: 2000) { w in
-            let count: UInt64 = 200_000
+        try await Self.with(batchSize: 1000) { w in
+            let count: UInt64 = 100_000
             let campaign = try await w.client.unary(Methods.createCampaign, CreateCampaignRequest(name: "gen-fault",
                 generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                                  constant: "-x", tlds: [".com"], count: count, startOffset: 0, explicitStartOffset: true),
@@ -114,8 +114,8 @@ import Testing
 
     @Test func dnsCampaignSurvivesADatabaseOutageExactly() async throws {
         let nsd = try DNSCampaignTests.address("DOMAINFLOW_TEST_DNS")
-        try await Self.with(batchSize: 1000) { w in
-            let count: UInt64 = 30_000
+        try await Self.with(batchSize: 500) { w in
+            let count: UInt64 = 10_000
             let persona = try await DNSCampaignTests.persona(w.client, "fault", resolvers: [nsd], timeout: 5000)
             let source = try await w.client.unary(Methods.createCampaign, CreateCampaignRequest(name: "gen",
                 generation: GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",

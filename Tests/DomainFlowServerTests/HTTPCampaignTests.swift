@@ -56,6 +56,18 @@ import Testing
         return try await DNSCampaignTests.waitUntilEnded(client, created.id)
     }
 
+    /// An HTTP campaign over an uploaded list, started with the upload and run to its end.
+    static func list(_ client: DomainFlowClient, _ w: World, _ name: String, lines: [String],
+                     options: HttpCampaignOptions) async throws -> (DomainFlowClient.UploadReport, CampaignInfo) {
+        let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
+            name: name, type: .httpKeywordValidation, generation: nil,
+            resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
+            uploadInput: true, http: options))
+        let stream = AsyncStream<String> { c in lines.forEach { c.yield($0) }; c.finish() }
+        let report = try await client.uploadCampaignInput(campaignID: created.id, lines: stream, start: true)
+        return (report, try await DNSCampaignTests.waitUntilEnded(client, created.id))
+    }
+
     static func results(_ client: DomainFlowClient, _ id: String, _ configure: (inout StreamHttpResultsRequest) -> Void = { _ in })
         async throws -> [HttpResult] {
         var request = StreamHttpResultsRequest(id: id)
@@ -284,16 +296,10 @@ import Testing
         try await AuthHarness.with { h in
             let client = try await h.admin()
             let w = try await Self.world(client)
-            let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
-                name: "one-host", type: .httpKeywordValidation, generation: nil,
-                resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
-                uploadInput: true, http: Self.options(w) { $0.perHostLimit = 1; $0.concurrency = 8 }))
             let lines = (1...12).map { "http://lead.dftest.example:\(w.httpPort)/index.html?page=\($0)" } + ["plain.dftest.example"]
-            let stream = AsyncStream<String> { c in lines.forEach { c.yield($0) }; c.finish() }
-            _ = try await client.uploadCampaignInput(campaignID: created.id, lines: stream, start: true)
-            let final = try await DNSCampaignTests.waitUntilEnded(client, created.id)
+            let (_, final) = try await Self.list(client, w, "one-host", lines: lines, options: Self.options(w) { $0.perHostLimit = 1; $0.concurrency = 8 })
             #expect(final.status == .completed, "\(final.errorMessage)")
-            let rows = try await Self.results(client, created.id)
+            let rows = try await Self.results(client, final.id)
             #expect(rows.count == 13 && rows.filter(\.isLead).count == 12, "\(rows.map(\.outcome))")
             #expect(Set(rows.map(\.url)).count == 13)
             var bad = HttpCampaignOptions()
@@ -311,17 +317,12 @@ import Testing
         try await AuthHarness.with { h in
             let client = try await h.admin()
             let w = try await Self.world(client)
-            let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
-                name: "list", type: .httpKeywordValidation, generation: nil,
-                resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
-                uploadInput: true, http: Self.options(w) { $0.minScore = 3 }))
             let lines = ["lead.dftest.example", "http://plain.dftest.example:\(w.httpPort)/index.html", "ftp://files.dftest.example/",
                          "nope.dftest.example", "HOP.dftest.example"]
-            let stream = AsyncStream<String> { c in lines.forEach { c.yield($0) }; c.finish() }
-            let report = try await client.uploadCampaignInput(campaignID: created.id, lines: stream, start: true)
+            let (report, final) = try await Self.list(client, w, "list", lines: lines, options: Self.options(w) { $0.minScore = 3 })
+            let created = report.campaign
             #expect(report.campaign.input?.valid == 4 && report.campaign.input?.invalid == 1)
             #expect(report.campaign.input?.firstInvalid.first?.reason.contains("ftp") == true)
-            let final = try await DNSCampaignTests.waitUntilEnded(client, created.id)
             #expect(final.status == .completed, "\(final.errorMessage)")
             let rows = try await Self.results(client, created.id)
             #expect(rows.map(\.domainName) == ["lead.dftest.example", "plain.dftest.example", "nope.dftest.example", "hop.dftest.example"])

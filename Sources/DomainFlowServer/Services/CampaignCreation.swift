@@ -172,7 +172,7 @@ enum CampaignCreation {
     /// The stored parameters of an HTTP step: its options, validated, and the campaign it reads.
     static func httpParameters(_ options: HttpCampaignOptions?, source: UUID? = nil, upload: Bool = false) throws -> String {
         let o = options ?? HttpCampaignOptions()
-        guard o.minScore >= 0, o.minScore.isFinite else { throw RPCError.invalidArgument("http.min_score: must be 0 or more") }
+        try ResultFilters.checkMinScore(o.minScore, field: "http.min_score")
         for scheme in o.schemes where scheme != "http" && scheme != "https" {
             throw RPCError.invalidArgument("http.schemes: '\(scheme)' is not http or https")
         }

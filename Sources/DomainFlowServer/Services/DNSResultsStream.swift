@@ -12,9 +12,7 @@ enum DNSResultsStream {
                     pool: ConnectionPool) async throws {
         let principal = try context.requirePrincipal()
         let id = try Paging.uuid(request.id, field: "id")
-        for outcome in request.outcomes where DNSFinalOutcome(rawValue: outcome) == nil {
-            throw RPCError.invalidArgument("outcomes: unknown outcome '\(outcome)'; use \(DNSFinalOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        try ResultFilters.checkOutcomes(request.outcomes)
         let row = try await pool.withConnection(retryTransient: true) { c in
             try CampaignsService.find(c, id, principal: principal, forUpdate: false)
         }

@@ -12,7 +12,7 @@ enum HTTPResultsStream {
                     pool: ConnectionPool) async throws {
         let principal = try context.requirePrincipal()
         let id = try Paging.uuid(request.id, field: "id")
-        guard request.minScore >= 0, request.minScore.isFinite else { throw RPCError.invalidArgument("min_score: must be 0 or more") }
+        try ResultFilters.checkMinScore(request.minScore)
         let campaign = try await pool.withConnection(retryTransient: true) { c in try httpStep(c, of: id, principal: principal) }
         var cursor: Int64 = request.fromStart ? -1 : Int64(clamping: request.afterOffset)
         while true {

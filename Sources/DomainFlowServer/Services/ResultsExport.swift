@@ -24,10 +24,8 @@ enum ResultsExport {
                     pool: ConnectionPool) async throws {
         let principal = try context.requirePrincipal()
         let id = try Paging.uuid(request.id, field: "id")
-        for outcome in request.outcomes where DNSFinalOutcome(rawValue: outcome) == nil {
-            throw RPCError.invalidArgument("outcomes: unknown outcome '\(outcome)'; use \(DNSFinalOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard request.minScore >= 0, request.minScore.isFinite else { throw RPCError.invalidArgument("min_score: must be 0 or more") }
+        try ResultFilters.checkOutcomes(request.outcomes)
+        try ResultFilters.checkMinScore(request.minScore)
         guard !request.header || request.format == .csv else { throw RPCError.invalidArgument("header: only CSV has a header line") }
         let format: ExportStatements.Format = request.format == .csv ? .csv : .jsonl
         let (campaign, source) = try await pool.withConnection(retryTransient: true) { c in
