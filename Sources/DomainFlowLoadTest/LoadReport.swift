@@ -12,6 +12,10 @@ public struct LoadReport: Sendable {
     public let openLoopRate: Double?
     /// Rows received by `stream-results` calls.
     public var streamedRows = 0
+    /// Open loop: calls that were due before the end but never sent (the target rate was not reached).
+    public var unsent = 0
+    /// The run was stopped before its end (Ctrl-C): the report covers what ran.
+    public var stoppedEarly = false
 
     public init(requests: Int, errorsByCode: [String: Int], elapsed: Duration, histogram: Histogram<UInt64>,
                 openLoopRate: Double?, streamedRows: Int = 0) {
@@ -33,8 +37,9 @@ public struct LoadReport: Sendable {
 
     public var summary: String {
         var lines = [
-            String(format: "requests   %d in %.2f s (%.0f/s)%@", requests, elapsed.seconds, throughput,
-                   openLoopRate.map { String(format: ", open loop at %.0f/s", $0) } ?? ", closed loop"),
+            String(format: "requests   %d in %.2f s (%.0f/s)%@%@", requests, elapsed.seconds, throughput,
+                   openLoopRate.map { String(format: ", open loop: target %.0f/s, %d due calls not sent", $0, unsent) } ?? ", closed loop",
+                   stoppedEarly ? " (stopped early)" : ""),
             "errors     " + (errorsByCode.isEmpty ? "none"
                 : errorsByCode.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " ")),
             String(format: "latency µs min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f",
@@ -49,7 +54,8 @@ public struct LoadReport: Sendable {
         let object: [String: Any] = [
             "requests": requests, "succeeded": succeeded, "errors": errorsByCode,
             "elapsed_seconds": elapsed.seconds, "throughput_per_second": throughput,
-            "mode": openLoopRate == nil ? "closed" : "open", "rate": openLoopRate ?? 0,
+            "mode": openLoopRate == nil ? "closed" : "open", "rate": openLoopRate ?? 0, "unsent": unsent,
+            "stopped_early": stoppedEarly,
             "streamed_rows": streamedRows, "streamed_rows_per_second": streamedRowsPerSecond,
             "latency_us": ["min": Double(histogram.min) / 1000, "p50": micros(50), "p90": micros(90), "p99": micros(99),
                            "p99_9": micros(99.9), "max": Double(histogram.max) / 1000, "mean": histogram.mean / 1000],

@@ -10,8 +10,16 @@ import Synchronization
 /// latency is measured from when the call was due, not when it was sent, so a slow server
 /// is not hidden by the harness slowing down (no coordinated omission).
 public enum LoadRunner {
-    /// Runs the warm-up, then the measured phase; `progress` is called about once a second.
-    public static func run(_ configuration: LoadConfiguration,
+    /// Ends a run early (Ctrl-C): the workers stop at their next call and the report so far is returned.
+    public final class Stop: Sendable {
+        let requested = Atomic<Bool>(false)
+        public init() {}
+        public func request() { requested.store(true, ordering: .relaxed) }
+    }
+
+    /// Runs the warm-up, then the measured phase; `progress` is called about once a second. The run ends at
+    /// `duration` (calls still due then are counted as not sent), at `requests`, or when `stop` is requested.
+    public static func run(_ configuration: LoadConfiguration, stop: Stop = Stop(),
                            progress: (@Sendable (Int, Duration) -> Void)? = nil) async throws -> LoadReport {
         try configuration.validate()
         var clients: [DomainFlowClient] = []
@@ -27,10 +35,10 @@ public enum LoadRunner {
                 var warm = configuration
                 warm.duration = configuration.warmup
                 warm.requests = nil
-                _ = try await phase(warm, clients: clients, fixture: fixture, progress: nil)
+                _ = try await phase(warm, clients: clients, fixture: fixture, stop: stop, progress: nil)
                 fixture.streamedRows.store(0, ordering: .relaxed)
             }
-            let report = try await phase(configuration, clients: clients, fixture: fixture, progress: progress)
+            let report = try await phase(configuration, clients: clients, fixture: fixture, stop: stop, progress: progress)
             await fixture.cleanUp(clients[0])
             return report
         } catch {
@@ -52,7 +60,7 @@ public enum LoadRunner {
     }
 
     private static func phase(_ configuration: LoadConfiguration, clients: [DomainFlowClient], fixture: ScenarioFixture,
-                              progress: (@Sendable (Int, Duration) -> Void)?) async throws -> LoadReport {
+                              stop: Stop, progress: (@Sendable (Int, Duration) -> Void)?) async throws -> LoadReport {
         let clock = ContinuousClock()
         let start = clock.now
         let end = start + configuration.duration
@@ -76,13 +84,15 @@ public enum LoadRunner {
                 for _ in 0..<configuration.inFlight {
                     group.addTask {
                         var result = WorkerResult()
-                        while true {
+                        while !stop.requested.load(ordering: .relaxed) {
                             let n = counters.tickets.add(1, ordering: .relaxed).oldValue
                             guard n < limit else { break }
                             var due = clock.now
                             if let interval {
                                 due = start + interval * n
-                                guard due < end else { break }
+                                // Late calls are still sent (their latency counts from when they were due), but
+                                // not after the run's end: the ones left are reported as not sent.
+                                guard due < end, clock.now < end else { break }
                                 if due > clock.now { try await clock.sleep(until: due) }
                             } else {
                                 guard due < end else { break }
@@ -117,7 +127,14 @@ public enum LoadRunner {
             errors.merge(result.errors, uniquingKeysWith: +)
             count += result.count
         }
-        return LoadReport(requests: count, errorsByCode: errors, elapsed: elapsed, histogram: histogram,
-                          openLoopRate: configuration.rate, streamedRows: fixture.streamedRows.load(ordering: .relaxed))
+        var report = LoadReport(requests: count, errorsByCode: errors, elapsed: elapsed, histogram: histogram,
+                                openLoopRate: configuration.rate, streamedRows: fixture.streamedRows.load(ordering: .relaxed))
+        if let interval {
+            // The calls due within the run (or the requests asked for) that were never sent.
+            let due = min(limit, Int((min(elapsed, configuration.duration) / interval).rounded(.up)))
+            report.unsent = max(0, due - count)
+        }
+        report.stoppedEarly = stop.requested.load(ordering: .relaxed)
+        return report
     }
 }

@@ -48,7 +48,17 @@ struct Run: AsyncParsableCommand {
         }
         let live = isatty(STDERR_FILENO) == 1 && !json
         let progress: (@Sendable (Int, Duration) -> Void)? = live ? Self.showProgress : nil
-        let report = try await LoadRunner.run(configuration, progress: progress)
+        // Ctrl-C (or SIGTERM) ends the run early and still prints the report so far.
+        let stop = LoadRunner.Stop()
+        signal(SIGINT, SIG_IGN); signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.request() }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        let report = try await LoadRunner.run(configuration, stop: stop, progress: progress)
         if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if let histogramFile {
             try report.percentileDistribution.write(toFile: histogramFile, atomically: true, encoding: .utf8)

@@ -29,9 +29,33 @@ import Testing
             configuration.rate = 200
             configuration.duration = .milliseconds(500)
             let report = try await LoadRunner.run(configuration)
-            #expect(report.requests == 100, "rate × duration calls were due")
+            #expect(report.requests + report.unsent == 100, "rate × duration calls were due: each sent or counted as not sent")
             #expect(report.errorsByCode.isEmpty)
             #expect(report.json.contains("\"mode\":\"open\""))
+        }
+    }
+
+    /// Past what the server can take, the open loop still ends at its duration and says how many due calls it
+    /// never sent; a stop request ends a run early with the report so far.
+    @Test func anOverloadedOpenLoopEndsAtItsDurationAndCountsWhatItDidNotSend() async throws {
+        try await TestServer.with { server in
+            var configuration = LoadConfiguration(socketPath: server.socketPath)
+            configuration.connections = 1
+            configuration.inFlight = 2
+            configuration.rate = 1_000_000
+            configuration.duration = .milliseconds(300)
+            let started = ContinuousClock.now
+            let report = try await LoadRunner.run(configuration)
+            #expect(ContinuousClock.now - started < .seconds(20), "it stops at its duration, not when every due call is sent")
+            #expect(report.unsent > 0 && report.requests + report.unsent == 300_000, "\(report.requests) sent, \(report.unsent) not")
+            #expect(report.summary.contains("due calls not sent") && report.json.contains("\"unsent\":\(report.unsent)"))
+
+            var long = LoadConfiguration(socketPath: server.socketPath)
+            long.duration = .seconds(600)
+            let stop = LoadRunner.Stop()
+            Task { try await Task.sleep(for: .milliseconds(200)); stop.request() }
+            let early = try await LoadRunner.run(long, stop: stop)
+            #expect(early.stoppedEarly && early.requests > 0 && early.elapsed < .seconds(60))
         }
     }
 

@@ -22,6 +22,9 @@ public enum ExportStatements {
                set_config('domainflow.x_leads', $7, true), set_config('domainflow.x_min_score', $8, true)
         """)
 
+    /// The prepared statements of the export (the COPY texts are not prepared: COPY cannot be).
+    static let prepared = [settings, namesRange, dnsRange, httpRange]
+
     /// $1 campaign, $2 first offset: the lowest and highest input offsets with rows at or after it.
     public static func offsetRange(_ source: Source) -> Statement {
         switch source {

@@ -478,14 +478,16 @@ public enum StatementRegistry {
         ORDER BY offset_index, record_type LIMIT $4
         """)
 
-    /// All statements, prepared on every connection.
+    /// The statements the server runs, prepared on every connection. Those only tests and benches use
+    /// (`insertUser`, `insertCampaign`, `insertProxy`, `insertDNSResult`, `dnsResultsOfCampaign`,
+    /// `countDNSResults`) are left out: `execute` prepares a statement on its first use on a connection.
     public static let all: [Statement] = [
         storeIdentity,
-        insertUser, countUsers, userByLogin, userRowByID, userByUsername, createUser, listUsers, updateUser,
+        countUsers, userByLogin, userRowByID, userByUsername, createUser, listUsers, updateUser,
         deleteUser, setPassword, touchLastLogin,
         createSession, useSession, revokeSession, revokeUserSessions,
         insertAudit, listAudit, purgeAudit,
-        insertCampaign, createCampaign, campaignByID, campaignByIDForUpdate, setCampaignStatus, listCampaigns, deleteCampaign,
+        createCampaign, campaignByID, campaignByIDForUpdate, setCampaignStatus, listCampaigns, deleteCampaign,
         patternNextOffset, reservePatternRange, createBatches,
         followOnsOf, updateCampaignInput, insertUploadedNames, uploadedNamesOfBatch, setTotalItems,
         queuedCampaigns, campaignStatusForUpdate, leaseBatch, confirmLease, finishBatch, addProgress, allBatchesDone,
@@ -498,7 +500,6 @@ public enum StatementRegistry {
         createPersona, personaByID, updatePersona, deletePersona, listPersonas,
         createKeywordSet, keywordSetByID, updateKeywordSet, deleteKeywordSet, listKeywordSets, rulesOfKeywordSet,
         deleteRulesOfKeywordSet,
-        insertProxy,
-        insertDNSResult, dnsResultsOfCampaign, countDNSResults, dnsResultsPage,
-    ]
+        dnsResultsPage,
+    ] + ExportStatements.prepared
 }
