@@ -72,6 +72,22 @@ static int fill(int fd, Buffer *b) {
     }
 }
 
+/// The next whole frame's message in `b` at `*offset` (its size in `*size`, the offset moved past it), or NULL.
+static const uint8_t *next_frame(const Buffer *b, size_t *offset, size_t *size) {
+    if (b->length - *offset < 4) return NULL;
+    const uint8_t *p = b->data + *offset;
+    *size = ((size_t)p[0] << 24) | ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
+    if (b->length - *offset - 4 < *size) return NULL;
+    *offset += 4 + *size;
+    return p + 4;
+}
+
+/// Drops the frames read so far.
+static void consume(Buffer *b, size_t offset) {
+    memmove(b->data, b->data + offset, b->length - offset);
+    b->length -= offset;
+}
+
 static int unix_socket(const char *path, struct sockaddr_un *address) {
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0) { perror("socket"); exit(1); }
@@ -92,13 +108,10 @@ typedef struct {
 
 /// Answers every whole frame in `c->in`; false when the connection must close.
 static int serve_frames(Connection *c) {
-    size_t offset = 0;
-    while (c->in.length - offset >= 4) {
-        const uint8_t *p = c->in.data + offset;
-        size_t size = ((size_t)p[0] << 24) | ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
-        if (c->in.length - offset - 4 < size) break;
-        Domainflow__V1__ClientFrame *frame = domainflow__v1__client_frame__unpack(NULL, size, p + 4);
-        offset += 4 + size;
+    size_t offset = 0, size;
+    const uint8_t *message;
+    while ((message = next_frame(&c->in, &offset, &size))) {
+        Domainflow__V1__ClientFrame *frame = domainflow__v1__client_frame__unpack(NULL, size, message);
         if (!frame) return 0;
         Domainflow__V1__ServerFrame reply = DOMAINFLOW__V1__SERVER_FRAME__INIT;
         if (frame->kind_case == DOMAINFLOW__V1__CLIENT_FRAME__KIND_HELLO) {
@@ -135,8 +148,7 @@ static int serve_frames(Connection *c) {
         }
         domainflow__v1__client_frame__free_unpacked(frame, NULL);
     }
-    memmove(c->in.data, c->in.data + offset, c->in.length - offset);
-    c->in.length -= offset;
+    consume(&c->in, offset);
     return 1;
 }
 
@@ -245,13 +257,10 @@ static int run_client(const char *path, int connections, int in_flight, double s
         for (int i = 0; i < n; i++) {
             ClientConnection *c = events[i].data.ptr;
             if (fill(c->fd, &c->in) <= 0) { fprintf(stderr, "server closed\n"); return 1; }
-            size_t offset = 0;
-            while (c->in.length - offset >= 4) {
-                const uint8_t *p = c->in.data + offset;
-                size_t size = ((size_t)p[0] << 24) | ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
-                if (c->in.length - offset - 4 < size) break;
-                Domainflow__V1__ServerFrame *frame = domainflow__v1__server_frame__unpack(NULL, size, p + 4);
-                offset += 4 + size;
+            size_t offset = 0, size;
+            const uint8_t *message;
+            while ((message = next_frame(&c->in, &offset, &size))) {
+                Domainflow__V1__ServerFrame *frame = domainflow__v1__server_frame__unpack(NULL, size, message);
                 if (!frame) { fprintf(stderr, "bad frame\n"); return 1; }
                 if (frame->kind_case == DOMAINFLOW__V1__SERVER_FRAME__KIND_STATUS) {
                     double latency = now_us() - c->sent_at[frame->status->call_id % (uint64_t)window];
@@ -261,8 +270,7 @@ static int run_client(const char *path, int connections, int in_flight, double s
                 }
                 domainflow__v1__server_frame__free_unpacked(frame, NULL);
             }
-            memmove(c->in.data, c->in.data + offset, c->in.length - offset);
-            c->in.length -= offset;
+            consume(&c->in, offset);
             if (c->out.length && flush_buffer(c->fd, &c->out) < 0) return 1;
         }
     }
