@@ -104,7 +104,7 @@ import Testing
     /// Calls `entry` with `fields`; a stream is read for its first few messages.
     static func call(_ client: DomainFlowClient, _ entry: Entry, _ fields: ProtoFields) async -> Outcome {
         let method = Method<RawMessage, RawMessage>(number: entry.number, name: entry.name,
-                                                    kind: entry.streams ? .serverStreaming : .unary, access: entry.access)
+                                                    kind: entry.streams ? .serverStreaming : .unary)
         do {
             if !entry.streams {
                 return .ok([try await client.unary(method, RawMessage(fields: fields), timeout: .seconds(30)).fields])

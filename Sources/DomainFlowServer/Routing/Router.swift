@@ -44,6 +44,9 @@ public struct Router: Sendable {
 
     private mutating func add<I, O>(_ method: Method<I, O>, _ handler: Handler) {
         precondition(entries[method.number] == nil, "method \(method.number) registered twice")
-        entries[method.number] = Entry(name: method.name, access: method.access, handler: handler)
+        guard let access = MethodAccess.of(method.number) else {
+            preconditionFailure("method \(method.name) (\(method.number)) has no declared access: add it to MethodAccess")
+        }
+        entries[method.number] = Entry(name: method.name, access: access, handler: handler)
     }
 }
