@@ -12,11 +12,12 @@ public struct FieldMask: Sendable {
         self.messages = messages
     }
 
-    /// Every field of `schema` by its `.proto` name, message fields enterable: read from the descriptors.
-    public init(schema: ProtoSchema) {
+    /// Every field of `schema` by its `.proto` name but those `excluded` (at the top level), message fields
+    /// enterable: read from the descriptors.
+    public init(schema: ProtoSchema, excluding excluded: Set<String> = []) {
         var fields: [String: UInt32] = [:]
         var messages: [String: FieldMask] = [:]
-        for field in schema.fieldList {
+        for field in schema.fieldList where !excluded.contains(field.name) {
             fields[field.name] = field.number
             if field.kind == .message, !field.isRepeated, let sub = schema.subSchema(field.number) {
                 messages[field.name] = FieldMask(schema: sub)

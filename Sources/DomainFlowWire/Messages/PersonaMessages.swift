@@ -125,15 +125,9 @@ public struct PersonaRequest: WireMessage, Equatable {
     /// Paths of the fields an update changes ("name", "http.user_agent", "dns"); empty: all.
     public var updateMask: [String] = []
 
-    /// The paths `updateMask` may name.
-    public static let mask = FieldMask(fields: ["name": 2, "description": 3, "dns": 5, "http": 6], messages: [
-        "dns": FieldMask(fields: ["resolvers": 1, "rotation": 2, "record_types": 3, "timeout_millis": 4, "retries": 5,
-                                  "concurrency": 6, "queries_per_second": 7, "burst": 8, "delay_min_millis": 9,
-                                  "delay_max_millis": 10, "nxdomain_quorum": 11]),
-        "http": FieldMask(fields: ["user_agent": 1, "headers": 2, "accept_language": 3, "accept_encoding": 4, "timeout_millis": 5,
-                                   "follow_redirects": 6, "max_redirects": 7, "allowed_status_codes": 8, "max_body_bytes": 9,
-                                   "skip_tls_verification": 10, "allow_http2": 11, "keep_cookies": 12, "requests_per_second": 13]),
-    ])
+    /// The paths `updateMask` may name: every field of the request but its id, kind and mask, and every field
+    /// of its dns and http parts (read from the descriptors).
+    public static let mask = FieldMask(schema: ProtoSchema.request(of: Methods.updatePersona)!, excluding: ["id", "kind", "update_mask"])
 
     public init(id: String = "", name: String, description: String = "", dns: DnsPersona) {
         self.id = id; self.name = name; self.description = description; kind = .dns; self.dns = dns

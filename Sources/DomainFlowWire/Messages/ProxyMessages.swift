@@ -49,11 +49,9 @@ public struct ProxyRequest: WireMessage, Equatable {
     /// Paths of the fields an update changes ("port", "disabled", "password"); empty: all.
     public var updateMask: [String] = []
 
-    /// The paths `updateMask` may name ("password" changes it even when `set_password` is false).
-    public static let mask = FieldMask(fields: [
-        "name": 2, "description": 3, "protocol": 4, "host": 5, "port": 6, "username": 7, "password": 8, "disabled": 10,
-        "city": 11, "country_code": 12, "provider": 13,
-    ])
+    /// The paths `updateMask` may name: every field of the request but its id, `set_password` and the mask
+    /// (read from the descriptors; "password" changes it even when `set_password` is false).
+    public static let mask = FieldMask(schema: ProtoSchema.request(of: Methods.updateProxy)!, excluding: ["id", "set_password", "update_mask"])
 
     public init(id: String = "", name: String, proxyProtocol: ProxyProtocol, host: String, port: UInt32,
                 username: String = "", password: String = "") {
