@@ -336,6 +336,12 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: "HTTP: only pages scoring at least this.") var minScore: Double?
         @Option(help: "csv/jsonl: start at this input offset (to continue an interrupted export).") var startOffset: UInt64 = 0
         @Flag(help: "csv/jsonl: append to --output instead of replacing it.") var append = false
+
+        /// `--outcome nxdomain,servfail` as a list.
+        var outcomes: [String] {
+            (outcome ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
         func run() async throws {
             guard let kind = ResultFormat(rawValue: format) else { throw ValidationError("--format must be table, jsonl or csv") }
             if kind != .table {
@@ -343,7 +349,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 var request = ExportCampaignResultsRequest(id: id, format: kind == .csv ? .csv : .jsonl, kind: keywords ? .httpKeywords : .rows)
                 request.startOffset = startOffset
                 request.header = kind == .csv && startOffset == 0 && !append
-                request.outcomes = (outcome ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                request.outcomes = outcomes
                 request.liveOnly = live
                 request.availableOnly = available
                 request.leadsOnly = leads
@@ -354,16 +360,10 @@ struct CampaignCommand: AsyncParsableCommand {
                 return
             }
             guard startOffset == 0, !append else { throw ValidationError("--start-offset and --append are for --format csv or jsonl") }
-            let handle: FileHandle
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: nil) else { throw CLIError("cannot create \(output)") }
-                handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            } else {
-                handle = FileHandle.standardOutput
-            }
+            let handle = try ResultExport.openOutput(output)
             let client = try await connection.connect()
             let campaign = try await connection.call { try await client.unary(Methods.getCampaign, IDRequest(id: id)) }
-            var writer = ResultWriter(handle: handle, format: kind)
+            var writer = ResultWriter(handle: handle)
             let httpFilters = keywords || leads || minScore != nil
             if campaign.type == .httpKeywordValidation {
                 guard outcome == nil, !live, !available else { throw ValidationError("--outcome, --live and --available are for DNS campaigns") }
@@ -379,7 +379,7 @@ struct CampaignCommand: AsyncParsableCommand {
             } else if campaign.type == .dnsValidation {
                 guard !httpFilters else { throw ValidationError("--keywords, --leads and --min-score are for HTTP campaigns") }
                 var request = StreamDnsResultsRequest(id: id)
-                request.outcomes = (outcome ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                request.outcomes = outcomes
                 request.liveOnly = live
                 request.availableOnly = available
                 writer.header(DNSResultColumns.names)
@@ -419,7 +419,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 try await ResultExport.run(connection, client: client, request: request, output: nil, append: false)
                 return
             }
-            var writer = ResultWriter(handle: FileHandle.standardOutput, format: kind)
+            var writer = ResultWriter(handle: FileHandle.standardOutput)
             writer.header(["domain_name", "score", "keywords", "final_url", "title"])
             var request = StreamHttpResultsRequest(id: id)
             request.leadsOnly = true

@@ -8,16 +8,7 @@ import Foundation
 enum ResultExport {
     static func run(_ connection: ConnectionOptions, client: DomainFlowClient, request: ExportCampaignResultsRequest,
                     output: String?, append: Bool) async throws {
-        let handle: FileHandle
-        if let output {
-            if !append || !FileManager.default.fileExists(atPath: output) {
-                guard FileManager.default.createFile(atPath: output, contents: nil) else { throw CLIError("cannot create \(output)") }
-            }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            if append { try handle.seekToEnd() }
-        } else {
-            handle = FileHandle.standardOutput
-        }
+        let handle = try openOutput(output, append: append)
         defer { if output != nil { try? handle.close() } }
         let initial = output == nil ? 0 : try handle.offset()
         var written = initial
@@ -37,5 +28,16 @@ enum ResultExport {
             throw CLIError("\(error); \(output) holds every row before input offset \(safe.offset): "
                 + "continue with --start-offset \(safe.offset) --append --output \(output)")
         }
+    }
+
+    /// Where results go: `path` (created or emptied, or appended to with `append`), else standard output.
+    static func openOutput(_ path: String?, append: Bool = false) throws -> FileHandle {
+        guard let path else { return FileHandle.standardOutput }
+        if !append || !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIError("cannot create \(path)") }
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        if append { try handle.seekToEnd() }
+        return handle
     }
 }

@@ -1,4 +1,3 @@
-import DomainFlowCore
 import DomainFlowWire
 import Foundation
 
@@ -7,8 +6,7 @@ enum ResultFormat: String {
     case table, jsonl, csv
 }
 
-/// One output value: numbers and booleans stay unquoted in JSON; lists become JSON arrays, and
-/// space-separated text in CSV and tables.
+/// One value of a table cell: lists are space-separated.
 enum ResultValue {
     case text(String)
     case number(Int64)
@@ -16,34 +14,21 @@ enum ResultValue {
     case list([String])
 }
 
-/// Writes rows in a format, buffered (64 KiB at a time) so that memory stays flat.
+/// Writes `--format table` rows from the typed streams (CSV and JSON lines come formatted from the server:
+/// `ResultExport`), tab-separated, buffered 64 KiB at a time so that memory stays flat.
 struct ResultWriter {
     let handle: FileHandle
-    let format: ResultFormat
-    private var columns: [String] = []
     private var buffer = ""
 
-    init(handle: FileHandle, format: ResultFormat) { self.handle = handle; self.format = format }
+    init(handle: FileHandle) { self.handle = handle }
 
     mutating func header(_ names: [String]) {
-        columns = names
-        switch format {
-        case .csv: buffer += names.joined(separator: ",") + "\n"
-        case .table: buffer += names.map { $0.uppercased() }.joined(separator: "\t") + "\n"
-        case .jsonl: break
-        }
+        buffer += names.map { $0.uppercased() }.joined(separator: "\t") + "\n"
     }
 
     mutating func row(_ values: [ResultValue]) {
-        switch format {
-        case .jsonl:
-            buffer += "{" + zip(columns, values).map { "\(Self.json($0)):\(Self.json($1))" }.joined(separator: ",") + "}\n"
-        case .csv:
-            buffer += values.map { Self.csv(Self.plain($0)) }.joined(separator: ",") + "\n"
-        case .table:
-            buffer += values.map { Self.plain($0).replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
-                .joined(separator: "\t") + "\n"
-        }
+        buffer += values.map { Self.plain($0).replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+            .joined(separator: "\t") + "\n"
         if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
     }
 
@@ -60,22 +45,6 @@ struct ResultWriter {
         case .list(let items): items.joined(separator: " ")
         }
     }
-
-    private static func csv(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    private static func json(_ value: ResultValue) -> String {
-        switch value {
-        case .text(let s): json(s)
-        case .number(let n): String(n)
-        case .bool(let b): b ? "true" : "false"
-        case .list(let items): "[" + items.map(json).joined(separator: ",") + "]"
-        }
-    }
-
-    static func json(_ text: String) -> String { JSONText.quote(text) }
 }
 
 /// The columns of a DNS campaign's results, in every format (JSON keys as named).
