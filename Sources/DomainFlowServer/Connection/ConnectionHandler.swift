@@ -15,9 +15,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         var deadlineTimer: Scheduled<Void>?
         /// A stream write waiting for the socket to become writable.
         var writeWaiter: CheckedContinuation<Void, any Error>?
-        /// For the debug log line of each call: the method's name and when the call opened.
-        var methodName = ""
-        let opened = NIODeadline.now()
+        /// For the debug log line of each call (kept only at debug level): the method and when the call opened.
+        var debugStart: (method: String, opened: NIODeadline)?
     }
 
     private let shared: ServerShared
@@ -143,6 +142,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         calls[request.callID] = OpenCall()
+        if logger.logLevel <= .debug { calls[request.callID]?.debugStart = ("method \(request.method)", .now()) }
         shared.counters.callsInFlight.add(1, ordering: .relaxed)
 
         guard let entry = shared.router.entry(for: request.method) else {
@@ -150,7 +150,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             endCall(request.callID, status: Status(callID: request.callID, code: .unimplemented, message: name), cancelWork: false)
             return
         }
-        calls[request.callID]?.methodName = entry.name
+        calls[request.callID]?.debugStart?.method = entry.name
         var callLogger = logger
         callLogger[metadataKey: "call"] = "\(request.callID)"
         callLogger[metadataKey: "method"] = "\(entry.name)"
@@ -251,10 +251,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         shared.counters.callsInFlight.subtract(1, ordering: .relaxed)
         shared.counters.callsServed.add(1, ordering: .relaxed)
         if let status { sendStatus(status) }
-        if logger.logLevel <= .debug {
+        if let start = call.debugStart {
             logger.debug("call ended", metadata: [
-                "call": "\(callID)", "method": "\(call.methodName)", "code": "\(status?.code ?? .cancelled)",
-                "micros": "\((NIODeadline.now() - call.opened).nanoseconds / 1000)",
+                "call": "\(callID)", "method": "\(start.method)", "code": "\(status?.code ?? .cancelled)",
+                "micros": "\((NIODeadline.now() - start.opened).nanoseconds / 1000)",
             ])
         }
         if machine.callEnded(callID) { closeAfterFlush() }
