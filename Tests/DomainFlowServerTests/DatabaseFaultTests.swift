@@ -4,6 +4,7 @@ import DomainFlowStore
 import DomainFlowWire
 import Foundation
 import Glibc
+import NIOPosix
 import Testing
 
 /// PostgreSQL stopped the hard way (`pg_ctl -m immediate`, as a crash would) in the middle of a
@@ -40,11 +41,9 @@ import Testing
         await store.shutdown()
     }
 
-    /// Runs `work` on a thread of its own (pg_ctl blocks), not on the cooperative pool the server shares.
+    /// Runs blocking work (pg_ctl) off the cooperative pool the server shares, as the server itself does.
     static func blocking(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
-        }
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 
     /// Once `campaign` has progress (and before it ends), stops PostgreSQL for `outage`, checking
