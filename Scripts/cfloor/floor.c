@@ -3,7 +3,9 @@
 // nothing else.
 //
 //   floor server SOCKET                          epoll, one thread: answers Hello and Ping (Response + Status)
-//   floor client SOCKET CONNS IN_FLIGHT SECONDS  hello, then Ping calls kept IN_FLIGHT per connection for
+//   floor client SOCKET CONNS IN_FLIGHT SECONDS [CAMPAIGN_ID]
+//                                                hello, then Ping calls (GetCampaign of CAMPAIGN_ID when given:
+//                                                the peer must be trusted) kept IN_FLIGHT per connection for
 //                                                SECONDS; prints "calls_per_second p50_us p99_us"
 //
 // Built by Scripts/bench: cc -O2 floor.c <protoc-c output> -lprotobuf-c.
@@ -203,15 +205,23 @@ typedef struct {
 } ClientConnection;
 
 static int window;
+static const char *campaign_id;  // set: the client calls GetCampaign(campaign_id) instead of Ping
 static double *latencies;
 static size_t latency_count, latency_capacity;
 
-static void send_ping(ClientConnection *c) {
+static void send_call(ClientConnection *c) {
     Domainflow__V1__PingRequest ping = DOMAINFLOW__V1__PING_REQUEST__INIT;
+    Domainflow__V1__CampaignIdRequest get = DOMAINFLOW__V1__CAMPAIGN_ID_REQUEST__INIT;
     Domainflow__V1__Request request = DOMAINFLOW__V1__REQUEST__INIT;
     request.call_id = ++c->next_call;
-    request.method_case = DOMAINFLOW__V1__REQUEST__METHOD_PING;
-    request.ping = &ping;
+    if (campaign_id) {
+        get.id = (char *)campaign_id;
+        request.method_case = DOMAINFLOW__V1__REQUEST__METHOD_GET_CAMPAIGN;
+        request.get_campaign = &get;
+    } else {
+        request.method_case = DOMAINFLOW__V1__REQUEST__METHOD_PING;
+        request.ping = &ping;
+    }
     Domainflow__V1__ClientFrame frame = DOMAINFLOW__V1__CLIENT_FRAME__INIT;
     frame.kind_case = DOMAINFLOW__V1__CLIENT_FRAME__KIND_REQUEST;
     frame.request = &request;
@@ -243,7 +253,7 @@ static int run_client(const char *path, int connections, int in_flight, double s
         frame.kind_case = DOMAINFLOW__V1__CLIENT_FRAME__KIND_HELLO;
         frame.hello = &hello;
         append_frame(&c->out, &frame.base);
-        for (int k = 0; k < in_flight; k++) send_ping(c);
+        for (int k = 0; k < in_flight; k++) send_call(c);
         nonblocking(c->fd);
         if (flush_buffer(c->fd, &c->out) < 0) return 1;
         struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
@@ -263,10 +273,14 @@ static int run_client(const char *path, int connections, int in_flight, double s
                 Domainflow__V1__ServerFrame *frame = domainflow__v1__server_frame__unpack(NULL, size, message);
                 if (!frame) { fprintf(stderr, "bad frame\n"); return 1; }
                 if (frame->kind_case == DOMAINFLOW__V1__SERVER_FRAME__KIND_STATUS) {
+                    if (frame->status->code != 0) {
+                        fprintf(stderr, "call failed: %d %s\n", frame->status->code, frame->status->message);
+                        return 1;
+                    }
                     double latency = now_us() - c->sent_at[frame->status->call_id % (uint64_t)window];
                     if (latency_count < latency_capacity) latencies[latency_count++] = latency;
                     completed++;
-                    send_ping(c);
+                    send_call(c);
                 }
                 domainflow__v1__server_frame__free_unpacked(frame, NULL);
             }
@@ -284,7 +298,10 @@ static int run_client(const char *path, int connections, int in_flight, double s
 
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "server") == 0) return run_server(argv[2]);
-    if (argc == 6 && strcmp(argv[1], "client") == 0) return run_client(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
-    fprintf(stderr, "usage: floor server SOCKET | floor client SOCKET CONNECTIONS IN_FLIGHT SECONDS\n");
+    if ((argc == 6 || argc == 7) && strcmp(argv[1], "client") == 0) {
+        if (argc == 7) campaign_id = argv[6];
+        return run_client(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
+    }
+    fprintf(stderr, "usage: floor server SOCKET | floor client SOCKET CONNECTIONS IN_FLIGHT SECONDS [CAMPAIGN_ID]\n");
     return 2;
 }

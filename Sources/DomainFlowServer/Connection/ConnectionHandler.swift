@@ -27,6 +27,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var peer: PeerCredentials?
     private var clientName = ""
     private var pendingFlush = false
+    /// Where the handler tasks of this connection's calls run (set when the handler is added).
+    private var executor: EventLoopTaskExecutor?
 
     init(shared: ServerShared, connectionID: UInt64) {
         self.shared = shared
@@ -40,6 +42,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        executor = EventLoopTaskExecutor(loop: context.eventLoop)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -151,12 +154,9 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         calls[request.callID]?.debugStart?.method = entry.name
-        var callLogger = logger
-        callLogger[metadataKey: "call"] = "\(request.callID)"
-        callLogger[metadataKey: "method"] = "\(entry.name)"
         let deadline = request.timeoutMillis > 0 ? NIODeadline.now() + .milliseconds(Int64(request.timeoutMillis)) : nil
         let callContext = CallContext(callID: request.callID, methodName: entry.name, deadline: deadline, peer: peer,
-                                      clientName: clientName, authToken: request.authToken, logger: callLogger)
+                                      clientName: clientName, authToken: request.authToken, connectionLogger: logger)
         if let deadline {
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let callID = request.callID
@@ -189,10 +189,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .unary(let body):
             let bound = NIOLoopBound(self, eventLoop: loop)
             let message = request.message
-            calls[callID]?.task = Task {
+            calls[callID]?.task = Task(executorPreference: executor) {
                 let result: Result<ProtoFields, any Error>
                 do { result = .success(try await body(message, try await authorized(callContext))) } catch { result = .failure(error) }
-                loop.execute {
+                loop.runOnLoop {
                     bound.value.completeUnary(callID, method: method, result: result)
                     bound.value.flushIfNeeded()
                 }
@@ -201,7 +201,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             let bound = NIOLoopBound(self, eventLoop: loop)
             let sink = ConnectionResponseSink(handler: bound, loop: loop, callID: callID, method: method)
             let message = request.message
-            calls[callID]?.task = Task {
+            calls[callID]?.task = Task(executorPreference: executor) {
                 let status: Status
                 do {
                     try await body(message, try await authorized(callContext), sink)
@@ -209,7 +209,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 } catch {
                     status = ConnectionHandler.statusFor(error, callID: callID, logger: callContext.logger)
                 }
-                loop.execute {
+                loop.runOnLoop {
                     bound.value.endCall(callID, status: status, cancelWork: false)
                     bound.value.flushIfNeeded()
                 }
@@ -322,8 +322,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 }
 
-/// Sends a stream's messages through its connection, one hop to the event loop each,
-/// waiting while the socket is not writable.
+/// Sends a stream's messages through its connection (a hop to the event loop when the
+/// writer is elsewhere), waiting while the socket is not writable.
 struct ConnectionResponseSink: ResponseSink {
     let handler: NIOLoopBound<ConnectionHandler>
     let loop: EventLoop
@@ -338,7 +338,7 @@ struct ConnectionResponseSink: ResponseSink {
         }
         let frame = buffer
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
-            loop.execute {
+            loop.runOnLoop {
                 handler.value.writeStreamMessage(callID, frame: frame, waiter: waiter)
             }
         }

@@ -13,7 +13,15 @@ public struct CallContext: Sendable {
     public let clientName: String
     /// The session token the request carried (empty if none).
     public let authToken: String
-    public let logger: Logger
+    /// The connection's logger; `logger` adds the call's metadata when it is asked for (not on every call).
+    let connectionLogger: Logger
+    /// A logger whose lines name this call and its method.
+    public var logger: Logger {
+        var logger = connectionLogger
+        logger[metadataKey: "call"] = "\(callID)"
+        logger[metadataKey: "method"] = "\(methodName)"
+        return logger
+    }
     /// Who is calling; set before the handler runs for every method that is not anonymous.
     public internal(set) var principal: Principal?
 }

@@ -2,6 +2,7 @@ import DomainFlowCore
 import DomainFlowStore
 import DomainFlowWire
 import Foundation
+import Synchronization
 
 /// A `campaigns` row (columns of `StatementRegistry.campaignColumns`) as the protocol shows it.
 struct CampaignRow: Sendable {
@@ -29,9 +30,8 @@ struct CampaignRow: Sendable {
         info.type = CampaignTypeCode(name: try row.string(3)) ?? .unspecified
         info.status = CampaignStatusCode(name: status.rawValue) ?? .unspecified
         info.ownerID = ownerID.uuidString.lowercased()
-        if info.type == .domainGeneration,
-           let spec = try? JSONDecoder().decode(GenerationSpec.self, from: Data(try row.json(6).utf8)) {
-            info.generation = GenerationParameters(spec)
+        if info.type == .domainGeneration, let generation = GenerationParameters.decoded(fromStored: parameters) {
+            info.generation = generation
         }
         info.totalItems = UInt64(try row.int(7))
         info.processedItems = UInt64(try row.int(8))
@@ -44,7 +44,8 @@ struct CampaignRow: Sendable {
         info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignTypeCode.init(name:))
         info.sourceCampaignID = row.optionalString(16) ?? ""
         info.resources = CampaignResourceLinks.resources(from: row.optionalString(17))
-        if let counts = try? JSONDecoder().decode([String: UInt64].self, from: Data(try row.json(18).utf8)) {
+        let outcomeCounts = try row.json(18)
+        if outcomeCounts != "{}", let counts = try? JSONDecoder().decode([String: UInt64].self, from: Data(outcomeCounts.utf8)) {
             info.outcomeCounts = counts.sorted { $0.key < $1.key }.map { OutcomeCount(outcome: $0.key, count: $0.value) }
         }
         info.dnsQueriesSent = UInt64(try row.int(19))
@@ -60,6 +61,23 @@ struct CampaignRow: Sendable {
 }
 
 extension GenerationParameters {
+    /// Memo of `decoded(fromStored:)`: every GetCampaign and ListCampaigns row of a generation campaign reads its
+    /// parameters, and `JSONDecoder` cost more than the rest of the row together. A pure function of the text; bounded.
+    private static let memo = Mutex<[String: GenerationParameters]>([:])
+    private static let memoLimit = 1024
+
+    /// The parameters of a generation campaign's stored `parameters` JSON; nil when it is not a generation spec.
+    static func decoded(fromStored json: String) -> GenerationParameters? {
+        if let known = memo.withLock({ $0[json] }) { return known }
+        guard let spec = try? JSONDecoder().decode(GenerationSpec.self, from: Data(json.utf8)) else { return nil }
+        let parameters = GenerationParameters(spec)
+        memo.withLock { memo in
+            if memo.count >= memoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[json] = parameters
+        }
+        return parameters
+    }
+
     init(_ spec: GenerationSpec) {
         self.init(patternType: PatternTypeCode(name: spec.patternType.rawValue) ?? .unspecified,
                   prefixLength: UInt32(spec.prefixLength), suffixLength: UInt32(spec.suffixLength),
