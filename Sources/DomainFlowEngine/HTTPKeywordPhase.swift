@@ -269,8 +269,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
             let html = String(decoding: result.body, as: UTF8.self)
             let text = result.text
             page.title = ParkedPageDetector.title(html: html)
-            let visited: [URL] = result.redirects + [result.finalURL]
-            page.parked = ParkedPageDetector.judge(html: html, text: text, urls: visited.map { $0.absoluteString })
+            let redirectedTo = (result.redirects + [result.finalURL]).dropFirst()  // the first is the name's own URL
+            page.parked = ParkedPageDetector.judge(html: html, text: text, urls: redirectedTo.map { $0.absoluteString })
             // The visible text holds the title too.
             if page.allowed {
                 let scored = rules.score(text, snippetsPerRule: 1)
@@ -384,7 +384,14 @@ public final class HTTPKeywordPhase: CampaignPhase {
 
 extension HTTPKeywordPhase {
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }
 

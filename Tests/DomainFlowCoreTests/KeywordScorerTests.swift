@@ -54,6 +54,24 @@ import Testing
         #expect(verdict.isParked && verdict.signals.contains("link-farm"))
         #expect(ParkedPageDetector.title(html: "<HTML><TITLE>\n  Acme   Casino </TITLE>") == "Acme Casino")
         #expect(ParkedPageDetector.title(html: "<html>no title</html>").isEmpty)
+        #expect(ParkedPageDetector.title(html: #"<head><Title lang="fr">Café – Übersicht</tItLe>"#) == "Café – Übersicht")
+        #expect(ParkedPageDetector.title(html: "<title>never closed").isEmpty)
+        #expect(ParkedPageDetector.title(html: "<titl").isEmpty)
+    }
+
+    @Test func parkingHostsInRedirectsIgnoreCase() {
+        let verdict = ParkedPageDetector.judge(html: "<p>x</p>", text: "x", urls: ["HTTPS://WWW.SedoParking.COM/landing"])
+        #expect(verdict.signals == ["redirect:sedoparking.com"])
+    }
+
+    @Test func aParkingHostCountsOnlyWhereAHostStarts() {
+        // Names that merely contain a parking host's text: aww1.example is not ww1., jordan.com is not dan.com.
+        let own = #"<html><body><a href="https://jordan.com/about">About</a> <a href="http://aww1.web.example/">Home</a></body></html>"#
+        let verdict = ParkedPageDetector.judge(html: own, text: "About Home", urls: ["http://aww1.web.example/x", "https://jordan.com/"])
+        #expect(verdict.signals.filter { $0.hasPrefix("host:") || $0.hasPrefix("redirect:") }.isEmpty, "\(verdict.signals)")
+        let sale = ParkedPageDetector.judge(html: #"<a href="//DAN.com/buy">x</a> <a href="https://www.afternic.com/">y</a>"#, text: "x y",
+                                            urls: ["http://ww1.name.example/"])
+        #expect(sale.signals == ["host:dan.com", "host:afternic.com", "redirect:ww1."])
     }
 }
 

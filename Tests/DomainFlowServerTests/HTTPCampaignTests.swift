@@ -105,6 +105,8 @@ import Testing
             #expect(plain.outcome == "no_keywords" && plain.businessStatus == "http_valid_no_keywords" && plain.keywords.isEmpty)
             let hop = try row("hop.dftest.example")
             #expect(hop.isLead && hop.finalURL.hasSuffix("/final.html") && hop.redirects.count == 2, "\(hop.redirects)")
+            #expect(lead.bodySHA256.allSatisfy { "0123456789abcdef".contains($0) }, "lower-case hex: \(lead.bodySHA256)")
+            #expect(hop.bodySHA256 == lead.bodySHA256 && parked.bodySHA256 != lead.bodySHA256, "final.html is a copy of the lead page")
             let broken = try row("broken.dftest.example")
             #expect(broken.statusCode == 500 && broken.outcome == "http_status" && broken.businessStatus == "http_invalid" && broken.keywords.isEmpty)
             let closed = try row("closed.dftest.example")

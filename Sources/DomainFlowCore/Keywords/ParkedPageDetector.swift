@@ -31,11 +31,15 @@ public enum ParkedPageDetector {
         "the owner of this domain", "is available for purchase",
     ]
 
-    /// The page markers: parking hosts, then links and frames, found in one pass over the HTML.
-    private static let markup = MultiPatternMatcher(patterns: (parkingHosts + ["<a ", "<frameset", "<iframe"]).map { ($0, false) })
+    /// The page markers, found in one pass over the HTML: each parking host where a host starts (`//host`, `.host`:
+    /// `aww1.example` is not `ww1.`, nor `jordan.com` `dan.com`), two patterns per host; then links and frames.
+    private static let markup = MultiPatternMatcher(patterns:
+        (parkingHosts.flatMap { ["//" + $0, "." + $0] } + ["<a ", "<frameset", "<iframe"]).map { ($0, false) })
+    private static let hostPatterns = 2 * parkingHosts.count
     private static let phraseMatcher = MultiPatternMatcher(patterns: phrases.map { ($0, false) })
 
-    /// Judges a page from its raw HTML, its visible text and the URLs it went through. One pass over the HTML
+    /// Judges a page from its raw HTML, its visible text and the URLs it was redirected to (not the one asked
+    /// for: a name is not parked for being like a parking host's). One pass over the HTML
     /// and one over the text, whatever the number of signatures.
     public static func judge(html: String, text: String, urls: [String] = []) -> Verdict {
         var score = 0.0
@@ -43,15 +47,20 @@ public enum ParkedPageDetector {
         var inHTML = Set<Int>()
         var links = 0, frames = 0
         for match in markup.matches(in: html.unicodeScalars.map(\.value)) {
-            switch match.pattern - parkingHosts.count {
+            switch match.pattern - hostPatterns {
             case 0: links += 1
             case 1, 2: frames += 1
-            default: inHTML.insert(match.pattern)
+            default: inHTML.insert(match.pattern / 2)
             }
         }
-        let lowerURLs = urls.map { $0.lowercased() }
+        var inURLs = Set<Int>()
+        for url in urls {
+            for match in markup.matches(in: url.unicodeScalars.map(\.value)) where match.pattern < hostPatterns {
+                inURLs.insert(match.pattern / 2)
+            }
+        }
         for (index, host) in parkingHosts.enumerated() {
-            if lowerURLs.contains(where: { $0.contains(host) }) {
+            if inURLs.contains(index) {
                 score += 1.0
                 signals.append("redirect:\(host)")
             } else if inHTML.contains(index) {
@@ -84,10 +93,26 @@ public enum ParkedPageDetector {
 
     /// The page's `<title>`, whitespace collapsed; empty when it has none.
     public static func title(html: String) -> String {
-        guard let open = html.range(of: "<title", options: .caseInsensitive),
-              let close = html.range(of: ">", range: open.upperBound..<html.endIndex),
-              let end = html.range(of: "</title", options: .caseInsensitive, range: close.upperBound..<html.endIndex) else { return "" }
-        let raw = html[close.upperBound..<end.lowerBound]
+        let bytes = Array(html.utf8)
+        guard let open = find("<title", in: bytes, from: 0),
+              let close = bytes[(open + 6)...].firstIndex(of: UInt8(ascii: ">")),
+              let end = find("</title", in: bytes, from: close + 1) else { return "" }
+        let raw = String(decoding: bytes[(close + 1)..<end], as: UTF8.self)
         return PageText.visibleText(html: String(raw.prefix(1000)))
+    }
+
+    /// Where ASCII `needle` starts in `bytes` at `from` or later, ignoring ASCII case; nil when it does not occur.
+    private static func find(_ needle: StaticString, in bytes: [UInt8], from: Int) -> Int? {
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte &- 65 < 26 ? byte | 0x20 : byte }
+        let pattern = needle.withUTF8Buffer { $0.map(lower) }
+        guard bytes.count >= pattern.count else { return nil }
+        var i = from
+        while i <= bytes.count - pattern.count {
+            var k = 0
+            while k < pattern.count, lower(bytes[i + k]) == pattern[k] { k += 1 }
+            if k == pattern.count { return i }
+            i += 1
+        }
+        return nil
     }
 }
