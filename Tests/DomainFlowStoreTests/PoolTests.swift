@@ -72,6 +72,63 @@ import Testing
         await store.shutdown()
     }
 
+    @Test func pipelinedReadsShareRoundTripsYetEachStandsAlone() async throws {
+        let store = try await TestDatabase.store()
+        let double = Statement("test_double", "SELECT $1::int * 2")
+        let inverse = Statement("test_inverse", "SELECT 100 / $1::int")
+        try await withThrowingTaskGroup(of: (Int, Result<Int64, StoreError>).self) { group in
+            for i in 0..<300 {
+                group.addTask {
+                    do {
+                        let failing = i % 10 == 0  // division by zero, between reads that succeed in the same round trips
+                        let value = try await store.pool.read(failing ? inverse : double, [.int(failing ? 0 : i)]) { try $0.first!.int(0) }
+                        return (i, .success(value))
+                    } catch let error as StoreError {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            for try await (i, result) in group {
+                switch result {
+                case .success(let value): #expect(i % 10 != 0 && value == Int64(2 * i))
+                case .failure(let error): #expect(i % 10 == 0 && error.sqlState == "22012", "\(i): \(error)")
+                }
+            }
+        }
+        let (statements, roundTrips) = store.pool.pipelineStatistics
+        #expect(statements == 300 && roundTrips < statements, "concurrent reads shared round trips: \(roundTrips) for \(statements)")
+        await store.shutdown()
+    }
+
+    @Test func aPipelinedReaderWhoseConnectionDiesReconnects() async throws {
+        let store = try await TestDatabase.store()
+        let backend = Statement("test_backend_pid", "SELECT pg_backend_pid()")
+        func pids(retry: Bool) async throws -> Set<Int64> {
+            var pids = Set<Int64>()
+            for _ in 0..<4 { pids.insert(try await store.pool.read(backend, [], retryTransient: retry) { try $0.first!.int(0) }) }
+            return pids
+        }
+        let before = try await pids(retry: false)
+        #expect(before.count == 2, "two pipelined connections, taken in turn")
+        _ = try await store.pool.withConnection { c in
+            try c.simpleQuery("""
+                SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """)
+        }
+        var unavailable = 0
+        for _ in 0..<2 {
+            do { _ = try await store.pool.read(backend, []) { try $0.first!.int(0) } } catch let error as StoreError {
+                #expect(error.kind == .unavailable, "\(error)")
+                unavailable += 1
+            }
+        }
+        #expect(unavailable >= 1, "a read on a killed connection fails as UNAVAILABLE, not INTERNAL")
+        let after = try await pids(retry: true)
+        #expect(after.count == 2 && after.isDisjoint(with: before), "each reader opened a new connection: \(before) then \(after)")
+        await store.shutdown()
+    }
+
     @Test func sqlStatesMapToKinds() {
         #expect(StoreError.kind(forSQLState: "23505") == .alreadyExists)
         #expect(StoreError.kind(forSQLState: "23514") == .invalidArgument)

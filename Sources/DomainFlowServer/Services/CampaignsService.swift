@@ -81,8 +81,8 @@ enum CampaignsService {
         router.unary(Methods.getCampaign) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            return try await pool.withConnection(retryTransient: true) { c in
-                try find(c, id, principal: principal, forUpdate: false).info
+            return try await pool.read(StatementRegistry.campaignByID, [.uuid(id), principal.ownerScope], retryTransient: true) {
+                try campaign($0, id).info
             }
         }
 
@@ -183,9 +183,12 @@ enum CampaignsService {
     /// The campaign, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     static func find(_ c: PGConnection, _ id: UUID, principal: Principal, forUpdate: Bool) throws -> CampaignRow {
         let statement = forUpdate ? StatementRegistry.campaignByIDForUpdate : StatementRegistry.campaignByID
-        guard let row = try c.execute(statement, [.uuid(id), principal.ownerScope]).first else {
-            throw RPCError(.notFound, "no campaign \(id.uuidString.lowercased())")
-        }
+        return try campaign(try c.execute(statement, [.uuid(id), principal.ownerScope]), id)
+    }
+
+    /// The campaign `id` of a lookup's result; NOT_FOUND when it found none (or someone else's).
+    static func campaign(_ result: QueryResult, _ id: UUID) throws -> CampaignRow {
+        guard let row = result.first else { throw RPCError(.notFound, "no campaign \(id.uuidString.lowercased())") }
         return try CampaignRow(row)
     }
 

@@ -49,6 +49,59 @@ public final class PGConnection: @unchecked Sendable {
         return try consume(result, context: statement.name)
     }
 
+    /// Runs several prepared statements in one round trip (libpq's pipeline mode), each in a transaction of
+    /// its own (a sync follows each), so that one's failure leaves the others alone. One result per query, in order.
+    public func executePipelined(_ queries: [(statement: Statement, parameters: [PGValue?])]) -> [Result<QueryResult, StoreError>] {
+        for query in queries where !prepared.contains(query.statement.name) {
+            do { try prepare(query.statement) } catch { return queries.map { _ in .failure(error) } }
+        }
+        guard PQenterPipelineMode(handle) == 1 else {
+            return queries.map { query in Result { () throws(StoreError) in try execute(query.statement, query.parameters) } }
+        }
+        defer { _ = PQexitPipelineMode(handle) }
+        var sent = 0
+        for query in queries {
+            let ok = withCStrings(query.parameters.map { $0?.text }) { pointers in
+                PQsendQueryPrepared(handle, query.statement.name, Int32(pointers.count), pointers, nil, nil, 0) == 1
+            }
+            guard ok, PQpipelineSync(handle) == 1 else { break }
+            sent += 1
+        }
+        var results: [Result<QueryResult, StoreError>] = []
+        results.reserveCapacity(queries.count)
+        for query in queries[..<sent] {
+            results.append(readPipelinedResult(context: query.statement.name))
+        }
+        let lost = StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
+        while results.count < queries.count { results.append(.failure(lost)) }
+        return results
+    }
+
+    /// The result of the next query of a pipeline, reading through to its sync.
+    private func readPipelinedResult(context: String) -> Result<QueryResult, StoreError> {
+        var outcome: Result<QueryResult, StoreError>?
+        var nulls = 0
+        while true {
+            guard let result = PQgetResult(handle) else {
+                nulls += 1  // one NULL ends the query's results; more mean the connection is gone
+                if nulls > 1 || !isHealthy {
+                    return outcome ?? .failure(StoreError(kind: .unavailable,
+                        message: "\(context): \(Self.trimmedMessage(PQerrorMessage(handle)))"))
+                }
+                continue
+            }
+            if PQresultStatus(result) == PGRES_PIPELINE_SYNC {
+                PQclear(result)
+                return outcome ?? .failure(StoreError(kind: .internal, message: "\(context): no result before the sync"))
+            }
+            if outcome == nil {
+                outcome = Result { () throws(StoreError) in try consume(result, context: context) }
+            } else {
+                PQclear(result)
+            }
+        }
+    }
+
     /// Runs SQL text with no parameters (migrations, transaction control). Several
     /// statements separated by semicolons run as one implicit transaction.
     public func simpleQuery(_ sql: String) throws(StoreError) -> QueryResult {

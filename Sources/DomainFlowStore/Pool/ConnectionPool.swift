@@ -1,11 +1,14 @@
 import DequeModule
 import NIOConcurrencyHelpers
 import NIOPosix
+import Synchronization
 
 /// A fixed-size pool of PostgreSQL connections. Callers wait asynchronously, in order,
 /// for a free connection (UNAVAILABLE after `leaseTimeout`); the work itself runs on a
 /// dedicated thread pool, never on an event loop or Swift's cooperative pool. A connection
 /// found broken after use is closed and replaced, with every statement prepared again.
+/// Single-statement reads (`read`) go instead to a few connections in pipeline mode, where
+/// concurrent calls share round trips.
 public final class ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         public var connectionString: String
@@ -15,13 +18,16 @@ public final class ConnectionPool: Sendable {
         public var leaseTimeout: Duration
         /// Statements prepared on every new connection.
         public var statements: [Statement]
+        /// Connections in pipeline mode for `read`, beside the pool's `size` (0: reads take a pooled connection).
+        public var pipelinedReaders: Int
 
         public init(connectionString: String, size: Int = 4, leaseTimeout: Duration = .seconds(5),
-                    statements: [Statement] = StatementRegistry.all) {
+                    statements: [Statement] = StatementRegistry.all, pipelinedReaders: Int = 2) {
             self.connectionString = connectionString
             self.size = max(1, size)
             self.leaseTimeout = leaseTimeout
             self.statements = statements
+            self.pipelinedReaders = max(0, pipelinedReaders)
         }
     }
 
@@ -49,16 +55,26 @@ public final class ConnectionPool: Sendable {
     public let configuration: Configuration
     private let state = NIOLockedValueBox(State())
     private let threads: NIOThreadPool
+    private let readers: [PipelinedReader]
+    private let nextReader = Atomic<Int>(0)
 
     public init(configuration: Configuration) {
         self.configuration = configuration
         threads = NIOThreadPool(numberOfThreads: configuration.size)
         threads.start()
+        readers = (0..<configuration.pipelinedReaders).map {
+            PipelinedReader(connectionString: configuration.connectionString, name: "PG-pipeline-\($0)")
+        }
     }
 
     /// Pool size, connections in use, callers waiting.
     public var statistics: (size: Int, inUse: Int, waiters: Int) {
         state.withLockedValue { (configuration.size, $0.leased, $0.waiters.count) }
+    }
+
+    /// Statements run by `read` on the pipelined connections, and the round trips they took.
+    public var pipelineStatistics: (statements: Int, roundTrips: Int) {
+        readers.reduce((0, 0)) { ($0.0 + $1.statementsRun.load(ordering: .relaxed), $0.1 + $1.roundTrips.load(ordering: .relaxed)) }
     }
 
     /// Runs `body` with a connection of its own, on the pool's threads. With `retryTransient`
@@ -70,6 +86,30 @@ public final class ConnectionPool: Sendable {
             attempt += 1
             do {
                 return try await runOnce(body)
+            } catch let error as StoreError where retryTransient && error.isTransient && attempt < 3 {
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+    }
+
+    /// Runs one statement that reads (or writes, alone and idempotently, when `retryTransient`) and decodes its
+    /// result on the store's thread. Concurrent calls share round trips on the pipelined connections: the fast
+    /// path of the unary reads. With `retryTransient` a lost connection is retried twice, as `withConnection` does.
+    public func read<T: Sendable>(_ statement: Statement, _ parameters: [PGValue?], retryTransient: Bool = false,
+                                  _ decode: @escaping @Sendable (QueryResult) throws -> T) async throws -> T {
+        guard !readers.isEmpty else {
+            return try await withConnection(retryTransient: retryTransient) { c in try decode(try c.execute(statement, parameters)) }
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+            do {
+                return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                    reader.submit(.init(statement: statement, parameters: parameters) { result in
+                        continuation.resume(with: Result { try decode(try result.get()) })
+                    })
+                }
             } catch let error as StoreError where retryTransient && error.isTransient && attempt < 3 {
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             }
@@ -181,6 +221,7 @@ public final class ConnectionPool: Sendable {
         for waiter in waiters {
             waiter.continuation.resume(throwing: StoreError(kind: .unavailable, message: "the store is shutting down"))
         }
+        for reader in readers { reader.shutdown() }
         try? await threads.shutdownGracefully()
     }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+
+/// One PostgreSQL connection in libpq's pipeline mode, on a thread of its own: the statements submitted
+/// while a round trip is out go together in the next one, so that concurrent reads share round trips
+/// (and the server's wake-ups) instead of taking a pooled connection each. For single statements outside
+/// any transaction; each runs in a transaction of its own.
+final class PipelinedReader: @unchecked Sendable {
+    struct Job: Sendable {
+        let statement: Statement
+        let parameters: [PGValue?]
+        /// Called on the reader's thread with the statement's result.
+        let complete: @Sendable (Result<QueryResult, StoreError>) -> Void
+    }
+
+    /// Statements at most in one round trip.
+    static let maxBatch = 64
+
+    private let connectionString: String
+    /// Statements run and round trips made, for `ConnectionPool.pipelineStatistics`.
+    let statementsRun = Atomic<Int>(0)
+    let roundTrips = Atomic<Int>(0)
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var jobs: [Job] = []
+    private var closed = false
+
+    init(connectionString: String, name: String) {
+        self.connectionString = connectionString
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Queues `job` for the next round trip (it fails with UNAVAILABLE once the reader is shut down).
+    func submit(_ job: Job) {
+        condition.lock()
+        if closed {
+            condition.unlock()
+            job.complete(.failure(StoreError(kind: .unavailable, message: "the store is shut down")))
+            return
+        }
+        jobs.append(job)
+        if jobs.count == 1 { condition.signal() }  // the thread waits only when there is nothing queued
+        condition.unlock()
+    }
+
+    /// Fails what is queued and ends the thread (after its round trip in progress).
+    func shutdown() {
+        condition.lock()
+        closed = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        var connection: PGConnection?
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !closed { condition.wait() }
+            if closed {
+                let rest = jobs
+                jobs = []
+                condition.unlock()
+                for job in rest { job.complete(.failure(StoreError(kind: .unavailable, message: "the store is shutting down"))) }
+                return
+            }
+            let batch = Array(jobs.prefix(Self.maxBatch))
+            jobs.removeFirst(batch.count)
+            condition.unlock()
+
+            if connection?.isHealthy != true {
+                connection = nil
+                do { connection = try PGConnection(connectionString: connectionString) } catch {
+                    for job in batch { job.complete(.failure(error)) }
+                    continue
+                }
+            }
+            guard let open = connection else { continue }
+            let results = open.executePipelined(batch.map { ($0.statement, $0.parameters) })
+            statementsRun.add(batch.count, ordering: .relaxed)
+            roundTrips.add(1, ordering: .relaxed)
+            for (job, result) in zip(batch, results) { job.complete(result) }
+        }
+    }
+}
