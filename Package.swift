@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "domainflow-server", targets: ["domainflow-server"]),
         .executable(name: "domainflow", targets: ["domainflow"]),
         .executable(name: "domainflow-loadtest", targets: ["domainflow-loadtest"]),
+        .executable(name: "domainflow-fuzz", targets: ["domainflow-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -97,7 +98,12 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
-        .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire"], swiftSettings: strict),
+        // The fuzzer's checks and seeds (issue #17), and its entry: libFuzzer's with -DFUZZING (Scripts/fuzz), else a replay tool.
+        .target(name: "DomainFlowFuzzing", dependencies: [
+            "DomainFlowWire", .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "domainflow-fuzz", dependencies: ["DomainFlowFuzzing"], swiftSettings: strict),
+        .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire", "DomainFlowFuzzing"], swiftSettings: strict),
         .testTarget(name: "DomainFlowCoreTests", dependencies: ["DomainFlowCore"], swiftSettings: strict),
         .target(name: "DomainFlowTestSupport", dependencies: ["DomainFlowStore"], path: "Tests/DomainFlowTestSupport",
                 swiftSettings: strict),

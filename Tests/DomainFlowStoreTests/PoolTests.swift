@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func pipelinedReadsShareRoundTripsYetEachStandsAlone() async throws {
-        let store = try await TestDatabase.store()
+        let store = try await TestDatabase.store(pipelinedReaders: 2)
         let double = Statement("test_double", "SELECT $1::int * 2")
         let inverse = Statement("test_inverse", "SELECT 100 / $1::int")
         try await withThrowingTaskGroup(of: (Int, Result<Int64, StoreError>).self) { group in
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func aPipelinedReaderWhoseConnectionDiesReconnects() async throws {
-        let store = try await TestDatabase.store()
+        let store = try await TestDatabase.store(pipelinedReaders: 2)
         let backend = Statement("test_backend_pid", "SELECT pg_backend_pid()")
         func pids(retry: Bool) async throws -> Set<Int64> {
             var pids = Set<Int64>()

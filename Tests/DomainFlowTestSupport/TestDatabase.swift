@@ -24,9 +24,9 @@ public enum TestDatabase {
     }
 
     /// A store on a fresh database, migrations applied.
-    public static func store(size: Int = 4, leaseTimeout: Duration = .seconds(5)) async throws -> Store {
+    public static func store(size: Int = 4, leaseTimeout: Duration = .seconds(5), pipelinedReaders: Int = 1) async throws -> Store {
         let connectionString = try create()
         return try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: size,
-                                                                 leaseTimeout: leaseTimeout))
+                                                                 leaseTimeout: leaseTimeout, pipelinedReaders: pipelinedReaders))
     }
 }

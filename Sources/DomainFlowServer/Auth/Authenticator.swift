@@ -64,8 +64,8 @@ final class Authenticator: Sendable {
             if let cached = cache.withLockedValue({ $0[key] }), ContinuousClock.now - cached.checkedAt < cacheTTL {
                 return cached.principal
             }
-            let row = try await store.pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.userByUsername, [.text(username)]).first.map(UserRow.init)
+            let row = try await store.pool.read(StatementRegistry.userByUsername, [.text(username)], retryTransient: true) { result in
+                try result.first.map(UserRow.init)
             }
             guard let row, row.isActive else {
                 throw RPCError(.unauthenticated, "peer uid \(peer.uid) maps to \(username), which is not an active user")

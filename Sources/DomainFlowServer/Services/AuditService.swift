@@ -18,8 +18,8 @@ enum AuditService {
                 request.untilMicros == 0 ? nil : .timestamp(Micros.date(request.untilMicros)),
                 .int(limit + 1), .int(offset),
             ]
-            let rows = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.listAudit, parameters).rows.map { r in
+            let rows = try await pool.read(StatementRegistry.listAudit, parameters, retryTransient: true) { result in
+                try result.rows.map { r in
                     AuditLogEntry(id: try r.string(0), userID: r.optionalString(1) ?? "", action: try r.string(2),
                                   resourceType: r.optionalString(3) ?? "", resourceID: r.optionalString(4) ?? "",
                                   detailsJSON: r.optionalString(5) ?? "{}", userAgent: r.optionalString(6) ?? "",

@@ -13,8 +13,8 @@ enum CampaignsService {
         router.unary(Methods.previewGeneration) { request, _ in
             guard let parameters = request.generation else { throw RPCError.invalidArgument("generation: required") }
             let pattern = try parameters.pattern()
-            let next = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.patternNextOffset, [.text(pattern.normalisedKey)]).first?.int(0) ?? 0
+            let next = try await pool.read(StatementRegistry.patternNextOffset, [.text(pattern.normalisedKey)], retryTransient: true) { result in
+                try result.first?.int(0) ?? 0
             }
             let start = parameters.explicitStartOffset ? Int64(clamping: parameters.startOffset) : next
             let sample = Int(request.sampleSize == 0 ? 10 : min(request.sampleSize, 1000))
@@ -95,8 +95,8 @@ enum CampaignsService {
                 request.status == .unspecified ? nil : .text(request.status.name),
                 request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
             ]
-            let rows = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.listCampaigns, parameters).rows.map(CampaignRow.init)
+            let rows = try await pool.read(StatementRegistry.listCampaigns, parameters, retryTransient: true) { result in
+                try result.rows.map(CampaignRow.init)
             }
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListCampaignsResponse(campaigns: page.items.map(\.info), nextPageToken: page.nextPageToken)

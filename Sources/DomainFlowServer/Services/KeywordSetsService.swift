@@ -34,11 +34,11 @@ enum KeywordSetsService {
         router.unary(Methods.listKeywordSets) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let sets = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.listKeywordSets, [
-                    principal.ownerScope,
-                    request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
-                ]).rows.map { row -> KeywordSetInfo in
+            let sets = try await pool.read(StatementRegistry.listKeywordSets, [
+                principal.ownerScope,
+                request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
+            ], retryTransient: true) { result in
+                try result.rows.map { row -> KeywordSetInfo in
                     var info = try setInfo(row)
                     info.ruleCount = UInt32(try row.int(6))
                     return info

@@ -32,11 +32,11 @@ enum PersonasService {
         router.unary(Methods.listPersonas) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let rows = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.listPersonas, [
-                    principal.ownerScope, request.kind == .unspecified ? nil : .text(request.kind.name),
-                    request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
-                ]).rows.map(info)
+            let rows = try await pool.read(StatementRegistry.listPersonas, [
+                principal.ownerScope, request.kind == .unspecified ? nil : .text(request.kind.name),
+                request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
+            ], retryTransient: true) { result in
+                try result.rows.map(info)
             }
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListPersonasResponse(personas: page.items, nextPageToken: page.nextPageToken)

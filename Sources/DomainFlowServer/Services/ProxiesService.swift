@@ -38,11 +38,11 @@ enum ProxiesService {
         router.unary(Methods.listProxies) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let rows = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.listProxies, [
-                    principal.ownerScope, request.nameContains.isEmpty ? nil : .text(request.nameContains),
-                    .bool(request.enabledOnly), .int(limit + 1), .int(offset),
-                ]).rows.map(info)
+            let rows = try await pool.read(StatementRegistry.listProxies, [
+                principal.ownerScope, request.nameContains.isEmpty ? nil : .text(request.nameContains),
+                .bool(request.enabledOnly), .int(limit + 1), .int(offset),
+            ], retryTransient: true) { result in
+                try result.rows.map(info)
             }
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListProxiesResponse(proxies: page.items, nextPageToken: page.nextPageToken)

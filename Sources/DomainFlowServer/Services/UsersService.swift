@@ -27,8 +27,8 @@ enum UsersService {
 
         router.unary(Methods.whoAmI) { _, context in
             let principal = try context.requirePrincipal()
-            let row = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.userRowByID, [.uuid(principal.userID)]).first.map(UserRow.init)
+            let row = try await pool.read(StatementRegistry.userRowByID, [.uuid(principal.userID)], retryTransient: true) { result in
+                try result.first.map(UserRow.init)
             }
             guard let row else { throw RPCError(.unauthenticated, "the user no longer exists") }
             return WhoAmIResponse(user: row.info, sessionExpiresAtMicros: principal.sessionExpiresAt.map(Micros.of) ?? 0,
@@ -38,8 +38,8 @@ enum UsersService {
         router.unary(Methods.changePassword) { request, context in
             let principal = try context.requirePrincipal()
             try InputValidation.password(request.newPassword, username: principal.username, field: "new_password")
-            let row = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.userRowByID, [.uuid(principal.userID)]).first.map(UserRow.init)
+            let row = try await pool.read(StatementRegistry.userRowByID, [.uuid(principal.userID)], retryTransient: true) { result in
+                try result.first.map(UserRow.init)
             }
             guard let row, try await auth.verifyPassword(request.currentPassword, against: row.passwordHash) else {
                 throw RPCError(.permissionDenied, "current_password is wrong")
@@ -79,8 +79,8 @@ enum UsersService {
 
         router.unary(Methods.listUsers) { request, _ in
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let rows = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.listUsers, [.int(limit + 1), .int(offset)]).rows.map(UserRow.init)
+            let rows = try await pool.read(StatementRegistry.listUsers, [.int(limit + 1), .int(offset)], retryTransient: true) { result in
+                try result.rows.map(UserRow.init)
             }
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListUsersResponse(users: page.items.map(\.info), nextPageToken: page.nextPageToken)
@@ -88,8 +88,8 @@ enum UsersService {
 
         router.unary(Methods.getUser) { request, _ in
             let id = try Paging.uuid(request.id, field: "id")
-            let row = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.userRowByID, [.uuid(id)]).first.map(UserRow.init)
+            let row = try await pool.read(StatementRegistry.userRowByID, [.uuid(id)], retryTransient: true) { result in
+                try result.first.map(UserRow.init)
             }
             guard let row else { throw RPCError(.notFound, "no user \(request.id)") }
             return row.info
@@ -173,8 +173,8 @@ enum UsersService {
             throw RPCError(.resourceExhausted,
                            "too many failed logins; try again in \(max(1, wait.components.seconds)) s")
         }
-        let row = try await pool.withConnection(retryTransient: true) { c in
-            try c.execute(StatementRegistry.userByLogin, [.text(request.login)]).first.map(UserRow.init)
+        let row = try await pool.read(StatementRegistry.userByLogin, [.text(request.login)], retryTransient: true) { result in
+            try result.first.map(UserRow.init)
         }
         let matches = try await auth.verifyPassword(request.password, against: row?.passwordHash)
         guard matches, let row, row.isActive else {

@@ -22,7 +22,7 @@ public final class ConnectionPool: Sendable {
         public var pipelinedReaders: Int
 
         public init(connectionString: String, size: Int = 4, leaseTimeout: Duration = .seconds(5),
-                    statements: [Statement] = StatementRegistry.all, pipelinedReaders: Int = 2) {
+                    statements: [Statement] = StatementRegistry.all, pipelinedReaders: Int = 1) {
             self.connectionString = connectionString
             self.size = max(1, size)
             self.leaseTimeout = leaseTimeout
@@ -74,7 +74,7 @@ public final class ConnectionPool: Sendable {
 
     /// Statements run by `read` on the pipelined connections, and the round trips they took.
     public var pipelineStatistics: (statements: Int, roundTrips: Int) {
-        readers.reduce((0, 0)) { ($0.0 + $1.statementsRun.load(ordering: .relaxed), $0.1 + $1.roundTrips.load(ordering: .relaxed)) }
+        readers.reduce((0, 0)) { ($0.0 + $1.statementsRun, $0.1 + $1.roundTrips) }
     }
 
     /// Runs `body` with a connection of its own, on the pool's threads. With `retryTransient`

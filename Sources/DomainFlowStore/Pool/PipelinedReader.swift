@@ -4,8 +4,9 @@ import Synchronization
 /// One PostgreSQL connection in libpq's pipeline mode, on a thread of its own: the statements submitted
 /// while a round trip is out go together in the next one, so that concurrent reads share round trips
 /// (and the server's wake-ups) instead of taking a pooled connection each. For single statements outside
-/// any transaction; each runs in a transaction of its own.
-final class PipelinedReader: @unchecked Sendable {
+/// any transaction; each runs in a transaction of its own. The connection opens at the first statement and
+/// closes after a minute without one; the thread ends when the reader is shut down or released.
+final class PipelinedReader: Sendable {
     struct Job: Sendable {
         let statement: Statement
         let parameters: [PGValue?]
@@ -15,25 +16,47 @@ final class PipelinedReader: @unchecked Sendable {
 
     /// Statements at most in one round trip.
     static let maxBatch = 64
+    /// How long the connection stays open with nothing to do.
+    static let idleTimeout: TimeInterval = 60
 
-    private let connectionString: String
-    /// Statements run and round trips made, for `ConnectionPool.pipelineStatistics`.
-    let statementsRun = Atomic<Int>(0)
-    let roundTrips = Atomic<Int>(0)
-    private let condition = NSCondition()
-    // Guarded by `condition`:
-    private var jobs: [Job] = []
-    private var closed = false
+    private let worker: Worker
 
     init(connectionString: String, name: String) {
-        self.connectionString = connectionString
-        let thread = Thread { [self] in run() }
+        worker = Worker(connectionString: connectionString)
+        let thread = Thread { [worker] in worker.run() }
         thread.name = name
         thread.start()
     }
 
+    deinit { worker.shutdown() }
+
+    /// Statements run and round trips made, for `ConnectionPool.pipelineStatistics`.
+    var statementsRun: Int { worker.statementsRun.load(ordering: .relaxed) }
+    var roundTrips: Int { worker.roundTrips.load(ordering: .relaxed) }
+
     /// Queues `job` for the next round trip (it fails with UNAVAILABLE once the reader is shut down).
-    func submit(_ job: Job) {
+    func submit(_ job: Job) { worker.submit(job) }
+
+    /// Fails what is queued and ends the thread (after its round trip in progress).
+    func shutdown() { worker.shutdown() }
+}
+
+/// The reader's queue and its thread's loop; the thread holds this, not the reader, so that a released
+/// reader (a pool never shut down) still ends its thread and closes its connection.
+private final class Worker: @unchecked Sendable {
+    private let connectionString: String
+    let statementsRun = Atomic<Int>(0)
+    let roundTrips = Atomic<Int>(0)
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var jobs: [PipelinedReader.Job] = []
+    private var closed = false
+
+    init(connectionString: String) {
+        self.connectionString = connectionString
+    }
+
+    func submit(_ job: PipelinedReader.Job) {
         condition.lock()
         if closed {
             condition.unlock()
@@ -45,7 +68,6 @@ final class PipelinedReader: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Fails what is queued and ends the thread (after its round trip in progress).
     func shutdown() {
         condition.lock()
         closed = true
@@ -53,11 +75,15 @@ final class PipelinedReader: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func run() {
+    func run() {
         var connection: PGConnection?
         while true {
             condition.lock()
-            while jobs.isEmpty && !closed { condition.wait() }
+            while jobs.isEmpty && !closed {
+                if !condition.wait(until: Date(timeIntervalSinceNow: PipelinedReader.idleTimeout)), jobs.isEmpty {
+                    connection = nil  // idle: the connection closes; the next statement opens another
+                }
+            }
             if closed {
                 let rest = jobs
                 jobs = []
@@ -65,7 +91,7 @@ final class PipelinedReader: @unchecked Sendable {
                 for job in rest { job.complete(.failure(StoreError(kind: .unavailable, message: "the store is shutting down"))) }
                 return
             }
-            let batch = Array(jobs.prefix(Self.maxBatch))
+            let batch = Array(jobs.prefix(PipelinedReader.maxBatch))
             jobs.removeFirst(batch.count)
             condition.unlock()
 
