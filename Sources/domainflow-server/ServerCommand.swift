@@ -6,6 +6,7 @@ import Foundation
 import Glibc
 import Logging
 import NIOPosix
+import ServiceLifecycle
 
 @main
 struct ServerCommand: AsyncParsableCommand {
@@ -181,11 +182,12 @@ struct Serve: AsyncParsableCommand {
             if let embedded { try? await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
             throw error
         }
-        let signal = await ShutdownSignal.wait()
-        logger.info("received \(signal)")
-        await server.shutdown()
-        await store.shutdown()
-        if let embedded { try await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
+        // One group runs both until SIGTERM or SIGINT, then shuts them down in reverse order: the server drains,
+        // then the store closes and the embedded cluster stops.
+        let services = ServiceGroup(configuration: .init(
+            services: [.init(service: StoreService(store: store, embedded: embedded)), .init(service: ServerService(server: server))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await services.run()
     }
 }
 

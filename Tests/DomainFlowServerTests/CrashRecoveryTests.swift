@@ -11,14 +11,16 @@ import Testing
 @Suite struct CrashRecoveryTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    private func startServer(database: String, socket: String) throws -> Process {
+    /// The server on `database`, or (nil) on an embedded cluster in `dataDir`.
+    private func startServer(database: String?, socket: String, dataDir: String? = nil) throws -> Process {
         let binary = Self.root.appendingPathComponent(".build/debug/domainflow-server").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw StoreError(kind: .internal, message: "\(binary) is not built: run swift build first (Scripts/test does)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--socket", socket, "--database-url", database, "--log-level", "warning",
+        let store = database.map { ["--database-url", $0] } ?? ["--data-dir", dataDir ?? "/tmp/dfss-\(UUID().uuidString.prefix(8))"]
+        process.arguments = ["--socket", socket] + store + ["--log-level", "warning",
                              "--trust-peer-uid", "\(getuid())=admin", "--engine-workers", "2", "--lease-seconds", "2",
                              "--batch-size", "2000", "--secret-key-file", socket + ".key"]
         process.environment = ProcessInfo.processInfo.environment.merging([
@@ -37,6 +39,46 @@ import Testing
             if let client = try? await DomainFlowClient.connect(socketPath: socket) { return client }
             guard ContinuousClock.now < deadline else { throw StoreError(kind: .unavailable, message: "server did not come up") }
             try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    @Test func sigtermDrainsTheServerAndRemovesItsSocket() async throws {
+        let socket = "/tmp/dfst-\(UUID().uuidString.prefix(8)).sock"
+        let server = try startServer(database: try TestDatabase.create(), socket: socket)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let client = try await connect(socket)
+        _ = try await client.unary(Methods.ping, PingRequest(payload: [1]))
+        kill(server.processIdentifier, SIGTERM)
+        try await exits(server, within: .seconds(20))
+        #expect(server.terminationStatus == 0 && server.terminationReason == .exit, "a clean exit after SIGTERM")
+        #expect(!FileManager.default.fileExists(atPath: socket), "the socket file is removed")
+        await #expect(throws: (any Error).self) { _ = try await client.unary(Methods.ping, PingRequest(payload: [2])) }
+        await client.close()
+    }
+
+    @Test func sigintStopsTheEmbeddedClusterAfterTheServer() async throws {
+        let socket = "/tmp/dfsi-\(UUID().uuidString.prefix(8)).sock"
+        let dataDir = "/tmp/dfpg-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        let server = try startServer(database: nil, socket: socket, dataDir: dataDir)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let client = try await connect(socket)  // initdb, start, migrations, the admin: up to 30 s
+        _ = try await client.unary(Methods.listCampaigns, ListCampaignsRequest())  // the store answers
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/cluster/postmaster.pid"), "the embedded cluster runs")
+        kill(server.processIdentifier, SIGINT)
+        try await exits(server, within: .seconds(30))
+        #expect(server.terminationStatus == 0 && server.terminationReason == .exit, "a clean exit after SIGINT")
+        #expect(!FileManager.default.fileExists(atPath: dataDir + "/cluster/postmaster.pid"), "the cluster was stopped with the server")
+        #expect(!FileManager.default.fileExists(atPath: socket))
+        await client.close()
+    }
+
+    /// Waits (bounded) for `process` to exit.
+    private func exits(_ process: Process, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "the server did not exit within \(limit)") }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -26,7 +26,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private var peer: PeerCredentials?
     private var clientName = ""
-    private var pendingFlush = false
+    /// Frames written since the last flush, sent with one write at the flush (the end of a read batch, or of a
+    /// call completed off the loop): the replies to a batch of pipelined calls leave together.
+    private var pendingOutput: ByteBuffer?
     /// Where the handler tasks of this connection's calls run (set when the handler is added).
     private var executor: EventLoopTaskExecutor?
 
@@ -266,6 +268,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             waiter.resume(throwing: RPCError(.cancelled, "call ended"))
             return
         }
+        writePending()  // frames written before this one go first
         context.write(wrapOutboundOut(frame), promise: nil)
         context.flush()
         if context.channel.isWritable {
@@ -295,15 +298,21 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func write(_ frame: ServerFrame) {
         guard let context else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 64)
+        var buffer = pendingOutput.take() ?? context.channel.allocator.buffer(capacity: 256)
+        let mark = buffer.writerIndex
         do {
             try FrameCodec.encode(frame, into: &buffer)
         } catch {
+            buffer.moveWriterIndex(to: mark)
             logger.error("cannot encode frame", metadata: ["error": "\(error)"])
-            return
         }
+        pendingOutput = buffer
+    }
+
+    /// Hands the frames written so far to the channel (without flushing).
+    private func writePending() {
+        guard let context, let buffer = pendingOutput.take(), buffer.readableBytes > 0 else { return }
         context.write(wrapOutboundOut(buffer), promise: nil)
-        pendingFlush = true
     }
 
     private func sendStatus(_ status: Status) {
@@ -311,8 +320,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func flushIfNeeded() {
-        guard pendingFlush, let context else { return }
-        pendingFlush = false
+        guard pendingOutput != nil, let context else { return }
+        writePending()
         context.flush()
     }
 

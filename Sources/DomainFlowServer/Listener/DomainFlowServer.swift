@@ -1,3 +1,4 @@
+import DomainFlowCore
 import DomainFlowEngine
 import DomainFlowWire
 import Glibc
@@ -114,10 +115,7 @@ public final class DomainFlowServer: Sendable {
         await engine?.value
         let connections = shared.connections.all
         for channel in connections { Self.onHandler(of: channel) { $0.beginDraining() } }
-        let deadline = ContinuousClock.now + shared.configuration.shutdownGracePeriod
-        while !shared.connections.all.isEmpty, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        await Self.closed(connections, within: shared.configuration.shutdownGracePeriod, on: group.next())
         let remaining = shared.connections.all
         if !remaining.isEmpty {
             logger.notice("grace period over, cancelling open calls", metadata: ["connections": "\(remaining.count)"])
@@ -131,6 +129,18 @@ public final class DomainFlowServer: Sendable {
 }
 
 extension DomainFlowServer {
+    /// Returns when every one of `connections` has closed, or when `grace` has passed (whichever is first).
+    fileprivate static func closed(_ connections: [any Channel], within grace: Duration, on loop: any EventLoop) async {
+        guard !connections.isEmpty else { return }
+        let done = loop.makePromise(of: Void.self)
+        let completed = NIOLockedValueBox(false)
+        @Sendable func finish() { if completed.withLockedValue({ let was = $0; $0 = true; return !was }) { done.succeed() } }
+        let timer = loop.scheduleTask(in: .nanoseconds(grace.wholeNanoseconds)) { finish() }
+        EventLoopFuture.andAllComplete(connections.map(\.closeFuture), on: loop).whenComplete { _ in finish() }
+        try? await done.futureResult.get()
+        timer.cancel()
+    }
+
     /// The methods this server serves, by number, with the access each declares.
     var methodTable: [(number: UInt32, name: String, access: Access, streams: Bool)] {
         shared.router.entries.map { number, entry in

@@ -46,6 +46,10 @@ public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public subscript(number: UInt32) -> ProtoValue? {
         get { entries.first(where: { $0.number == number })?.value }
         set {
+            if let newValue, entries.last.map({ $0.number < number }) ?? true {
+                entries.append((number, newValue))  // fields arrive in number order from decoders and literals
+                return
+            }
             let index = entries.firstIndex(where: { $0.number >= number })
             if let index, entries[index].number == number {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }

@@ -1,0 +1,28 @@
+import DomainFlowServer
+import DomainFlowStore
+import NIOPosix
+import ServiceLifecycle
+
+/// The listener, its connections and the campaign engine, until a graceful shutdown (SIGTERM, SIGINT).
+/// Runs after `StoreService` in the server's `ServiceGroup`, so it is shut down first.
+struct ServerService: Service {
+    let server: DomainFlowServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.shutdown()
+    }
+}
+
+/// The store's pool and, when the server runs its own, the embedded PostgreSQL: closed once the server
+/// (started after it) has drained, then the cluster is stopped.
+struct StoreService: Service {
+    let store: Store
+    let embedded: EmbeddedPostgres?
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await store.shutdown()
+        if let embedded { try await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
+    }
+}
