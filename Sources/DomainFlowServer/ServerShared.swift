@@ -6,29 +6,44 @@ import NIOConcurrencyHelpers
 /// This build's version string.
 public let serverVersion = "0.1.0"
 
-/// State every connection of one server shares.
-final class ServerShared: Sendable {
+/// What a server knows of itself — configuration, counters, open connections, uptime — made before its
+/// router, so that the server service (ServerInfo, WatchServerStats) is registered like every other.
+final class ServerVitals: Sendable {
     let configuration: ServerConfiguration
-    let router: Router
     let counters = ServerCounters()
     let startedAt = NIODeadline.now()
     let connections = ConnectionRegistry()
-    /// nil when authentication is disabled.
-    let authenticator: Authenticator?
+
+    init(configuration: ServerConfiguration) {
+        self.configuration = configuration
+    }
 
     var limits: Limits {
         Limits(maxFrameBytes: UInt32(configuration.maxFrameBytes),
                maxConcurrentCalls: UInt32(configuration.maxConcurrentCallsPerConnection))
     }
 
-    init(configuration: ServerConfiguration, router: Router, authenticator: Authenticator?) {
-        self.configuration = configuration
-        self.router = router
-        self.authenticator = authenticator
-    }
-
     var uptimeMillis: UInt64 {
         UInt64(max(0, (NIODeadline.now() - startedAt).nanoseconds / 1_000_000))
+    }
+}
+
+/// State every connection of one server shares.
+final class ServerShared: Sendable {
+    let vitals: ServerVitals
+    let router: Router
+    /// nil when authentication is disabled.
+    let authenticator: Authenticator?
+
+    var configuration: ServerConfiguration { vitals.configuration }
+    var counters: ServerCounters { vitals.counters }
+    var connections: ConnectionRegistry { vitals.connections }
+    var limits: Limits { vitals.limits }
+
+    init(vitals: ServerVitals, router: Router, authenticator: Authenticator?) {
+        self.vitals = vitals
+        self.router = router
+        self.authenticator = authenticator
     }
 }
 

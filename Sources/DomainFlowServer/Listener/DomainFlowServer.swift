@@ -46,8 +46,8 @@ public final class DomainFlowServer: Sendable {
     public static func start(configuration: ServerConfiguration, router: Router = Router()) async throws -> DomainFlowServer {
         if configuration.inheritedListener == nil { try SocketLocation.prepare(configuration.socketPath) }
         var router = router
-        let shared = SharedBox()
-        ServerService.register(into: &router, shared: shared)
+        let vitals = ServerVitals(configuration: configuration)
+        ServerService.register(into: &router, vitals: vitals)
         var authenticator: Authenticator?
         if case .required(let authConfiguration) = configuration.authentication {
             guard let store = configuration.store else {
@@ -63,8 +63,7 @@ public final class DomainFlowServer: Sendable {
                                     checkURL: configuration.proxyCheckURL, checkTimeout: configuration.proxyCheckTimeout)
             authenticator = auth
         }
-        let state = ServerShared(configuration: configuration, router: router, authenticator: authenticator)
-        shared.set(state)
+        let state = ServerShared(vitals: vitals, router: router, authenticator: authenticator)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let nextConnectionID = NIOLockedValueBoxCounter()
@@ -156,13 +155,6 @@ extension DomainFlowServer {
             if let handler = try? channel.pipeline.syncOperations.handler(type: ConnectionHandler.self) { body(handler) }
         }
     }
-}
-
-/// Hands the shared state to services registered before it exists.
-final class SharedBox: Sendable {
-    private let box = NIOLockedValueBox<ServerShared?>(nil)
-    func set(_ value: ServerShared) { box.withLockedValue { $0 = value } }
-    var value: ServerShared { box.withLockedValue { $0! } }
 }
 
 /// A thread-safe increasing counter for connection ids.

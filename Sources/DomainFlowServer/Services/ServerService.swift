@@ -4,36 +4,34 @@ import NIOCore
 
 /// The server service: Ping, ServerInfo, WatchServerStats.
 enum ServerService {
-    static func register(into router: inout Router, shared: SharedBox) {
+    static func register(into router: inout Router, vitals: ServerVitals) {
         router.inline(Methods.ping) { request, _ in
             PingResponse(payload: request.payload, serverTimeMicros: Int64(NIODeadline.now().uptimeNanoseconds / 1000))
         }
         router.unary(Methods.serverInfo) { _, _ in
-            let state = shared.value
-            let counters = state.counters
+            let counters = vitals.counters
             var storeHealth: StoreHealth?
-            if let store = state.configuration.store { storeHealth = StoreHealth(try await store.health()) }
+            if let store = vitals.configuration.store { storeHealth = StoreHealth(try await store.health()) }
             return ServerInfo(
-                serverVersion: serverVersion, protocolVersion: protocolVersion, limits: state.limits,
-                uptimeMillis: state.uptimeMillis,
+                serverVersion: serverVersion, protocolVersion: protocolVersion, limits: vitals.limits,
+                uptimeMillis: vitals.uptimeMillis,
                 openConnections: UInt32(counters.openConnections.load(ordering: .relaxed)),
                 callsServed: counters.callsServed.load(ordering: .relaxed),
                 callsInFlight: UInt64(counters.callsInFlight.load(ordering: .relaxed)),
-                outboundBufferedBytes: state.connections.outboundBufferedBytes,
+                outboundBufferedBytes: vitals.connections.outboundBufferedBytes,
                 store: storeHealth)
         }
         router.serverStream(Methods.watchServerStats) { request, _, writer in
-            let state = shared.value
             var sequence: UInt64 = 0
             while request.count == 0 || sequence < UInt64(request.count) {
                 sequence += 1
-                let counters = state.counters
+                let counters = vitals.counters
                 try await writer.write(ServerStats(
-                    sequence: sequence, uptimeMillis: state.uptimeMillis,
+                    sequence: sequence, uptimeMillis: vitals.uptimeMillis,
                     openConnections: UInt32(counters.openConnections.load(ordering: .relaxed)),
                     callsServed: counters.callsServed.load(ordering: .relaxed),
                     callsInFlight: UInt64(counters.callsInFlight.load(ordering: .relaxed)),
-                    outboundBufferedBytes: state.connections.outboundBufferedBytes))
+                    outboundBufferedBytes: vitals.connections.outboundBufferedBytes))
                 if request.intervalMillis > 0 {
                     try await Task.sleep(for: .milliseconds(Int(request.intervalMillis)))
                 }
