@@ -29,7 +29,7 @@ import Testing
         guard case .rejectOnConnection(let error) = machine.receivedRequest(callID: 7) else { Issue.record("dup accepted"); return }
         #expect(error.code == .invalidArgument)
         #expect(machine.isOpen(7), "original call still open")
-        #expect(machine.callEnded(7) == false)
+        #expect(machine.callEnded(7) == .keepOpen)
         #expect(machine.receivedRequest(callID: 7) == .open, "an ended call's id may be reused")
     }
 
@@ -48,15 +48,15 @@ import Testing
         var machine = ConnectionStateMachine(maxConcurrentCalls: 4)
         _ = machine.receivedHello(version: protocolVersion)
         #expect(machine.receivedRequest(callID: 1) == .open)
-        #expect(machine.beginDraining() == false)
+        #expect(machine.beginDraining() == .keepOpen)
         guard case .rejectCall(let error) = machine.receivedRequest(callID: 2) else { Issue.record("accepted while draining"); return }
         #expect(error.code == .unavailable)
-        #expect(machine.callEnded(1) == true, "last call ended: close")
+        #expect(machine.callEnded(1) == .closeAfterFlush, "last call ended: close")
     }
 
     @Test func drainingIdleConnectionClosesAtOnce() {
         var machine = ConnectionStateMachine(maxConcurrentCalls: 4)
         _ = machine.receivedHello(version: protocolVersion)
-        #expect(machine.beginDraining() == true)
+        #expect(machine.beginDraining() == .closeAfterFlush)
     }
 }

@@ -259,7 +259,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 "micros": "\((NIODeadline.now() - start.opened).nanoseconds / 1000)",
             ])
         }
-        if machine.callEnded(callID) { closeAfterFlush() }
+        if machine.callEnded(callID) == .closeAfterFlush { closeAfterFlush() }
     }
 
     /// Writes one message of a stream; `waiter` resumes when the writer may send the next.
@@ -282,7 +282,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Stops taking calls; closes once open calls have ended.
     func beginDraining() {
-        if machine.beginDraining() { closeAfterFlush() }
+        if machine.beginDraining() == .closeAfterFlush { closeAfterFlush() }
     }
 
     /// Ends every open call with UNAVAILABLE and closes (the grace period is over).

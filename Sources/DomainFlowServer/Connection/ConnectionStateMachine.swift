@@ -26,6 +26,12 @@ struct ConnectionStateMachine {
         case rejectAndClose(RPCError)
     }
 
+    enum CloseAction: Equatable {
+        case keepOpen
+        /// The connection has drained (or never began): flush what is written and close.
+        case closeAfterFlush
+    }
+
     private(set) var state: State = .awaitingHello
     private(set) var openCalls: Set<UInt64> = []
     let maxConcurrentCalls: Int
@@ -78,21 +84,21 @@ struct ConnectionStateMachine {
     /// Whether `callID` names an open call (a cancel for anything else is ignored).
     func isOpen(_ callID: UInt64) -> Bool { openCalls.contains(callID) }
 
-    /// Records the end of a call; returns true when the connection should now close (drained).
-    mutating func callEnded(_ callID: UInt64) -> Bool {
+    /// Records the end of a call; closes when it was the last one of a draining connection.
+    mutating func callEnded(_ callID: UInt64) -> CloseAction {
         openCalls.remove(callID)
-        return state == .draining && openCalls.isEmpty
+        return state == .draining && openCalls.isEmpty ? .closeAfterFlush : .keepOpen
     }
 
-    /// Starts a graceful shutdown; returns true when the connection can close at once.
-    mutating func beginDraining() -> Bool {
+    /// Starts a graceful shutdown; closes at once when no call is open.
+    mutating func beginDraining() -> CloseAction {
         switch state {
         case .awaitingHello, .closed:
             state = .closed
-            return true
+            return .closeAfterFlush
         case .ready, .draining:
             state = .draining
-            return openCalls.isEmpty
+            return openCalls.isEmpty ? .closeAfterFlush : .keepOpen
         }
     }
 
