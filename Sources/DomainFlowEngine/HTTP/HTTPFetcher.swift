@@ -54,9 +54,13 @@ public enum HTTPFetcher {
 
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(remaining.wholeNanoseconds))
-                .connect(host: proxy?.host ?? address ?? target.host, port: proxy?.port ?? target.port).get()
+            let bootstrap = ClientBootstrap(group: group).connectTimeout(.nanoseconds(remaining.wholeNanoseconds))
+            let (host, port) = (proxy?.host ?? address ?? target.host, proxy?.port ?? target.port)
+            if let literal = try? SocketAddress(ipAddress: host, port: port) {
+                channel = try await bootstrap.connect(to: literal).get()  // an address: no resolver, no happy eyeballs
+            } else {
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            }
         } catch {
             let failure = describe(error)
             throw failure.kind == .timeout ? failure
