@@ -21,6 +21,9 @@ import Testing
         let rule = KeywordScoringRule(keyword: "x", isRegex: false, caseSensitive: false, weight: 0.5, contextChars: 1)
         let (score, hits) = try KeywordScorer.score(String(repeating: "x ", count: 20), rules: [rule], snippetsPerRule: 2)
         #expect(hits.first?.count == 20 && hits.first?.snippets.count == 2 && score == 10)
+        let spaced = KeywordScoringRule(keyword: "sale", isRegex: false, caseSensitive: false, weight: 1, contextChars: 4)
+        let (_, found) = try KeywordScorer.score("buy\n\n  sale \t now", rules: [spaced])
+        #expect(found.first?.snippets == ["sale n"], "whitespace runs collapse to one space and the ends are trimmed")
         #expect(try KeywordScorer.score("", rules: [rule]).hits.isEmpty)
     }
 

@@ -44,10 +44,21 @@ public final class CompiledKeywordRules: @unchecked Sendable {
     public func score(_ text: String, snippetsPerRule: Int = 3) -> (score: Double, hits: [KeywordHit]) {
         var counts = Array(repeating: 0, count: rules.count)
         var snippets = Array(repeating: [String](), count: rules.count)
+        /// The context as text, whitespace runs collapsed to one space and trimmed, in one pass.
         func snippet(_ scalars: ArraySlice<UInt32>) -> String {
             var view = String.UnicodeScalarView()
-            for value in scalars { if let scalar = Unicode.Scalar(value) { view.append(scalar) } }
-            return String(view).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            var space = false
+            for value in scalars {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                if scalar.properties.isWhitespace {
+                    space = !view.isEmpty
+                    continue
+                }
+                if space { view.append(" ") }
+                space = false
+                view.append(scalar)
+            }
+            return String(view)
         }
         if rules.contains(where: { !$0.isRegex }) {
             let scalars = text.unicodeScalars.map(\.value)
