@@ -20,6 +20,7 @@ final class ClientHandler: ChannelInboundHandler {
     private var congestedStreams = 0
     /// Stream messages of the current read, handed to their streams together when the read completes
     /// (one hop to a waiting consumer per read, not per message).
+    private var flushScheduled = false
     private var unflushed: [UInt64: (buffer: StreamBuffer, messages: [ProtoFields], bytes: [Int])] = [:]
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -56,7 +57,19 @@ final class ClientHandler: ChannelInboundHandler {
             continuation.resume(throwing: ClientError.connectionClosed(closedReason ?? "not connected")); return
         }
         calls[callID] = .unary(continuation, response: nil)
-        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        context.write(wrapOutboundOut(frame), promise: nil)
+        flushSoon(context)
+    }
+
+    /// Flushes once the loop has run what is queued now: the calls started in one tick leave in one write.
+    private func flushSoon(_ context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            bound.value.flushScheduled = false
+            bound.value.context?.flush()
+        }
     }
 
     func startStream(_ callID: UInt64, _ frame: ByteBuffer, _ buffer: StreamBuffer) {

@@ -18,10 +18,15 @@ public final class DomainFlowClient: Sendable {
     /// The server's answer to this connection's hello.
     public let serverHello: HelloReply
 
+    /// Runs tasks on this connection's event loop: a task that prefers it (`Task(executorPreference:)`) makes its
+    /// calls and gets their answers without a hop between threads (the load harness's workers do).
+    public let executor: EventLoopTaskExecutor
+
     private init(channel: any Channel, handler: NIOLoopBound<ClientHandler>, serverHello: HelloReply) {
         self.channel = channel
         self.handler = handler
         self.serverHello = serverHello
+        executor = EventLoopTaskExecutor(loop: channel.eventLoop)
     }
 
     /// Connects to the server at `socketPath` and performs the hello handshake.
@@ -68,7 +73,7 @@ public final class DomainFlowClient: Sendable {
         let handler = self.handler
         let fields = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                loop.execute {
+                loop.runOnLoop {
                     handler.value.startUnary(callID, frame, continuation)
                     Self.scheduleLocalDeadline(callID, timeout: timeout, handler: handler, loop: loop)
                 }

@@ -82,7 +82,8 @@ public enum LoadRunner {
         let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
             for client in clients {
                 for _ in 0..<configuration.inFlight {
-                    group.addTask {
+                    // Each worker runs on its connection's event loop: a call and its answer stay on one thread.
+                    group.addTask(executorPreference: client.executor) {
                         var result = WorkerResult()
                         while !stop.requested.load(ordering: .relaxed) {
                             let n = counters.tickets.add(1, ordering: .relaxed).oldValue
