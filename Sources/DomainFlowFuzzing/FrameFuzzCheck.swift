@@ -31,22 +31,23 @@ public enum FrameFuzzCheck {
             precondition(request.message.entries.isEmpty, "an unknown method \(request.method) came with fields")
             return
         }
-        let once = encoded { try FrameCodec.encode(decoded, into: &$0) }
-        guard let again = try? FrameCodec.decodeClientFrame(unframed(once)) else {
-            preconditionFailure("a client frame we encoded does not decode: \(decoded)")
-        }
-        let twice = encoded { try FrameCodec.encode(again, into: &$0) }
-        precondition(once == twice, "a client frame changed through encode and decode: \(decoded) then \(again)")
+        roundTrip(decoded, "client", decode: FrameCodec.decodeClientFrame, encode: { try FrameCodec.encode($0, into: &$1) })
     }
 
     private static func serverFrame(_ payload: ByteBuffer) {
         guard let decoded = try? FrameCodec.decodeServerFrame(payload) else { return }
-        let once = encoded { try FrameCodec.encode(decoded, into: &$0) }
-        guard let again = try? FrameCodec.decodeServerFrame(unframed(once)) else {
-            preconditionFailure("a server frame we encoded does not decode: \(decoded)")
+        roundTrip(decoded, "server", decode: FrameCodec.decodeServerFrame, encode: { try FrameCodec.encode($0, into: &$1) })
+    }
+
+    /// A decoded frame must encode, decode again, and encode to the same bytes.
+    private static func roundTrip<Frame>(_ decoded: Frame, _ side: String, decode: (ByteBuffer) throws -> Frame,
+                                         encode: (Frame, inout ByteBuffer) throws -> Void) {
+        let once = encoded { try encode(decoded, &$0) }
+        guard let again = try? decode(unframed(once)) else {
+            preconditionFailure("a \(side) frame we encoded does not decode: \(decoded)")
         }
-        let twice = encoded { try FrameCodec.encode(again, into: &$0) }
-        precondition(once == twice, "a server frame changed through encode and decode: \(decoded) then \(again)")
+        let twice = encoded { try encode(again, &$0) }
+        precondition(once == twice, "a \(side) frame changed through encode and decode: \(decoded) then \(again)")
     }
 
     /// The payload as the request of a method chosen by its first byte: every request type's decoder is reached.
