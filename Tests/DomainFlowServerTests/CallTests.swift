@@ -1,4 +1,6 @@
+import Dispatch
 import DomainFlowClient
+import DomainFlowServer
 import DomainFlowWire
 import NIOConcurrencyHelpers
 import Testing
@@ -126,6 +128,25 @@ import Testing
                 #expect(error.code == .deadlineExceeded)
             }
             try await server.waitFor("the expired calls to stop") { $0.callsInFlight == 1 }
+            await client.close()
+        }
+    }
+
+    @Test func theDeadlineStatusLeavesAtTheDeadlineEvenIfTheHandlerIgnoresCancellation() async throws {
+        var router = Router()
+        router.unary(Methods.whoAmI) { _, _ in
+            await withCheckedContinuation { done in DispatchQueue.global().asyncAfter(deadline: .now() + 3) { done.resume() } }
+            throw RPCError(.internal, "the handler ended long after its deadline")
+        }
+        try await TestServer.with(router: router) { server in
+            let client = try await server.client()
+            do {
+                _ = try await client.unary(Methods.whoAmI, Empty(), timeout: .milliseconds(200))
+                Issue.record("the call should end at its deadline")
+            } catch let error as RPCError {
+                // The server's status, not the client's own guard (200 ms + 500 ms, "no answer from the server").
+                #expect(error.code == .deadlineExceeded && error.message.contains("200 ms"), "\(error)")
+            }
             await client.close()
         }
     }

@@ -165,6 +165,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             calls[callID]?.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
                 bound.value.endCall(callID, status: Status(callID: callID, code: .deadlineExceeded,
                     message: "deadline of \(request.timeoutMillis) ms exceeded"), cancelWork: true)
+                bound.value.flushIfNeeded()  // out of any read: nothing else would send the status now
             }
         }
         dispatch(entry, request: request, context: callContext, loop: context.eventLoop)

@@ -13,14 +13,14 @@ struct TestServer {
         "/tmp/dft-\(UUID().uuidString.prefix(12)).sock"
     }
 
-    static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }, router: Router = Router()) async throws -> TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         // Protocol tests run without a store, hence without authentication; auth tests configure both.
         var configuration = ServerConfiguration(socketPath: temporarySocketPath(), shutdownGracePeriod: .seconds(2),
                                                 eventLoopThreads: 2, logger: logger, authentication: .disabled)
         configure(&configuration)
-        return TestServer(server: try await DomainFlowServer.start(configuration: configuration))
+        return TestServer(server: try await DomainFlowServer.start(configuration: configuration, router: router))
     }
 
     func client(name: String = "test-client") async throws -> DomainFlowClient {
@@ -28,9 +28,9 @@ struct TestServer {
     }
 
     /// Runs `body` with a started server, and always shuts it down.
-    static func with<T>(_ configure: (inout ServerConfiguration) -> Void = { _ in },
+    static func with<T>(_ configure: (inout ServerConfiguration) -> Void = { _ in }, router: Router = Router(),
                         _ body: (TestServer) async throws -> T) async throws -> T {
-        let server = try await start(configure)
+        let server = try await start(configure, router: router)
         do {
             let result = try await body(server)
             await server.server.shutdown()
