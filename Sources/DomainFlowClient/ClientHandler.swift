@@ -18,9 +18,10 @@ final class ClientHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// Streams currently over their high-water mark; the socket is not read while any are.
     private var congestedStreams = 0
+    /// Whether a flush of the calls started in this loop tick is already queued (`flushSoon`).
+    private var flushScheduled = false
     /// Stream messages of the current read, handed to their streams together when the read completes
     /// (one hop to a waiting consumer per read, not per message).
-    private var flushScheduled = false
     private var unflushed: [UInt64: (buffer: StreamBuffer, messages: [ProtoFields], bytes: [Int])] = [:]
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }

@@ -148,7 +148,7 @@ struct Serve: AsyncParsableCommand {
             store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: database.poolSize),
                                          logger: logger)
         } catch {
-            if let embedded { try? await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
+            try? await embedded?.stopOffTheLoop()
             throw error
         }
         var config = ServerConfiguration(socketMode: mode, maxFrameBytes: maxFrameBytes,
@@ -179,13 +179,14 @@ struct Serve: AsyncParsableCommand {
             server = try await DomainFlowServer.start(configuration: config)
         } catch {
             await store.shutdown()
-            if let embedded { try? await NIOThreadPool.singleton.runIfActive { try embedded.stop() } }
+            try? await embedded?.stopOffTheLoop()
             throw error
         }
         // One group runs both until SIGTERM or SIGINT, then shuts them down in reverse order: the server drains,
         // then the store closes and the embedded cluster stops.
         let services = ServiceGroup(configuration: .init(
-            services: [.init(service: StoreService(store: store, embedded: embedded)), .init(service: ServerService(server: server))],
+            services: [.init(service: StoreLifecycleService(store: store, embedded: embedded)),
+                       .init(service: ServerLifecycleService(server: server))],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
     }

@@ -72,8 +72,10 @@ public final class PGConnection: @unchecked Sendable {
         for query in queries[..<sent] {
             results.append(readPipelinedResult(context: query.statement.name))
         }
-        let lost = StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
-        while results.count < queries.count { results.append(.failure(lost)) }
+        if sent < queries.count {  // the connection failed while sending: the rest were never sent
+            let lost = StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
+            results.append(contentsOf: repeatElement(.failure(lost), count: queries.count - sent))
+        }
         return results
     }
 

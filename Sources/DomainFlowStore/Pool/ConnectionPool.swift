@@ -7,8 +7,8 @@ import Synchronization
 /// for a free connection (UNAVAILABLE after `leaseTimeout`); the work itself runs on a
 /// dedicated thread pool, never on an event loop or Swift's cooperative pool. A connection
 /// found broken after use is closed and replaced, with every statement prepared again.
-/// Single-statement reads (`read`) go instead to a few connections in pipeline mode, where
-/// concurrent calls share round trips.
+/// Single-statement reads (`read`) go instead to connections of their own in pipeline mode,
+/// where concurrent calls share round trips.
 public final class ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         public var connectionString: String
@@ -81,11 +81,17 @@ public final class ConnectionPool: Sendable {
     /// (only for idempotent work) a connection loss, serialization failure or deadlock is retried twice.
     public func withConnection<T: Sendable>(retryTransient: Bool = false,
                                             _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await Self.attempts(retryTransient: retryTransient) { try await runOnce(body) }
+    }
+
+    /// Runs `body`; with `retryTransient`, a transient failure (connection loss, serialization failure,
+    /// deadlock) is tried again twice, after 50 and 100 ms.
+    private static func attempts<T>(retryTransient: Bool, _ body: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await runOnce(body)
+                return try await body()
             } catch let error as StoreError where retryTransient && error.isTransient && attempt < 3 {
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             }
@@ -100,18 +106,12 @@ public final class ConnectionPool: Sendable {
         guard !readers.isEmpty else {
             return try await withConnection(retryTransient: retryTransient) { c in try decode(try c.execute(statement, parameters)) }
         }
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try await Self.attempts(retryTransient: retryTransient) {
             let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
-            do {
-                return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                    reader.submit(.init(statement: statement, parameters: parameters) { result in
-                        continuation.resume(with: Result { try decode(try result.get()) })
-                    })
-                }
-            } catch let error as StoreError where retryTransient && error.isTransient && attempt < 3 {
-                try await Task.sleep(for: .milliseconds(50 * attempt))
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                reader.submit(.init(statement: statement, parameters: parameters) { result in
+                    continuation.resume(with: Result { try decode(try result.get()) })
+                })
             }
         }
     }
