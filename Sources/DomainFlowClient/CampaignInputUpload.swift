@@ -4,7 +4,7 @@ import Foundation
 extension DomainFlowClient {
     /// What an upload sent and what the server made of it.
     public struct UploadReport: Sendable {
-        public var campaign: CampaignInfo
+        public var campaign: Campaign
         public var lines: UInt64
     }
 

@@ -23,20 +23,20 @@ public enum Scenario: String, Sendable, CaseIterable {
         case .ping:
             _ = try await client.unary(Methods.ping, PingRequest(payload: payload))
         case .serverInfo:
-            _ = try await client.unary(Methods.serverInfo, Empty())
+            _ = try await client.unary(Methods.serverInfo, .init())
         case .whoAmI:
-            _ = try await client.unary(Methods.whoAmI, Empty())
+            _ = try await client.unary(Methods.whoAmI, .init())
         case .getCampaign:
-            _ = try await client.unary(Methods.getCampaign, IDRequest(id: fixture.campaignID))
+            _ = try await client.unary(Methods.getCampaign, .init(id: fixture.campaignID))
         case .listCampaigns:
             _ = try await client.unary(Methods.listCampaigns, ListCampaignsRequest())
         case .createCampaign:
             let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
-                name: "loadtest-\(UUID().uuidString.prefix(8))", generation: ScenarioFixture.smallPattern(count: 10)))
+                name: "loadtest-\(UUID().uuidString.prefix(8))", type: .domainGeneration, generation: ScenarioFixture.smallPattern(count: 10)))
             fixture.created.withLockedValue { $0.append(created.id) }
         case .streamResults:
             var rows = 0
-            for try await _ in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: fixture.campaignID)) {
+            for try await _ in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: fixture.campaignID, fromStart: true)) {
                 rows += 1
             }
             fixture.streamedRows.add(rows, ordering: .relaxed)
@@ -65,7 +65,7 @@ public final class ScenarioFixture: Sendable {
     static func prepare(_ mix: ScenarioMix, client: DomainFlowClient, rows: Int) async throws -> ScenarioFixture {
         guard mix.entries.contains(where: { $0.scenario.needsCampaign }) else { return ScenarioFixture(campaignID: "") }
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
-            name: "loadtest-fixture", generation: smallPattern(count: UInt64(rows)), start: true))
+            name: "loadtest-fixture", type: .domainGeneration, generation: smallPattern(count: UInt64(rows)), start: true))
         for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 50),
                                                         timeout: .seconds(600)) where state.status != .queued && state.status != .running {
             guard state.status == .completed else { throw LoadTestError("fixture campaign ended \(state.status.name)") }
@@ -78,7 +78,7 @@ public final class ScenarioFixture: Sendable {
     /// Deletes every campaign the run made.
     func cleanUp(_ client: DomainFlowClient) async {
         for id in created.withLockedValue({ $0 }) {
-            _ = try? await client.unary(Methods.deleteCampaign, IDRequest(id: id))
+            _ = try? await client.unary(Methods.deleteCampaign, .init(id: id))
         }
     }
 }

@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 public let serverVersion = "0.1.0"
 
 /// What a server knows of itself — configuration, counters, open connections, uptime — made before its
-/// router, so that the server service (ServerInfo, WatchServerStats) is registered like every other.
+/// router, so that the server service (ServerInfoResponse, WatchServerStats) is registered like every other.
 final class ServerVitals: Sendable {
     let configuration: ServerConfiguration
     let counters = ServerCounters()

@@ -35,7 +35,7 @@ public final class Store: Sendable {
         return Store(pool: pool, schemaVersion: outcome.schemaVersion)
     }
 
-    /// Pool statistics and database identity, for ServerInfo.
+    /// Pool statistics and database identity, for ServerInfoResponse.
     public struct Health: Sendable {
         public let poolSize: Int
         public let inUse: Int

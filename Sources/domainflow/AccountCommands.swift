@@ -24,7 +24,7 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        _ = try await connection.unary(Methods.logout, Empty())
+        _ = try await connection.unary(Methods.logout, .init())
         SessionFile.remove()
         print("logged out")
     }
@@ -36,7 +36,7 @@ struct WhoAmICommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let reply = try await connection.unary(Methods.whoAmI, Empty())
+        let reply = try await connection.unary(Methods.whoAmI, .init())
         guard let user = reply.user else { throw CLIError("the server returned no user") }
         if json { print(try Output.json(UserView(user))) } else {
             print("\(user.username) <\(user.email)> role=\(user.role)" + (reply.viaPeerCredentials ? " (via peer uid)" : ""))

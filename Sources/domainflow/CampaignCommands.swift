@@ -51,7 +51,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @Option(help: "Start at this offset (default: where the last campaign of the same pattern stopped).") var startOffset: UInt64?
 
         func parameters() throws -> GenerationParameters {
-            guard let type = PatternTypeCode(name: pattern) else { throw ValidationError("--pattern must be prefix, suffix or both") }
+            guard let type = PatternType(name: pattern) else { throw ValidationError("--pattern must be prefix, suffix or both") }
             return GenerationParameters(patternType: type, prefixLength: prefixLength, suffixLength: suffixLength,
                                         characterSet: charset, constant: constant,
                                         tlds: tlds.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
@@ -109,7 +109,7 @@ struct CampaignCommand: AsyncParsableCommand {
         ])
 
         func run() async throws {
-            guard let kind = CampaignTypeCode(name: type) else {
+            guard let kind = CampaignType(name: type) else {
                 throw ValidationError("--type must be domain_generation, dns_validation or http_keyword_validation")
             }
             let resources = CampaignResources(dnsPersonaIDs: dnsPersona, httpPersonaIDs: httpPersona, proxyIDs: proxy, keywordSetIDs: keywordSet)
@@ -131,13 +131,13 @@ struct CampaignCommand: AsyncParsableCommand {
                 guard let source else { throw ValidationError("give one of --source (the DNS campaign whose live names to fetch) and --input FILE|-") }
                 let c = try await connection.unary(Methods.createCampaign, CreateCampaignRequest(
                     name: name, description: description, type: .httpKeywordValidation, generation: nil, start: start,
-                    resources: resources, sourceCampaignID: source, http: http.options))
+                    sourceCampaignID: source, http: http.options).with(resources))
                 print("created campaign \(c.id) (\(c.status.name), fetching the live names of campaign \(c.sourceCampaignID))")
                 return
             }
             guard source == nil, input == nil else { throw ValidationError("--source and --input are for --type dns_validation") }
             var request = CreateCampaignRequest(name: name ?? "", description: description, type: kind, generation: try pattern.parameters(),
-                                                start: start, pipeline: steps, resources: resources)
+                                                start: start, pipeline: steps).with(resources)
             request.http = http.options
             guard !request.name.isEmpty else { throw ValidationError("a campaign needs a name") }
             let c = try await connection.unary(Methods.createCampaign, request)
@@ -145,8 +145,8 @@ struct CampaignCommand: AsyncParsableCommand {
         }
 
         /// A campaign from a file; the flags given beside it override its fields, the name argument its name.
-        private func createFromFile(_ path: String, kind: CampaignTypeCode, resources: CampaignResources,
-                                    steps: [CampaignTypeCode]) async throws {
+        private func createFromFile(_ path: String, kind: CampaignType, resources: CampaignResources,
+                                    steps: [CampaignType]) async throws {
             var file = try MessageFile.fields(path, for: Methods.createCampaign)
             if file[3] == nil { file[3] = .int(Int64(kind.rawValue)) }  // no type in the file: --type's (default domain_generation)
             if case .message(var generation) = file[4], generation[8] != nil, generation[9] == nil {
@@ -155,13 +155,13 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             var flags = CreateCampaignRequest(name: name ?? "", description: description, type: kind,
                                               generation: GivenOptions.names.isDisjoint(with: PatternOptions.names) ? nil : try pattern.parameters(),
-                                              start: start, pipeline: steps, resources: resources, sourceCampaignID: source ?? "")
+                                              start: start, pipeline: steps, sourceCampaignID: source ?? "").with(resources)
             flags.http = http.options
             var request: CreateCampaignRequest = try MessageFile.request(try Self.overrides.apply(file: file, flags: flags.fields,
                                                                                                  for: Methods.createCampaign), from: path)
             if let name { request.name = name }
             guard !request.name.isEmpty else { throw ValidationError("\(path): name: missing (a campaign needs a name; or give it as the argument)") }
-            let c: CampaignInfo
+            let c: Campaign
             do {
                 c = try await connection.unary(Methods.createCampaign, request)
             } catch let error as CLIError where error.description.hasPrefix("INVALID_ARGUMENT: ") {
@@ -171,7 +171,7 @@ struct CampaignCommand: AsyncParsableCommand {
         }
 
         /// A DNS campaign (from --source or --input), or an HTTP campaign from --input: the list is uploaded in chunks.
-        private func createFromList(_ kind: CampaignTypeCode, resources: CampaignResources, steps: [CampaignTypeCode]) async throws {
+        private func createFromList(_ kind: CampaignType, resources: CampaignResources, steps: [CampaignType]) async throws {
             guard let name, !name.isEmpty else { throw ValidationError("a campaign needs a name") }
             guard (source == nil) != (input == nil) else { throw ValidationError("give exactly one of --source ID and --input FILE|-") }
             let lines = input.map(LineReader.init(path:))
@@ -179,8 +179,8 @@ struct CampaignCommand: AsyncParsableCommand {
             let client = try await connection.connect()
             defer { Task { await client.close() } }
             let request = CreateCampaignRequest(name: name, description: description, type: kind, generation: nil,
-                                                start: start && lines == nil, pipeline: steps, resources: resources,
-                                                sourceCampaignID: source ?? "", uploadInput: lines != nil, http: http.options)
+                                                start: start && lines == nil, pipeline: steps,
+                                                sourceCampaignID: source ?? "", uploadInput: lines != nil, http: http.options).with(resources)
             let created = try await connection.call { try await client.unary(Methods.createCampaign, request) }
             guard let lines else {
                 print("created campaign \(created.id) (\(created.status.name), reading \(created.totalItems) names of campaign \(created.sourceCampaignID))")
@@ -199,8 +199,8 @@ struct CampaignCommand: AsyncParsableCommand {
     }
 
     /// Applies one life-cycle action to a campaign and prints its new status.
-    static func control(_ method: Method<IDRequest, CampaignInfo>, _ id: String, _ connection: ConnectionOptions) async throws {
-        let c = try await connection.unary(method, IDRequest(id: id))
+    static func control(_ method: Method<CampaignIdRequest, Campaign>, _ id: String, _ connection: ConnectionOptions) async throws {
+        let c = try await connection.unary(method, .init(id: id))
         print("campaign \(c.id) is \(c.status.name)")
     }
 
@@ -237,7 +237,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            _ = try await connection.unary(Methods.deleteCampaign, IDRequest(id: id))
+            _ = try await connection.unary(Methods.deleteCampaign, .init(id: id))
             print("deleted campaign \(id)")
         }
     }
@@ -247,7 +247,7 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            let c = try await connection.unary(Methods.getCampaign, IDRequest(id: id))
+            let c = try await connection.unary(Methods.getCampaign, .init(id: id))
             print(CampaignLine.describe(c))
         }
     }
@@ -262,11 +262,11 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             var request = ListCampaignsRequest()
             if let type {
-                guard let code = CampaignTypeCode(name: type) else { throw ValidationError("unknown campaign type \(type)") }
+                guard let code = CampaignType(name: type) else { throw ValidationError("unknown campaign type \(type)") }
                 request.type = code
             }
             if let status {
-                guard let code = CampaignStatusCode(name: status) else { throw ValidationError("unknown status \(status)") }
+                guard let code = CampaignStatus(name: status) else { throw ValidationError("unknown status \(status)") }
                 request.status = code
             }
             request.nameContains = name ?? ""
@@ -362,12 +362,12 @@ struct CampaignCommand: AsyncParsableCommand {
             guard startOffset == 0, !append else { throw ValidationError("--start-offset and --append are for --format csv or jsonl") }
             let handle = try ResultExport.openOutput(output)
             let client = try await connection.connect()
-            let campaign = try await connection.call { try await client.unary(Methods.getCampaign, IDRequest(id: id)) }
+            let campaign = try await connection.call { try await client.unary(Methods.getCampaign, .init(id: id)) }
             var writer = ResultWriter(handle: handle)
             let httpFilters = keywords || leads || minScore != nil
             if campaign.type == .httpKeywordValidation {
                 guard outcome == nil, !live, !available else { throw ValidationError("--outcome, --live and --available are for DNS campaigns") }
-                var request = StreamHttpResultsRequest(id: id)
+                var request = StreamHttpResultsRequest(id: id, fromStart: true)
                 request.leadsOnly = leads
                 request.minScore = minScore ?? 0
                 writer.header(keywords ? HTTPResultColumns.keywordNames : HTTPResultColumns.names)
@@ -378,7 +378,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 }
             } else if campaign.type == .dnsValidation {
                 guard !httpFilters else { throw ValidationError("--keywords, --leads and --min-score are for HTTP campaigns") }
-                var request = StreamDnsResultsRequest(id: id)
+                var request = StreamDnsResultsRequest(id: id, fromStart: true)
                 request.outcomes = outcomes
                 request.liveOnly = live
                 request.availableOnly = available
@@ -392,7 +392,7 @@ struct CampaignCommand: AsyncParsableCommand {
                 }
                 writer.header(["offset", "domain_name"])
                 try await connection.call {
-                    for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: id)) {
+                    for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: id, fromStart: true)) {
                         writer.row([.number(Int64(d.offset)), .text(d.domainName)])
                     }
                 }
@@ -421,7 +421,7 @@ struct CampaignCommand: AsyncParsableCommand {
             }
             var writer = ResultWriter(handle: FileHandle.standardOutput)
             writer.header(["domain_name", "score", "keywords", "final_url", "title"])
-            var request = StreamHttpResultsRequest(id: id)
+            var request = StreamHttpResultsRequest(id: id, fromStart: true)
             request.leadsOnly = true
             request.minScore = minScore ?? 0
             try await connection.call {
@@ -442,7 +442,7 @@ struct CampaignView: Encodable {
     let total_items, processed_items, skipped_items: UInt64
     let source_campaign_id: String?
     let outcome_counts: [String: UInt64]
-    init(_ c: CampaignInfo) {
+    init(_ c: Campaign) {
         id = c.id; name = c.name; type = c.type.name; status = c.status.name
         total_items = c.totalItems; processed_items = c.processedItems; skipped_items = c.skippedItems
         source_campaign_id = c.sourceCampaignID.isEmpty ? nil : c.sourceCampaignID
@@ -451,7 +451,7 @@ struct CampaignView: Encodable {
 }
 
 enum CampaignLine {
-    static func describe(_ c: CampaignInfo) -> String {
+    static func describe(_ c: Campaign) -> String {
         var lines = ["id          \(c.id)", "name        \(c.name)", "status      \(c.status.name)",
                      "progress    \(c.processedItems)/\(c.totalItems) (\(c.skippedItems) \(c.type == .domainGeneration ? "skipped as invalid hostnames" : c.type == .dnsValidation ? "without a name to resolve" : "without a live name to fetch"))",
                      "created     \(Output.time(c.createdAtMicros))", "started     \(Output.time(c.startedAtMicros))",
@@ -483,9 +483,9 @@ enum CampaignLine {
 
 /// Campaign types named on the command line (`--pipeline dns_validation,http_keyword_validation`).
 enum CampaignFile {
-    static func types(_ names: [String]) throws -> [CampaignTypeCode] {
+    static func types(_ names: [String]) throws -> [CampaignType] {
         try names.filter { !$0.isEmpty }.map { name in
-            guard let type = CampaignTypeCode(name: name.trimmingCharacters(in: .whitespaces)) else {
+            guard let type = CampaignType(name: name.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("unknown campaign type '\(name)'")
             }
             return type

@@ -58,7 +58,7 @@ struct KeywordsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            print(try Output.json(KeywordSetView(try await connection.unary(Methods.getKeywordSet, IDRequest(id: id)))))
+            print(try Output.json(KeywordSetView(try await connection.unary(Methods.getKeywordSet, .init(id: id)))))
         }
     }
 
@@ -89,7 +89,7 @@ struct KeywordsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            _ = try await connection.unary(Methods.deleteKeywordSet, IDRequest(id: id))
+            _ = try await connection.unary(Methods.deleteKeywordSet, .init(id: id))
             print("deleted keyword set \(id)")
         }
     }
@@ -114,7 +114,7 @@ struct KeywordsCommand: AsyncParsableCommand {
             if url != nil { print("fetched \(r.finalURL): \(r.statusCode)") }
             print("score \(r.score) over \(r.scoredChars) characters")
             Output.table(["KEYWORD", "KIND", "WEIGHT", "COUNT", "FIRST MATCH"], r.matches.map {
-                [$0.keyword, $0.kind.name, $0.weight, "\($0.count)", $0.snippets.first ?? ""]
+                [$0.keyword, $0.kind.effectiveName, $0.weight, "\($0.count)", $0.snippets.first ?? ""]
             })
         }
 
@@ -125,7 +125,7 @@ struct KeywordsCommand: AsyncParsableCommand {
             init(_ r: TestKeywordSetResponse) {
                 score = r.score; scoredChars = r.scoredChars; statusCode = r.statusCode; finalURL = r.finalURL
                 errorKind = r.errorKind; error = r.error
-                matches = r.matches.map { Match(keyword: $0.keyword, kind: $0.kind.name, category: $0.category, weight: $0.weight,
+                matches = r.matches.map { Match(keyword: $0.keyword, kind: $0.kind.effectiveName, category: $0.category, weight: $0.weight,
                                                 count: $0.count, snippets: $0.snippets) }
             }
         }
@@ -145,7 +145,7 @@ struct KeywordsCommand: AsyncParsableCommand {
                 text = String(decoding: data, as: UTF8.self)
             }
             let words = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let existing = try await connection.unary(Methods.getKeywordSet, IDRequest(id: id))
+            let existing = try await connection.unary(Methods.getKeywordSet, .init(id: id))
             var request = UpdateKeywordSetRequest(id: id)
             request.replaceRules = true
             request.rules = existing.rules + words.map { KeywordRule(keyword: $0) }
@@ -166,9 +166,9 @@ struct KeywordSetView: Encodable {
     let rules: [RuleView]
     let ruleCount: UInt32
 
-    init(_ set: KeywordSetInfo) {
+    init(_ set: KeywordSet) {
         id = set.id; name = set.name; description = set.description; ruleCount = set.ruleCount
-        rules = set.rules.map { RuleView(keyword: $0.keyword, kind: $0.kind.name, weight: $0.weight, category: $0.category,
+        rules = set.rules.map { RuleView(keyword: $0.keyword, kind: $0.kind.effectiveName, weight: $0.weight, category: $0.category,
                                          caseSensitive: $0.caseSensitive, active: !$0.inactive, contextChars: $0.contextChars) }
     }
 }

@@ -126,7 +126,7 @@ struct PersonaCommand: AsyncParsableCommand {
             http.userAgent = userAgent
             http.headers = try header.map { line in
                 guard let colon = line.firstIndex(of: ":") else { throw ValidationError("--header '\(line)' is not 'Name: value'") }
-                return HTTPHeader(name: String(line[..<colon]).trimmingCharacters(in: .whitespaces),
+                return HttpHeader(name: String(line[..<colon]).trimmingCharacters(in: .whitespaces),
                                   value: String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
             http.acceptLanguage = acceptLanguage
@@ -168,7 +168,7 @@ struct PersonaCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            let persona = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            let persona = try await connection.unary(Methods.getPersona, .init(id: id))
             print(try Output.json(PersonaFile.Body(persona)))
         }
     }
@@ -184,7 +184,7 @@ struct PersonaCommand: AsyncParsableCommand {
         @Option(help: "FIELD=VALUE for one field of the dns or http part, e.g. http.timeout_millis=5000 or dns.record_types=A,MX (repeatable).")
         var set: [String] = []
         func run() async throws {
-            let current = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            let current = try await connection.unary(Methods.getPersona, .init(id: id))
             var request: PersonaRequest
             if let fromFile {
                 guard set.isEmpty else { throw ValidationError("--set and --from-file do not mix") }
@@ -211,7 +211,7 @@ struct PersonaCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            _ = try await connection.unary(Methods.deletePersona, IDRequest(id: id))
+            _ = try await connection.unary(Methods.deletePersona, .init(id: id))
             print("deleted persona \(id)")
         }
     }
@@ -229,7 +229,7 @@ struct PersonaCommand: AsyncParsableCommand {
         @Flag var json = false
 
         func run() async throws {
-            let persona = try await connection.unary(Methods.getPersona, IDRequest(id: id))
+            let persona = try await connection.unary(Methods.getPersona, .init(id: id))
             if persona.kind == .http {
                 let r = try await connection.unary(Methods.testHttpPersona, TestHttpPersonaRequest(id: id, url: target, proxyID: proxy))
                 if json { print(try Output.json(HTTPTestView(r))); return }
@@ -258,7 +258,7 @@ struct PersonaCommand: AsyncParsableCommand {
     /// `TestHttpPersonaResponse` as JSON.
     struct HTTPTestView: Encodable {
         let allowed: Bool, statusCode: UInt32, reason: String, finalURL: String, redirects: [String]
-        let headers: [HTTPHeader], bytesRead: UInt64, truncated: Bool, millis: UInt32, errorKind: String, error: String
+        let headers: [HttpHeader], bytesRead: UInt64, truncated: Bool, millis: UInt32, errorKind: String, error: String
         init(_ r: TestHttpPersonaResponse) {
             allowed = r.allowed; statusCode = r.statusCode; reason = r.reason; finalURL = r.finalURL; redirects = r.redirects
             headers = r.headers; bytesRead = r.bytesRead; truncated = r.truncated; millis = r.millis; errorKind = r.errorKind; error = r.error
@@ -296,7 +296,7 @@ enum PersonaFile {
 }
 
 extension PersonaFile.Body {
-    init(_ persona: PersonaInfo) {
+    init(_ persona: Persona) {
         self.init(id: persona.id, name: persona.name, description: persona.description, dns: persona.dns, http: persona.http)
     }
 }

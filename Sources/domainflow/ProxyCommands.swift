@@ -37,8 +37,8 @@ struct ProxyCommand: AsyncParsableCommand {
                 return parsed
             }
             let password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
-            var request = ProxyRequest(name: name, proxyProtocol: parsed ?? .unspecified, host: host ?? "", port: port ?? 0,
-                                       username: username, password: password)
+            var request = ProxyRequest(name: name, `protocol`: parsed ?? .unspecified, host: host ?? "", port: port ?? 0,
+                                       username: username, password: password, setPassword: !password.isEmpty)
             request.description = description
             request.city = city
             request.countryCode = countryCode
@@ -53,7 +53,7 @@ struct ProxyCommand: AsyncParsableCommand {
                 guard parsed != nil, host != nil, port != nil else { throw ValidationError("give --proxy-protocol, --host and --port, or --from-file") }
             }
             let proxy = try await connection.unary(Methods.createProxy, request)
-            print(json ? try Output.json(ProxyView(proxy)) : "created proxy \(proxy.id) (\(proxy.proxyProtocol.name)://\(proxy.address))")
+            print(json ? try Output.json(ProxyView(proxy)) : "created proxy \(proxy.id) (\(proxy.`protocol`.name)://\(proxy.address))")
         }
     }
 
@@ -71,7 +71,7 @@ struct ProxyCommand: AsyncParsableCommand {
             let page = try await connection.unary(Methods.listProxies, request)
             if json { print(try Output.json(page.proxies.map(ProxyView.init))); return }
             Output.table(["ID", "NAME", "PROTOCOL", "ADDRESS", "ENABLED", "HEALTHY", "LATENCY", "LAST CHECKED", "LAST STATUS"], page.proxies.map {
-                [$0.id, $0.name, $0.proxyProtocol.name, $0.address, $0.enabled ? "yes" : "no", $0.lastCheckedAtMicros == 0 ? "-" : $0.healthy ? "yes" : "no",
+                [$0.id, $0.name, $0.`protocol`.name, $0.address, $0.enabled ? "yes" : "no", $0.lastCheckedAtMicros == 0 ? "-" : $0.healthy ? "yes" : "no",
                  $0.latencyMs == 0 ? "-" : "\($0.latencyMs) ms", $0.lastCheckedAtMicros == 0 ? "never" : Output.time($0.lastCheckedAtMicros), $0.lastStatus]
             })
         }
@@ -82,7 +82,7 @@ struct ProxyCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            print(try Output.json(ProxyView(try await connection.unary(Methods.getProxy, IDRequest(id: id)))))
+            print(try Output.json(ProxyView(try await connection.unary(Methods.getProxy, .init(id: id)))))
         }
     }
 
@@ -109,7 +109,7 @@ struct ProxyCommand: AsyncParsableCommand {
                 guard let parsed = ProxyProtocol(name: proxyProtocol) else { throw ValidationError("--proxy-protocol must be http, https, socks5 or socks4") }
                 kind = parsed
             }
-            var request = ProxyRequest(id: id, name: name ?? "", proxyProtocol: kind, host: host ?? "", port: port ?? 0,
+            var request = ProxyRequest(id: id, name: name ?? "", `protocol`: kind, host: host ?? "", port: port ?? 0,
                                        username: username ?? "")
             request.password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
             request.description = description ?? ""
@@ -126,7 +126,7 @@ struct ProxyCommand: AsyncParsableCommand {
             request.updateMask = given.filter(\.1).map(\.0)
             guard !request.updateMask.isEmpty else { throw ValidationError("nothing to change: give at least one option") }
             let proxy = try await connection.unary(Methods.updateProxy, request)
-            print("updated proxy \(proxy.id) (\(proxy.proxyProtocol.name)://\(proxy.address), \(proxy.enabled ? "enabled" : "disabled"))")
+            print("updated proxy \(proxy.id) (\(proxy.`protocol`.name)://\(proxy.address), \(proxy.enabled ? "enabled" : "disabled"))")
         }
     }
 
@@ -135,7 +135,7 @@ struct ProxyCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var id: String
         func run() async throws {
-            _ = try await connection.unary(Methods.deleteProxy, IDRequest(id: id))
+            _ = try await connection.unary(Methods.deleteProxy, .init(id: id))
             print("deleted proxy \(id)")
         }
     }
@@ -181,8 +181,8 @@ struct ProxyCommand: AsyncParsableCommand {
         let port: UInt32, hasPassword, enabled, healthy: Bool
         let lastStatus: String, lastCheckedAt: String?, latencyMs: UInt32
         let city, countryCode, provider, ownerID: String
-        init(_ p: ProxyInfo) {
-            id = p.id; name = p.name; description = p.description; proxyProtocol = p.proxyProtocol.name; address = p.address
+        init(_ p: Proxy) {
+            id = p.id; name = p.name; description = p.description; proxyProtocol = p.`protocol`.name; address = p.address
             host = p.host; username = p.username; port = p.port; hasPassword = p.hasPassword; enabled = p.enabled; healthy = p.healthy
             lastStatus = p.lastStatus; lastCheckedAt = p.lastCheckedAtMicros == 0 ? nil : Output.time(p.lastCheckedAtMicros)
             latencyMs = p.latencyMs; city = p.city; countryCode = p.countryCode; provider = p.provider; ownerID = p.ownerID

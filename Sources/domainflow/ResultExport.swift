@@ -19,7 +19,7 @@ enum ResultExport {
                 for try await chunk in try client.serverStream(Methods.exportCampaignResults, request) {
                     handle.write(Data(chunk.data))
                     written += UInt64(chunk.data.count)
-                    if let resume = chunk.resumeOffset { safe = (written, resume) }
+                    if chunk.hasResumeOffset { safe = (written, chunk.resumeOffset) }
                 }
             }
         } catch {

@@ -12,12 +12,12 @@ struct ServerInfoCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let info = try await connection.unary(Methods.serverInfo, Empty(), timeout: .seconds(10))
+        let info = try await connection.unary(Methods.serverInfo, .init(), timeout: .seconds(10))
         var rows: [(String, String)] = [
             ("server_version", info.serverVersion),
             ("protocol_version", "\(info.protocolVersion)"),
-            ("max_frame_bytes", "\(info.limits.maxFrameBytes)"),
-            ("max_concurrent_calls", "\(info.limits.maxConcurrentCalls)"),
+            ("max_frame_bytes", "\(info.limits?.maxFrameBytes ?? 0)"),
+            ("max_concurrent_calls", "\(info.limits?.maxConcurrentCalls ?? 0)"),
             ("uptime_millis", "\(info.uptimeMillis)"),
             ("open_connections", "\(info.openConnections)"),
             ("calls_served", "\(info.callsServed)"),

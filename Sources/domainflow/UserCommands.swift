@@ -35,10 +35,10 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try await connection.connect()
-            var users: [UserInfo] = []
+            var users: [User] = []
             var token = ""
             repeat {
-                let page = try await connection.call { try await client.unary(Methods.listUsers, PageRequest(pageSize: 500, pageToken: token)) }
+                let page = try await connection.call { try await client.unary(Methods.listUsers, ListUsersRequest(pageSize: 500, pageToken: token)) }
                 users += page.users
                 token = page.nextPageToken
             } while !token.isEmpty
@@ -56,7 +56,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            let user = try await connection.unary(Methods.getUser, IDRequest(id: id))
+            let user = try await connection.unary(Methods.getUser, .init(id: id))
             print(try Output.json(UserView(user)))
         }
     }
@@ -77,7 +77,7 @@ struct UserCommand: AsyncParsableCommand {
                 request.role = parsed
             }
             request.email = email ?? ""
-            request.active = active.map { $0 ? .activate : .deactivate } ?? .unchanged
+            request.active = active.map { $0 ? .activate : .deactivate } ?? .activeUnchanged
             let user = try await connection.unary(Methods.updateUser, request)
             print(try Output.json(UserView(user)))
         }
@@ -89,7 +89,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            _ = try await connection.unary(Methods.deleteUser, IDRequest(id: id))
+            _ = try await connection.unary(Methods.deleteUser, .init(id: id))
             print("deleted user \(id)")
         }
     }
@@ -151,7 +151,7 @@ struct UserView: Encodable {
     let isActive, mustChangePassword: Bool
     let createdAt, lastLogin: String
 
-    init(_ user: UserInfo) {
+    init(_ user: User) {
         id = user.id; username = user.username; email = user.email; role = "\(user.role)"
         isActive = user.isActive; mustChangePassword = user.mustChangePassword
         createdAt = Output.time(user.createdAtMicros); lastLogin = Output.time(user.lastLoginMicros)

@@ -47,7 +47,7 @@ struct AuthHarness {
 
     func admin() async throws -> DomainFlowClient { try await client("admin", adminPassword) }
 
-    func createUser(_ name: String, role: Role = .user, password: String = "a long enough password") async throws -> UserInfo {
+    func createUser(_ name: String, role: Role = .user, password: String = "a long enough password") async throws -> User {
         let admin = try await admin()
         defer { Task { await admin.close() } }
         return try await admin.unary(Methods.createUser,
@@ -78,11 +78,11 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
         try await AuthHarness.with { h in
             let user = try await h.createUser("carol")
             let client = try await h.client("carol@example.com", "a long enough password")
-            let me = try await client.unary(Methods.whoAmI, Empty())
+            let me = try await client.unary(Methods.whoAmI, .init())
             #expect(me.user?.id == user.id)
             #expect(me.user?.lastLoginMicros ?? 0 > 0)
             #expect(me.sessionExpiresAtMicros > Int64(Date().timeIntervalSince1970 * 1_000_000))
-            #expect(try await client.unary(Methods.serverInfo, Empty()).store != nil)
+            #expect(try await client.unary(Methods.serverInfo, .init()).store != nil)
             await client.close()
         }
     }
@@ -107,9 +107,9 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
     @Test func badTokensAreUnauthenticated() async throws {
         try await AuthHarness.with { h in
             let client = try await h.server.client()
-            await expectCode(.unauthenticated) { try await client.unary(Methods.serverInfo, Empty()) }  // none
+            await expectCode(.unauthenticated) { try await client.unary(Methods.serverInfo, .init()) }  // none
             client.authToken = String(repeating: "ab", count: 32)  // forged
-            await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, Empty()) }
+            await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, .init()) }
             #expect(try await client.unary(Methods.ping, PingRequest(payload: [1])).payload == [1], "Ping needs no session")
             await client.close()
         }
@@ -119,9 +119,9 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
         try await AuthHarness.with { h in
             _ = try await h.createUser("frank")
             let client = try await h.client("frank", "a long enough password")
-            _ = try await client.unary(Methods.whoAmI, Empty())
-            _ = try await client.unary(Methods.logout, Empty())
-            await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, Empty()) }
+            _ = try await client.unary(Methods.whoAmI, .init())
+            _ = try await client.unary(Methods.logout, .init())
+            await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, .init()) }
             await client.close()
         }
     }
@@ -131,9 +131,9 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
         try await AuthHarness.with({ $0.sessionLifetime = .seconds(8) }) { h in
             _ = try await h.createUser("gina")
             let client = try await h.client("gina", "a long enough password")
-            _ = try await client.unary(Methods.whoAmI, Empty())
+            _ = try await client.unary(Methods.whoAmI, .init())
             try await Task.sleep(for: .milliseconds(9000))
-            await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, Empty()) }
+            await expectCode(.unauthenticated) { try await client.unary(Methods.whoAmI, .init()) }
             await client.close()
         }
     }
@@ -145,10 +145,10 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
             let hankClient = try await h.client("hank", "a long enough password")
             let ivyClient = try await h.client("ivy", "a long enough password")
             let admin = try await h.admin()
-            _ = try await admin.unary(Methods.deleteUser, IDRequest(id: hank.id))
+            _ = try await admin.unary(Methods.deleteUser, .init(id: hank.id))
             _ = try await admin.unary(Methods.updateUser, UpdateUserRequest(id: ivy.id, active: .deactivate))
-            await expectCode(.unauthenticated) { try await hankClient.unary(Methods.whoAmI, Empty()) }
-            await expectCode(.unauthenticated) { try await ivyClient.unary(Methods.whoAmI, Empty()) }
+            await expectCode(.unauthenticated) { try await hankClient.unary(Methods.whoAmI, .init()) }
+            await expectCode(.unauthenticated) { try await ivyClient.unary(Methods.whoAmI, .init()) }
             #expect(try await h.count("SELECT count(*) FROM sessions WHERE user_id = '\(ivy.id)' AND revoked_at IS NULL") == 0)
             await admin.close(); await hankClient.close(); await ivyClient.close()
         }
@@ -164,8 +164,8 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
                 await expectCode(.permissionDenied) {
                     try await client.unary(Methods.createUser, CreateUserRequest(username: "mallory", email: "m@example.com", password: "a long enough password"))
                 }
-                await expectCode(.permissionDenied) { try await client.unary(Methods.deleteUser, IDRequest(id: jack.id)) }
-                await expectCode(.permissionDenied) { try await client.unary(Methods.listUsers, PageRequest()) }
+                await expectCode(.permissionDenied) { try await client.unary(Methods.deleteUser, .init(id: jack.id)) }
+                await expectCode(.permissionDenied) { try await client.unary(Methods.listUsers, ListUsersRequest()) }
                 await expectCode(.permissionDenied) { try await client.unary(Methods.listAuditLogs, ListAuditLogsRequest()) }
                 await expectCode(.permissionDenied) { try await client.unary(Methods.resetPassword, ResetPasswordRequest(id: jack.id, newPassword: "another long password")) }
                 #expect(try await h.count("SELECT count(*) FROM users") == before)
@@ -254,11 +254,11 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
             let login = try await client.unary(Methods.login, LoginRequest(login: "root-admin", password: created.password))
             #expect(login.user?.mustChangePassword == true)
             client.authToken = login.token
-            await expectCode(.failedPrecondition) { try await client.unary(Methods.listUsers, PageRequest()) }
-            #expect(try await client.unary(Methods.whoAmI, Empty()).user?.username == "root-admin")
+            await expectCode(.failedPrecondition) { try await client.unary(Methods.listUsers, ListUsersRequest()) }
+            #expect(try await client.unary(Methods.whoAmI, .init()).user?.username == "root-admin")
             _ = try await client.unary(Methods.changePassword,
                                        ChangePasswordRequest(currentPassword: created.password, newPassword: "a brand new password"))
-            #expect(try await client.unary(Methods.listUsers, PageRequest()).users.count == 1)
+            #expect(try await client.unary(Methods.listUsers, ListUsersRequest()).users.count == 1)
             await client.close()
         }
         await store.shutdown()
@@ -267,7 +267,7 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
     @Test func trustedPeerUidNeedsNoPassword() async throws {
         try await AuthHarness.with({ $0.trustedPeers[getuid()] = "admin" }) { h in
             let client = try await h.server.client()
-            let me = try await client.unary(Methods.whoAmI, Empty())
+            let me = try await client.unary(Methods.whoAmI, .init())
             #expect(me.viaPeerCredentials)
             #expect(me.user?.username == "admin")
             await client.close()
@@ -281,15 +281,15 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
             var seen: [String] = []
             var token = ""
             repeat {
-                let page = try await admin.unary(Methods.listUsers, PageRequest(pageSize: 2, pageToken: token))
+                let page = try await admin.unary(Methods.listUsers, ListUsersRequest(pageSize: 2, pageToken: token))
                 #expect(page.users.count <= 2)
                 seen += page.users.map(\.username)
                 token = page.nextPageToken
             } while !token.isEmpty
             #expect(seen == ["admin", "p0", "p1", "p2", "p3"])
-            await expectCode(.invalidArgument) { try await admin.unary(Methods.listUsers, PageRequest(pageToken: "garbage")) }
-            await expectCode(.notFound) { try await admin.unary(Methods.getUser, IDRequest(id: UUID().uuidString)) }
-            await expectCode(.invalidArgument) { try await admin.unary(Methods.getUser, IDRequest(id: "not-a-uuid")) }
+            await expectCode(.invalidArgument) { try await admin.unary(Methods.listUsers, ListUsersRequest(pageToken: "garbage")) }
+            await expectCode(.notFound) { try await admin.unary(Methods.getUser, .init(id: UUID().uuidString)) }
+            await expectCode(.invalidArgument) { try await admin.unary(Methods.getUser, .init(id: "not-a-uuid")) }
             await admin.close()
         }
     }

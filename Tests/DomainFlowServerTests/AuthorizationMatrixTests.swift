@@ -76,10 +76,10 @@ import Testing
                 if callers.contains(.otherUser) {
                     // Nothing the refused callers sent changed alice's resources.
                     let alice = try await h.client("alice", password)
-                    #expect(try await alice.unary(Methods.getCampaign, IDRequest(id: owned.campaign)).status == .pending)
-                    for id in [owned.dnsPersona, owned.httpPersona] { _ = try await alice.unary(Methods.getPersona, IDRequest(id: id)) }
-                    #expect(try await alice.unary(Methods.getProxy, IDRequest(id: owned.proxy)).enabled)
-                    #expect(try await alice.unary(Methods.getKeywordSet, IDRequest(id: owned.keywordSet)).rules.count == 1)
+                    #expect(try await alice.unary(Methods.getCampaign, .init(id: owned.campaign)).status == .pending)
+                    for id in [owned.dnsPersona, owned.httpPersona] { _ = try await alice.unary(Methods.getPersona, .init(id: id)) }
+                    #expect(try await alice.unary(Methods.getProxy, .init(id: owned.proxy)).enabled)
+                    #expect(try await alice.unary(Methods.getKeywordSet, .init(id: owned.keywordSet)).rules.count == 1)
                     await alice.close()
                 }
             }
@@ -90,8 +90,7 @@ import Testing
     static func resources(of client: DomainFlowClient, user: String) async throws -> Owned {
         let f = try await CampaignResourceTests.fixture(client)
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "alice's",
-            generation: CampaignTests.generation(count: 6), pipeline: [.dnsValidation, .httpKeywordValidation],
-            resources: f.resources))
+            type: .domainGeneration, generation: CampaignTests.generation(count: 6), pipeline: [.dnsValidation, .httpKeywordValidation]).with(f.resources))
         return Owned(campaign: campaign.id, dnsPersona: f.dns, httpPersona: f.http, proxy: f.proxy,
                      keywordSet: f.keywords, user: user)
     }
@@ -228,7 +227,7 @@ struct RequestBuilder {
         let name = ProtoValue.string("matrix\(counter)")
         switch fullName {
         case "domainflow.v1.CreateCampaignRequest":
-            var request = CreateCampaignRequest(name: "matrix\(counter)", generation: CampaignTests.generation(count: 6),
+            var request = CreateCampaignRequest(name: "matrix\(counter)", type: .domainGeneration, generation: CampaignTests.generation(count: 6),
                                                 pipeline: [.dnsValidation, .httpKeywordValidation])
             request.resources = CampaignResources(dnsPersonaIDs: [owned.dnsPersona], httpPersonaIDs: [owned.httpPersona],
                                                   proxyIDs: [owned.proxy], keywordSetIDs: [owned.keywordSet])
@@ -238,7 +237,7 @@ struct RequestBuilder {
         case "domainflow.v1.PersonaRequest":
             return (PersonaRequest(name: "matrix\(counter)", dns: PersonaTests.dns()).fields, [])
         case "domainflow.v1.ProxyRequest":
-            return (ProxyRequest(name: "matrix\(counter)", proxyProtocol: .http, host: "127.0.0.1", port: 9).fields, [])
+            return (ProxyRequest(name: "matrix\(counter)", `protocol`: .http, host: "127.0.0.1", port: 9).fields, [])
         case "domainflow.v1.CreateKeywordSetRequest", "domainflow.v1.UpdateKeywordSetRequest":
             var request = UpdateKeywordSetRequest(id: "")
             request.replaceRules = true

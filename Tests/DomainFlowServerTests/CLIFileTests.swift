@@ -103,7 +103,7 @@ import Testing
             let (s5, o5) = try await CLITests.run(["keywords", "create", "--from-file", keywords, "--keyword", "extra"], socket: socket)
             #expect(s5 == 0, "\(o5)")
             let set = try #require(try await admin.unary(Methods.listKeywordSets, ListKeywordSetsRequest()).sets.first)
-            let full = try await admin.unary(Methods.getKeywordSet, IDRequest(id: set.id))
+            let full = try await admin.unary(Methods.getKeywordSet, .init(id: set.id))
             #expect(full.rules.map(\.keyword) == ["sale", "a+b", "extra"] && full.rules[0].caseSensitive && full.rules[1].kind == .regex)
             #expect(full.rules[0].weight == "2.00")
         }

@@ -91,7 +91,7 @@ import Testing
             try "parked\nexpired\n\n".write(toFile: dir + "/words.txt", atomically: true, encoding: .utf8)
             let (iStatus, iOut) = try await run(["keywords", "import", set.id, dir + "/words.txt"], socket: h.server.socketPath)
             #expect(iStatus == 0, "\(iOut)")
-            let full = try await admin.unary(Methods.getKeywordSet, IDRequest(id: set.id))
+            let full = try await admin.unary(Methods.getKeywordSet, .init(id: set.id))
             #expect(full.rules.map(\.keyword) == ["for sale", #"\bdomain[s]?\b"#, "parked", "expired"])
             #expect(full.rules[0].weight == "2.50" && full.rules[1].kind == .regex)
             let (rStatus, rOut) = try await run(["keywords", "create", "broken", "--regex", "(oops"], socket: h.server.socketPath)
@@ -116,7 +116,7 @@ import Testing
                 .write(toFile: dir + "/p2.yaml", atomically: true, encoding: .utf8)
             let (uStatus, uOut) = try await run(["persona", "update", persona.id, "--from-file", dir + "/p2.yaml"], socket: h.server.socketPath)
             #expect(uStatus == 0, "\(uOut)")
-            let updated = try await admin.unary(Methods.getPersona, IDRequest(id: persona.id))
+            let updated = try await admin.unary(Methods.getPersona, .init(id: persona.id))
             #expect(updated.name == "lab" && updated.dns?.recordTypes == ["A", "MX"] && updated.dns?.timeoutMillis == 500)
             let (xStatus, xOut) = try await run(["proxy", "create", "p1", "--proxy-protocol", "socks5", "--host", "127.0.0.1", "--port", "1080"],
                                                 socket: h.server.socketPath)
@@ -139,7 +139,7 @@ import Testing
                                              "--follow-redirects", "--allowed-status", "200,204", "--json"], socket: socket)
         #expect(cStatus == 0 && cOut.contains("\"user_agent\" : \"CLI-Agent\\/1\""), "\(cOut)")
         let persona = try #require(try await admin.unary(Methods.listPersonas, ListPersonasRequest()).personas.first)
-        #expect(persona.kind == .http && persona.http?.headers == [HTTPHeader(name: "X-DF-Test", value: "from-cli")]
+        #expect(persona.kind == .http && persona.http?.headers == [HttpHeader(name: "X-DF-Test", value: "from-cli")]
                 && persona.http?.followRedirects == true && persona.http?.allowedStatusCodes == [200, 204])
         let (tStatus, tOut) = try await run(["persona", "test", persona.id, echo], socket: socket)
         #expect(tStatus == 0 && tOut.contains("200 OK  allowed") && tOut.contains("X-Echo-Test: from-cli"), "\(tOut)")
@@ -147,7 +147,7 @@ import Testing
         let (pStatus, pOut) = try await run(["persona", "update", persona.id, "--set", "http.user_agent=CLI-Agent/2", "--name", "browser2"],
                                             socket: socket)
         #expect(pStatus == 0, "\(pOut)")
-        let patched = try await admin.unary(Methods.getPersona, IDRequest(id: persona.id))
+        let patched = try await admin.unary(Methods.getPersona, .init(id: persona.id))
         #expect(patched.name == "browser2" && patched.http?.userAgent == "CLI-Agent/2" && patched.http?.headers == persona.http?.headers)
 
         let (host, port) = try TestHTTPServices.address("DOMAINFLOW_TEST_SOCKS")
@@ -164,7 +164,7 @@ import Testing
         #expect(uStatus == 0, "\(uOut)")
         let (badStatus, badOut) = try await run(["proxy", "test", proxy.id, "--url", echo], socket: socket)
         #expect(badStatus == 1 && badOut.hasPrefix("UNHEALTHY") && badOut.contains("refused"), "\(badOut)")
-        let stored = try await admin.unary(Methods.getProxy, IDRequest(id: proxy.id))
+        let stored = try await admin.unary(Methods.getProxy, .init(id: proxy.id))
         #expect(stored.port == 1 && stored.provider == "lab" && stored.host == host && !stored.healthy, "only the options given changed")
 
         _ = try await run(["proxy", "update", proxy.id, "--port", "\(port)"], socket: socket)

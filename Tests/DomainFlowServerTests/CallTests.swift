@@ -49,10 +49,10 @@ import Testing
             let a = try await server.client()
             let b = try await server.client()
             for _ in 0..<10 { _ = try await a.unary(Methods.ping, PingRequest()) }
-            let info = try await b.unary(Methods.serverInfo, Empty())
+            let info = try await b.unary(Methods.serverInfo, .init())
             #expect(info.openConnections == 2)
             #expect(info.callsServed >= 10)
-            #expect(info.callsInFlight == 1, "only the ServerInfo call itself")
+            #expect(info.callsInFlight == 1, "only the ServerInfoResponse call itself")
             #expect(info.serverVersion.isEmpty == false)
             #expect(info.store == nil, "no store configured")
             await a.close()
@@ -141,7 +141,7 @@ import Testing
         try await TestServer.with(router: router) { server in
             let client = try await server.client()
             do {
-                _ = try await client.unary(Methods.whoAmI, Empty(), timeout: .milliseconds(200))
+                _ = try await client.unary(Methods.whoAmI, .init(), timeout: .milliseconds(200))
                 Issue.record("the call should end at its deadline")
             } catch let error as RPCError {
                 // The server's status, not the client's own guard (200 ms + 500 ms, "no answer from the server").

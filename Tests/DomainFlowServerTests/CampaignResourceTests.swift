@@ -20,7 +20,7 @@ import Testing
         return Fixture(
             dns: try await client.unary(Methods.createPersona, PersonaRequest(name: "dns" + suffix, dns: PersonaTests.dns())).id,
             http: try await client.unary(Methods.createPersona, PersonaRequest(name: "http" + suffix, http: http)).id,
-            proxy: try await client.unary(Methods.createProxy, ProxyRequest(name: "proxy" + suffix, proxyProtocol: .socks5,
+            proxy: try await client.unary(Methods.createProxy, ProxyRequest(name: "proxy" + suffix, `protocol`: .socks5,
                                                                             host: "127.0.0.1", port: 1080)).id,
             keywords: try await client.unary(Methods.createKeywordSet,
                                              CreateKeywordSetRequest(name: "kw" + suffix, rules: [KeywordRule(keyword: "sale")])).id)
@@ -34,23 +34,23 @@ import Testing
         let client = try await h.admin()
         let f = try await fixture(client)
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "leads",
-            generation: CampaignTests.generation(count: 6), pipeline: [.dnsValidation, .httpKeywordValidation], resources: f.resources))
+            type: .domainGeneration, generation: CampaignTests.generation(count: 6), pipeline: [.dnsValidation, .httpKeywordValidation]).with(f.resources))
         #expect(campaign.resources == f.resources && campaign.status == .pending)
-        #expect(try await client.unary(Methods.getCampaign, IDRequest(id: campaign.id)).resources == f.resources)
+        #expect(try await client.unary(Methods.getCampaign, .init(id: campaign.id)).resources == f.resources)
 
         for (method, id) in [(Methods.deletePersona, f.dns), (Methods.deletePersona, f.http)] {
-            let error = await expectCode(.failedPrecondition) { try await client.unary(method, IDRequest(id: id)) }
+            let error = await expectCode(.failedPrecondition) { try await client.unary(method, .init(id: id)) }
             #expect(error?.message.contains("campaign 'leads'") == true, "\(error?.message ?? "")")
         }
-        await expectCode(.failedPrecondition) { try await client.unary(Methods.deleteProxy, IDRequest(id: f.proxy)) }
-        await expectCode(.failedPrecondition) { try await client.unary(Methods.deleteKeywordSet, IDRequest(id: f.keywords)) }
+        await expectCode(.failedPrecondition) { try await client.unary(Methods.deleteProxy, .init(id: f.proxy)) }
+        await expectCode(.failedPrecondition) { try await client.unary(Methods.deleteKeywordSet, .init(id: f.keywords)) }
         #expect(try await h.count("SELECT count(*) FROM personas") == 2, "nothing deleted")
 
-        _ = try await client.unary(Methods.cancelCampaign, IDRequest(id: campaign.id))
-        _ = try await client.unary(Methods.deletePersona, IDRequest(id: f.dns))
-        _ = try await client.unary(Methods.deleteProxy, IDRequest(id: f.proxy))
-        _ = try await client.unary(Methods.deleteKeywordSet, IDRequest(id: f.keywords))
-        _ = try await client.unary(Methods.deletePersona, IDRequest(id: f.http))
+        _ = try await client.unary(Methods.cancelCampaign, .init(id: campaign.id))
+        _ = try await client.unary(Methods.deletePersona, .init(id: f.dns))
+        _ = try await client.unary(Methods.deleteProxy, .init(id: f.proxy))
+        _ = try await client.unary(Methods.deleteKeywordSet, .init(id: f.keywords))
+        _ = try await client.unary(Methods.deletePersona, .init(id: f.http))
         #expect(try await h.count("SELECT count(*) FROM personas") == 0)
         await client.close()
     }
@@ -66,22 +66,21 @@ import Testing
         dns.timeoutMillis = 2000
         let persona = try await client.unary(Methods.createPersona, PersonaRequest(name: "local", dns: dns)).id
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "chain",
-            generation: CampaignTests.generation(count: 3, tlds: [".dftest.example"]), pipeline: [.dnsValidation],
-            resources: CampaignResources(dnsPersonaIDs: [persona])))
+            type: .domainGeneration, generation: CampaignTests.generation(count: 3, tlds: [".dftest.example"]), pipeline: [.dnsValidation]).with(CampaignResources(dnsPersonaIDs: [persona])))
         var filter = ListCampaignsRequest()
         filter.type = .dnsValidation
         let next = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first)
         #expect(next.resources.dnsPersonaIDs == [persona] && next.status == .pending)
         // Starting the pipeline's first campaign starts its follow-on too.
-        _ = try await client.unary(Methods.startCampaign, IDRequest(id: campaign.id))
-        #expect(try await client.unary(Methods.getCampaign, IDRequest(id: next.id)).status != .pending)
+        _ = try await client.unary(Methods.startCampaign, .init(id: campaign.id))
+        #expect(try await client.unary(Methods.getCampaign, .init(id: next.id)).status != .pending)
         for try await _ in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: campaign.id, intervalMillis: 50),
                                                      timeout: .seconds(60)) {}
-        var ended = CampaignInfo()
+        var ended = Campaign()
         for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: next.id, intervalMillis: 50),
                                                          timeout: .seconds(60)) { ended = state }
         #expect(ended.status == .completed && ended.processedItems == 3)
-        _ = try await client.unary(Methods.deletePersona, IDRequest(id: persona))
+        _ = try await client.unary(Methods.deletePersona, .init(id: persona))
         await client.close()
     }
 
@@ -95,9 +94,9 @@ import Testing
         let erin = try await h.client("erin", "a long enough password")
         let mine = try await fixture(erin, suffix: "-erin")
         let admins = try await fixture(admin)
-        func create(_ resources: CampaignResources, pipeline: [CampaignTypeCode] = [.dnsValidation, .httpKeywordValidation]) async throws -> CampaignInfo {
-            try await erin.unary(Methods.createCampaign, CreateCampaignRequest(name: "c", generation: CampaignTests.generation(count: 2),
-                                                                              pipeline: pipeline, resources: resources))
+        func create(_ resources: CampaignResources, pipeline: [CampaignType] = [.dnsValidation, .httpKeywordValidation]) async throws -> Campaign {
+            try await erin.unary(Methods.createCampaign, CreateCampaignRequest(name: "c", type: .domainGeneration, generation: CampaignTests.generation(count: 2),
+                                                                              pipeline: pipeline).with(resources))
         }
         await expectCode(.notFound) { try await create(CampaignResources(dnsPersonaIDs: [admins.dns])) }
         await expectCode(.notFound) { try await create(CampaignResources(proxyIDs: [admins.proxy])) }
@@ -112,10 +111,9 @@ import Testing
         let ok = try await create(CampaignResources(dnsPersonaIDs: [mine.dns, mine.dns], proxyIDs: [mine.proxy]))
         #expect(ok.resources.dnsPersonaIDs == [mine.dns] && ok.resources.proxyIDs == [mine.proxy], "duplicates collapse")
         let adminUses = try await admin.unary(Methods.createCampaign, CreateCampaignRequest(name: "admin's",
-            generation: CampaignTests.generation(count: 2), pipeline: [.dnsValidation, .httpKeywordValidation],
-            resources: CampaignResources(keywordSetIDs: [mine.keywords])))
+            type: .domainGeneration, generation: CampaignTests.generation(count: 2), pipeline: [.dnsValidation, .httpKeywordValidation]).with(CampaignResources(keywordSetIDs: [mine.keywords])))
         #expect(adminUses.resources.keywordSetIDs == [mine.keywords], "an admin may use anyone's")
-        await expectCode(.failedPrecondition) { try await erin.unary(Methods.deleteKeywordSet, IDRequest(id: mine.keywords)) }
+        await expectCode(.failedPrecondition) { try await erin.unary(Methods.deleteKeywordSet, .init(id: mine.keywords)) }
         await admin.close(); await erin.close()
     }
 }

@@ -11,8 +11,8 @@ import Testing
                              count: count, startOffset: start ?? 0, explicitStartOffset: start != nil)
     }
 
-    private func waitUntilEnded(_ client: DomainFlowClient, _ id: String) async throws -> [CampaignInfo] {
-        var events: [CampaignInfo] = []
+    private func waitUntilEnded(_ client: DomainFlowClient, _ id: String) async throws -> [Campaign] {
+        var events: [Campaign] = []
         for try await event in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id, intervalMillis: 50),
                                                          timeout: .seconds(60)) {
             events.append(event)
@@ -32,7 +32,7 @@ import Testing
             _ = try await h.createUser("gen")
             let client = try await h.client("gen", "a long enough password")
             let created = try await client.unary(Methods.createCampaign,
-                CreateCampaignRequest(name: "first", generation: Self.generation(count: 54), start: true))
+                CreateCampaignRequest(name: "first", type: .domainGeneration, generation: Self.generation(count: 54), start: true))
             #expect(created.status == .queued)
             #expect(created.totalItems == 54)
             let events = try await waitUntilEnded(client, created.id)
@@ -55,13 +55,13 @@ import Testing
     @Test func samePatternContinuesWhereTheLastCampaignStopped() async throws {
         try await AuthHarness.with { h in
             let client = try await h.admin()
-            let first = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "a", generation: Self.generation(count: 10)))
+            let first = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "a", type: .domainGeneration, generation: Self.generation(count: 10)))
             let preview = try await client.unary(Methods.previewGeneration, PreviewGenerationRequest(generation: Self.generation(count: 1), sampleSize: 3))
             #expect(preview.totalCombinations == 54)
             #expect(preview.nextStartOffset == 10)
             #expect(preview.firstNames == ["abcshop.com", "abcshop.net", "acashop.com"], "offset 10 is label 5 (\"abc\" in base 3) on the first TLD")
             let second = try await client.unary(Methods.createCampaign,
-                CreateCampaignRequest(name: "b", generation: Self.generation(count: 5), start: true))
+                CreateCampaignRequest(name: "b", type: .domainGeneration, generation: Self.generation(count: 5), start: true))
             #expect(second.generation?.startOffset == 10)
             #expect(first.generation?.startOffset == 0)
             _ = try await waitUntilEnded(client, second.id)
@@ -73,18 +73,18 @@ import Testing
     @Test func pauseResumeAndIllegalTransitions() async throws {
         try await AuthHarness.with { h in
             let client = try await h.admin()
-            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "p", generation: Self.generation(count: 4)))
-            await expectCode(.failedPrecondition) { try await client.unary(Methods.pauseCampaign, IDRequest(id: c.id)) }
-            await expectCode(.failedPrecondition) { try await client.unary(Methods.resumeCampaign, IDRequest(id: c.id)) }
-            _ = try await client.unary(Methods.startCampaign, IDRequest(id: c.id))
-            let error = await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, IDRequest(id: c.id)) }
+            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "p", type: .domainGeneration, generation: Self.generation(count: 4)))
+            await expectCode(.failedPrecondition) { try await client.unary(Methods.pauseCampaign, .init(id: c.id)) }
+            await expectCode(.failedPrecondition) { try await client.unary(Methods.resumeCampaign, .init(id: c.id)) }
+            _ = try await client.unary(Methods.startCampaign, .init(id: c.id))
+            let error = await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, .init(id: c.id)) }
             #expect(error?.message.contains("cannot start") == true)
             _ = try await waitUntilEnded(client, c.id)
-            await expectCode(.failedPrecondition) { try await client.unary(Methods.cancelCampaign, IDRequest(id: c.id)) }
-            let d = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "q", generation: Self.generation(count: 4)))
-            #expect(try await client.unary(Methods.cancelCampaign, IDRequest(id: d.id)).status == .cancelled)
-            #expect(try await client.unary(Methods.deleteCampaign, IDRequest(id: c.id)).id == c.id)
-            await expectCode(.notFound) { try await client.unary(Methods.getCampaign, IDRequest(id: c.id)) }
+            await expectCode(.failedPrecondition) { try await client.unary(Methods.cancelCampaign, .init(id: c.id)) }
+            let d = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "q", type: .domainGeneration, generation: Self.generation(count: 4)))
+            #expect(try await client.unary(Methods.cancelCampaign, .init(id: d.id)).status == .cancelled)
+            #expect(try await client.unary(Methods.deleteCampaign, .init(id: c.id)).id == c.id)
+            await expectCode(.notFound) { try await client.unary(Methods.getCampaign, .init(id: c.id)) }
             #expect(try await h.count("SELECT count(*) FROM generated_domains WHERE campaign_id = '\(c.id)'") == 0, "results cascade")
             await client.close()
         }
@@ -96,15 +96,15 @@ import Testing
             _ = try await h.createUser("other1")
             let owner = try await h.client("owner1", "a long enough password")
             let other = try await h.client("other1", "a long enough password")
-            let c = try await owner.unary(Methods.createCampaign, CreateCampaignRequest(name: "mine", generation: Self.generation(count: 2)))
+            let c = try await owner.unary(Methods.createCampaign, CreateCampaignRequest(name: "mine", type: .domainGeneration, generation: Self.generation(count: 2)))
             for method in [Methods.getCampaign, Methods.startCampaign, Methods.cancelCampaign, Methods.deleteCampaign] {
-                await expectCode(.notFound) { try await other.unary(method, IDRequest(id: c.id)) }
+                await expectCode(.notFound) { try await other.unary(method, .init(id: c.id)) }
             }
             #expect(try await other.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.isEmpty)
             #expect(try await owner.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.count == 1)
             let admin = try await h.admin()
-            #expect(try await admin.unary(Methods.getCampaign, IDRequest(id: c.id)).name == "mine", "admins see all")
-            #expect(try await owner.unary(Methods.getCampaign, IDRequest(id: c.id)).status == .pending, "nothing changed")
+            #expect(try await admin.unary(Methods.getCampaign, .init(id: c.id)).name == "mine", "admins see all")
+            #expect(try await owner.unary(Methods.getCampaign, .init(id: c.id)).status == .pending, "nothing changed")
             await owner.close(); await other.close(); await admin.close()
         }
     }
@@ -125,14 +125,14 @@ import Testing
             ]
             for (parameters, field) in cases {
                 let error = await expectCode(.invalidArgument) {
-                    try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad", generation: parameters))
+                    try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad", type: .domainGeneration, generation: parameters))
                 }
                 #expect(error?.message.contains(field) == true, "\(error?.message ?? "") names \(field)")
             }
             await expectCode(.invalidArgument) {
-                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: " ", generation: Self.generation(count: 1)))
+                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: " ", type: .domainGeneration, generation: Self.generation(count: 1)))
             }
-            await expectCode(.notFound) { try await client.unary(Methods.getCampaign, IDRequest(id: UUID().uuidString)) }
+            await expectCode(.notFound) { try await client.unary(Methods.getCampaign, .init(id: UUID().uuidString)) }
             #expect(try await h.count("SELECT count(*) FROM campaigns") == 0)
             #expect(try await h.count("SELECT count(*) FROM generation_pattern_offsets") == 0)
             await client.close()
@@ -142,7 +142,7 @@ import Testing
     @Test func streamCursorPastTheEndIsOutOfRange() async throws {
         try await AuthHarness.with { h in
             let client = try await h.admin()
-            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "s", generation: Self.generation(count: 3)))
+            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "s", type: .domainGeneration, generation: Self.generation(count: 3)))
             await expectCode(.outOfRange) { try await names(client, c.id, after: 3) }
             await client.close()
         }
@@ -153,24 +153,24 @@ import Testing
             let client = try await h.admin()
             let big = GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                            constant: "-pause", tlds: [".com", ".net"], count: 150_000)
-            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "big", generation: big, start: true))
+            let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "big", type: .domainGeneration, generation: big, start: true))
             let deadline = ContinuousClock.now + .seconds(60)
-            while try await client.unary(Methods.getCampaign, IDRequest(id: c.id)).processedItems == 0, ContinuousClock.now < deadline {
+            while try await client.unary(Methods.getCampaign, .init(id: c.id)).processedItems == 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
-            #expect(try await client.unary(Methods.pauseCampaign, IDRequest(id: c.id)).status == .paused)
+            #expect(try await client.unary(Methods.pauseCampaign, .init(id: c.id)).status == .paused)
             // Batches already leased finish; then nothing moves.
-            var previous = try await client.unary(Methods.getCampaign, IDRequest(id: c.id)).processedItems
+            var previous = try await client.unary(Methods.getCampaign, .init(id: c.id)).processedItems
             var stable = false
             for _ in 0..<50 {
                 try await Task.sleep(for: .milliseconds(200))
-                let now = try await client.unary(Methods.getCampaign, IDRequest(id: c.id)).processedItems
+                let now = try await client.unary(Methods.getCampaign, .init(id: c.id)).processedItems
                 if now == previous { stable = true; break }
                 previous = now
             }
             #expect(stable, "progress stops while paused")
             #expect(previous < 150_000, "paused before the end")
-            #expect(try await client.unary(Methods.resumeCampaign, IDRequest(id: c.id)).status == .queued)
+            #expect(try await client.unary(Methods.resumeCampaign, .init(id: c.id)).status == .queued)
             let events = try await waitUntilEnded(client, c.id)
             #expect(events.last?.status == .completed)
             #expect(events.last?.processedItems == 150_000)
@@ -184,16 +184,16 @@ import Testing
             let client = try await h.admin()
             await expectCode(.invalidArgument) {
                 try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad chain",
-                    generation: Self.generation(count: 4), pipeline: [.httpKeywordValidation]))
+                    type: .domainGeneration, generation: Self.generation(count: 4), pipeline: [.httpKeywordValidation]))
             }
             // Starting a pipeline whose DNS step has no persona to run with is refused, and nothing is created.
             await expectCode(.invalidArgument) {
                 try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "no persona",
-                    generation: Self.generation(count: 4), start: true, pipeline: [.dnsValidation]))
+                    type: .domainGeneration, generation: Self.generation(count: 4), start: true, pipeline: [.dnsValidation]))
             }
             #expect(try await client.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.isEmpty)
             let c = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "chain",
-                generation: Self.generation(count: 12), pipeline: [.dnsValidation, .httpKeywordValidation]))
+                type: .domainGeneration, generation: Self.generation(count: 12), pipeline: [.dnsValidation, .httpKeywordValidation]))
             #expect(c.pipeline == [.dnsValidation, .httpKeywordValidation])
             var filter = ListCampaignsRequest()
             filter.type = .dnsValidation
@@ -208,8 +208,8 @@ import Testing
             #expect(try await h.count("SELECT count(*) FROM campaign_batches WHERE campaign_id = '\(followOn.id)'")
                     == h.count("SELECT count(*) FROM campaign_batches WHERE campaign_id = '\(c.id)'"), "batches mirrored index for index")
             // The DNS step cannot start without a persona, nor the HTTP step without a persona and a keyword set.
-            await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, IDRequest(id: followOn.id)) }
-            let error = await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, IDRequest(id: last.id)) }
+            await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, .init(id: followOn.id)) }
+            let error = await expectCode(.failedPrecondition) { try await client.unary(Methods.startCampaign, .init(id: last.id)) }
             #expect(error?.message.contains("HTTP persona") == true)
             await client.close()
         }
@@ -220,7 +220,7 @@ import Testing
             _ = try await h.createUser("viewer1", role: .viewer)
             let client = try await h.client("viewer1", "a long enough password")
             await expectCode(.permissionDenied) {
-                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "v", generation: Self.generation(count: 1)))
+                try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "v", type: .domainGeneration, generation: Self.generation(count: 1)))
             }
             #expect(try await client.unary(Methods.listCampaigns, ListCampaignsRequest()).campaigns.isEmpty)
             await client.close()

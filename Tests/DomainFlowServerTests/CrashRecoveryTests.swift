@@ -90,7 +90,7 @@ import Testing
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         var client = try await connect(socket)
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "crash",
-            generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+            type: .domainGeneration, generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                              constant: "-crash", tlds: [".com", ".net"], count: count, startOffset: 1000,
                                              explicitStartOffset: true), start: true))
         // Kill it mid-campaign: some batches done, most not.
@@ -126,7 +126,7 @@ import Testing
         _ = try await connect(sockets[1])
         let count: UInt64 = 100_000
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "shared",
-            generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+            type: .domainGeneration, generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                              constant: "-shared", tlds: [".com"], count: count), start: true))
         let final = try await watchToEnd(client, campaign.id)
         #expect(final.status == .completed && final.processedItems == count)
@@ -151,9 +151,9 @@ import Testing
         let persona = try await DNSCampaignTests.persona(client, "crash", resolvers: [nsd], types: ["A", "TXT"], concurrency: 200)
         let count: UInt64 = 40_000
         let source = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "crash-dns",
-            generation: GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+            type: .domainGeneration, generation: GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                              constant: "-x", tlds: [".dftest.example"], count: count, startOffset: 0, explicitStartOffset: true),
-            start: true, pipeline: [.dnsValidation], resources: CampaignResources(dnsPersonaIDs: [persona])))
+            start: true, pipeline: [.dnsValidation]).with(CampaignResources(dnsPersonaIDs: [persona])))
         var filter = ListCampaignsRequest()
         filter.type = .dnsValidation
         let dns = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first { $0.sourceCampaignID == source.id })
@@ -198,8 +198,7 @@ import Testing
         options.schemes = ["http"]
         options.concurrency = 20
         let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
-            name: "crash-http", type: .httpKeywordValidation, generation: nil, start: true,
-            resources: CampaignResources(httpPersonaIDs: [http], keywordSetIDs: [set]), sourceCampaignID: dnsCampaign.id, http: options))
+            name: "crash-http", type: .httpKeywordValidation, generation: nil, start: true, sourceCampaignID: dnsCampaign.id, http: options).with(CampaignResources(httpPersonaIDs: [http], keywordSetIDs: [set])))
         try await killOnceItProgresses(server, client, campaign: campaign.id)
         (server, client) = try await restart(database: database, socket: socket)
         let final = try await watchToEnd(client, campaign.id)
@@ -222,7 +221,7 @@ import Testing
     /// Waits until `campaign` has progress, then kills the server with SIGKILL (mid-campaign) and closes the client.
     private func killOnceItProgresses(_ server: Process, _ client: DomainFlowClient, campaign: String) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
-        while try await client.unary(Methods.getCampaign, IDRequest(id: campaign)).processedItems == 0 {
+        while try await client.unary(Methods.getCampaign, .init(id: campaign)).processedItems == 0 {
             guard ContinuousClock.now < deadline else { throw StoreError(kind: .internal, message: "no progress on \(campaign)") }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -240,8 +239,8 @@ import Testing
     }
 
     /// The campaign's last state, watched until it ends.
-    private func watchToEnd(_ client: DomainFlowClient, _ id: String) async throws -> CampaignInfo {
-        var final = CampaignInfo()
+    private func watchToEnd(_ client: DomainFlowClient, _ id: String) async throws -> Campaign {
+        var final = Campaign()
         for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id, intervalMillis: 100),
                                                         timeout: .seconds(120)) {
             final = state

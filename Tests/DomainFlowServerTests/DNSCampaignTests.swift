@@ -32,9 +32,9 @@ import Testing
 
     /// Creates a DNS campaign over `lines` (uploaded in chunks of `chunk`), started, and waits for its end.
     static func run(_ client: DomainFlowClient, _ name: String, lines: [String], personas: [String], chunk: Int = 1000,
-                    timeout: Duration = .seconds(120)) async throws -> CampaignInfo {
+                    timeout: Duration = .seconds(120)) async throws -> Campaign {
         let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
-            name: name, type: .dnsValidation, generation: nil, resources: CampaignResources(dnsPersonaIDs: personas), uploadInput: true))
+            name: name, type: .dnsValidation, generation: nil, uploadInput: true).with(CampaignResources(dnsPersonaIDs: personas)))
         #expect(created.inputOpen && created.status == .pending)
         let stream = AsyncStream<String> { continuation in
             for line in lines { continuation.yield(line) }
@@ -45,8 +45,8 @@ import Testing
         return try await waitUntilEnded(client, created.id, timeout: timeout)
     }
 
-    static func waitUntilEnded(_ client: DomainFlowClient, _ id: String, timeout: Duration = .seconds(120)) async throws -> CampaignInfo {
-        var last = CampaignInfo()
+    static func waitUntilEnded(_ client: DomainFlowClient, _ id: String, timeout: Duration = .seconds(120)) async throws -> Campaign {
+        var last = Campaign()
         for try await state in try client.serverStream(Methods.watchCampaign, WatchCampaignRequest(id: id, intervalMillis: 50),
                                                          timeout: timeout) { last = state }
         return last
@@ -54,7 +54,7 @@ import Testing
 
     static func results(_ client: DomainFlowClient, _ id: String, _ configure: (inout StreamDnsResultsRequest) -> Void = { _ in })
         async throws -> [DnsResult] {
-        var request = StreamDnsResultsRequest(id: id)
+        var request = StreamDnsResultsRequest(id: id, fromStart: true)
         configure(&request)
         var all: [DnsResult] = []
         for try await r in try client.serverStream(Methods.streamDnsResults, request) { all.append(r) }
@@ -250,8 +250,8 @@ import Testing
             // 6^3 = 216 labels "aaa".."fff" + "x" on one TLD; "bulk" names do not match: all NXDOMAIN but none.
             let generation = GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdef", constant: "",
                                                   tlds: [".dftest.example"], count: 216)
-            let source = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "pipe", generation: generation,
-                start: true, pipeline: [.dnsValidation], resources: CampaignResources(dnsPersonaIDs: [persona])))
+            let source = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "pipe", type: .domainGeneration, generation: generation,
+                start: true, pipeline: [.dnsValidation]).with(CampaignResources(dnsPersonaIDs: [persona])))
             var filter = ListCampaignsRequest()
             filter.type = .dnsValidation
             let dns = try #require(try await client.unary(Methods.listCampaigns, filter).campaigns.first)
@@ -282,10 +282,9 @@ import Testing
             let dana = try await h.client("dana", "a long enough password")
             let persona = try await Self.persona(admin, "p", resolvers: [nsd])
             let generation = try await admin.unary(Methods.createCampaign, CreateCampaignRequest(name: "g",
-                generation: CampaignTests.generation(count: 3)))
+                type: .domainGeneration, generation: CampaignTests.generation(count: 3)))
             func dnsRequest(_ configure: (inout CreateCampaignRequest) -> Void) -> CreateCampaignRequest {
-                var r = CreateCampaignRequest(name: "d", type: .dnsValidation, generation: nil,
-                                              resources: CampaignResources(dnsPersonaIDs: [persona]), sourceCampaignID: generation.id)
+                var r = CreateCampaignRequest(name: "d", type: .dnsValidation, generation: nil, sourceCampaignID: generation.id).with(CampaignResources(dnsPersonaIDs: [persona]))
                 configure(&r)
                 return r
             }
@@ -324,7 +323,7 @@ import Testing
             // a chunk sent again adds nothing; a sealed list takes no more.
             for lines in [[String](), ["not a name", "-bad-.example"]] {
                 let open = try await admin.unary(Methods.createCampaign, dnsRequest { $0.sourceCampaignID = ""; $0.uploadInput = true })
-                await expectCode(.failedPrecondition) { try await admin.unary(Methods.startCampaign, IDRequest(id: open.id)) }
+                await expectCode(.failedPrecondition) { try await admin.unary(Methods.startCampaign, .init(id: open.id)) }
                 if !lines.isEmpty {
                     _ = try await admin.unary(Methods.appendCampaignInput, AppendCampaignInputRequest(id: open.id, firstLine: 1, lines: lines))
                 }
@@ -332,7 +331,7 @@ import Testing
                     try await admin.unary(Methods.finishCampaignInput, FinishCampaignInputRequest(id: open.id, totalLines: UInt64(lines.count)))
                 }
                 #expect(error?.message.contains("no valid domain names") == true)
-                await expectCode(.notFound) { try await admin.unary(Methods.getCampaign, IDRequest(id: open.id)) }
+                await expectCode(.notFound) { try await admin.unary(Methods.getCampaign, .init(id: open.id)) }
             }
             let upload = try await admin.unary(Methods.createCampaign, dnsRequest { $0.sourceCampaignID = ""; $0.uploadInput = true })
             let first = try await admin.unary(Methods.appendCampaignInput,

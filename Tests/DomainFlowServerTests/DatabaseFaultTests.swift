@@ -51,7 +51,7 @@ import Testing
     static func outage(_ w: World, during campaign: String, for outage: Duration) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while true {
-            let state = try await w.client.unary(Methods.getCampaign, IDRequest(id: campaign))
+            let state = try await w.client.unary(Methods.getCampaign, .init(id: campaign))
             try #require(state.status != .completed, "the campaign ended before the outage could start")
             if state.processedItems > 0 { break }
             try #require(ContinuousClock.now < deadline, "no progress on \(campaign)")
@@ -63,7 +63,7 @@ import Testing
         repeat {
             _ = try await w.client.unary(Methods.ping, PingRequest(), timeout: .seconds(10))
             await expectCode(.unavailable) {
-                try await w.client.unary(Methods.getCampaign, IDRequest(id: campaign), timeout: .seconds(30))
+                try await w.client.unary(Methods.getCampaign, .init(id: campaign), timeout: .seconds(30))
             }
             checks += 1
             try await Task.sleep(for: .milliseconds(250))
@@ -73,10 +73,10 @@ import Testing
     }
 
     /// The campaign's state once it ends, polled (a watch stream would end with the outage).
-    static func waitForEnd(_ w: World, _ id: String) async throws -> CampaignInfo {
+    static func waitForEnd(_ w: World, _ id: String) async throws -> Campaign {
         let deadline = ContinuousClock.now + .seconds(180)
         while true {
-            if let state = try? await w.client.unary(Methods.getCampaign, IDRequest(id: id)),
+            if let state = try? await w.client.unary(Methods.getCampaign, .init(id: id)),
                [.completed, .failed, .cancelled].contains(state.status) { return state }
             try #require(ContinuousClock.now < deadline, "campaign \(id) did not end")
             try await Task.sleep(for: .milliseconds(100))
@@ -96,7 +96,7 @@ import Testing
         try await Self.with(batchSize: 1000) { w in
             let count: UInt64 = 100_000
             let campaign = try await w.client.unary(Methods.createCampaign, CreateCampaignRequest(name: "gen-fault",
-                generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+                type: .domainGeneration, generation: GenerationParameters(patternType: .prefix, prefixLength: 4, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                                  constant: "-x", tlds: [".com"], count: count, startOffset: 0, explicitStartOffset: true),
                 start: true))
             try await Self.outage(w, during: campaign.id, for: .seconds(7))
@@ -117,9 +117,9 @@ import Testing
             let count: UInt64 = 10_000
             let persona = try await DNSCampaignTests.persona(w.client, "fault", resolvers: [nsd], timeout: 5000)
             let source = try await w.client.unary(Methods.createCampaign, CreateCampaignRequest(name: "gen",
-                generation: GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
+                type: .domainGeneration, generation: GenerationParameters(patternType: .prefix, prefixLength: 3, characterSet: "abcdefghijklmnopqrstuvwxyz0123456789",
                                                  constant: "-x", tlds: [".dftest.example"], count: count, startOffset: 0, explicitStartOffset: true),
-                start: true, pipeline: [.dnsValidation], resources: CampaignResources(dnsPersonaIDs: [persona])))
+                start: true, pipeline: [.dnsValidation]).with(CampaignResources(dnsPersonaIDs: [persona])))
             var filter = ListCampaignsRequest()
             filter.type = .dnsValidation
             let dns = try #require(try await w.client.unary(Methods.listCampaigns, filter).campaigns.first { $0.sourceCampaignID == source.id })
@@ -154,8 +154,7 @@ import Testing
             options.schemes = ["http"]
             options.concurrency = 4
             let campaign = try await w.client.unary(Methods.createCampaign, CreateCampaignRequest(
-                name: "http-fault", type: .httpKeywordValidation, generation: nil, start: true,
-                resources: CampaignResources(httpPersonaIDs: [http], keywordSetIDs: [set]), sourceCampaignID: dns.id, http: options))
+                name: "http-fault", type: .httpKeywordValidation, generation: nil, start: true, sourceCampaignID: dns.id, http: options).with(CampaignResources(httpPersonaIDs: [http], keywordSetIDs: [set])))
             try await Self.outage(w, during: campaign.id, for: .seconds(2))
             let final = try await Self.waitForEnd(w, campaign.id)
             #expect(final.status == .completed)

@@ -14,8 +14,8 @@ import Testing
         var resumes: [(Int, UInt64)] = []
         for try await chunk in try client.serverStream(Methods.exportCampaignResults, request, timeout: .seconds(120)) {
             bytes += chunk.data
-            if let resume = chunk.resumeOffset {
-                resumes.append((bytes.count, resume))
+            if chunk.hasResumeOffset {
+                resumes.append((bytes.count, chunk.resumeOffset))
                 if stopAfterResume { break }
             }
         }
@@ -41,11 +41,11 @@ import Testing
             let client = try await h.admin()
             let count: UInt64 = 70_000  // three ranges of the export
             let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "export",
-                generation: CampaignTests.generation(count: count, charset: "abcdefghijklmnopqrstuvwxyz", prefix: 4), start: true))
+                type: .domainGeneration, generation: CampaignTests.generation(count: count, charset: "abcdefghijklmnopqrstuvwxyz", prefix: 4), start: true))
             let done = try await DNSCampaignTests.waitUntilEnded(client, campaign.id)
             #expect(done.status == .completed && done.processedItems == count)
             var typed: [GeneratedDomain] = []
-            for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: campaign.id)) {
+            for try await d in try client.serverStream(Methods.streamGeneratedDomains, StreamGeneratedDomainsRequest(id: campaign.id, fromStart: true)) {
                 typed.append(d)
             }
 

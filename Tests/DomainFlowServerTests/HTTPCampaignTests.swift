@@ -43,26 +43,24 @@ import Testing
     }
 
     /// A DNS campaign over `names`, run to its end.
-    static func dns(_ client: DomainFlowClient, _ w: World, names: [String]) async throws -> CampaignInfo {
+    static func dns(_ client: DomainFlowClient, _ w: World, names: [String]) async throws -> Campaign {
         try await DNSCampaignTests.run(client, "dns-\(UUID().uuidString.prefix(6))", lines: names, personas: [w.dnsPersona])
     }
 
     static func http(_ client: DomainFlowClient, _ w: World, source: String, personas: [String]? = nil, proxies: [String] = [],
-                     options: HttpCampaignOptions) async throws -> CampaignInfo {
+                     options: HttpCampaignOptions) async throws -> Campaign {
         let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
             name: "http-\(UUID().uuidString.prefix(6))", type: .httpKeywordValidation, generation: nil, start: true,
-            resources: CampaignResources(httpPersonaIDs: personas ?? [w.httpPersona], proxyIDs: proxies, keywordSetIDs: [w.keywordSet]),
-            sourceCampaignID: source, http: options))
+            sourceCampaignID: source, http: options).with(CampaignResources(httpPersonaIDs: personas ?? [w.httpPersona], proxyIDs: proxies, keywordSetIDs: [w.keywordSet])))
         return try await DNSCampaignTests.waitUntilEnded(client, created.id)
     }
 
     /// An HTTP campaign over an uploaded list, started with the upload and run to its end.
     static func list(_ client: DomainFlowClient, _ w: World, _ name: String, lines: [String],
-                     options: HttpCampaignOptions) async throws -> (DomainFlowClient.UploadReport, CampaignInfo) {
+                     options: HttpCampaignOptions) async throws -> (DomainFlowClient.UploadReport, Campaign) {
         let created = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
             name: name, type: .httpKeywordValidation, generation: nil,
-            resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
-            uploadInput: true, http: options))
+            uploadInput: true, http: options).with(CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet])))
         let stream = AsyncStream<String> { c in lines.forEach { c.yield($0) }; c.finish() }
         let report = try await client.uploadCampaignInput(campaignID: created.id, lines: stream, start: true)
         return (report, try await DNSCampaignTests.waitUntilEnded(client, created.id))
@@ -70,7 +68,7 @@ import Testing
 
     static func results(_ client: DomainFlowClient, _ id: String, _ configure: (inout StreamHttpResultsRequest) -> Void = { _ in })
         async throws -> [HttpResult] {
-        var request = StreamHttpResultsRequest(id: id)
+        var request = StreamHttpResultsRequest(id: id, fromStart: true)
         configure(&request)
         var all: [HttpResult] = []
         for try await r in try client.serverStream(Methods.streamHttpResults, request) { all.append(r) }
@@ -193,9 +191,9 @@ import Testing
         try await AuthHarness.with { h in
             let client = try await h.admin()
             let w = try await Self.world(client)
-            let dead = try await client.unary(Methods.createProxy, ProxyRequest(name: "dead", proxyProtocol: .http, host: "127.0.0.1", port: 1)).id
-            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", proxyProtocol: .http, host: tinyHost, port: tinyPort)).id
-            let socks = try await client.unary(Methods.createProxy, ProxyRequest(name: "dante", proxyProtocol: .socks5, host: socksHost, port: socksPort)).id
+            let dead = try await client.unary(Methods.createProxy, ProxyRequest(name: "dead", `protocol`: .http, host: "127.0.0.1", port: 1)).id
+            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", `protocol`: .http, host: tinyHost, port: tinyPort)).id
+            let socks = try await client.unary(Methods.createProxy, ProxyRequest(name: "dante", `protocol`: .socks5, host: socksHost, port: socksPort)).id
             let names = ["lead", "parked", "plain", "hop", "broken", "aashop", "abshop", "acshop", "bcshop", "cashop", "closed"]
                 .map { "\($0).dftest.example" }
             let dns = try await Self.dns(client, w, names: names)
@@ -212,24 +210,23 @@ import Testing
             #expect(rows.allSatisfy { $0.proxyID == tiny || $0.proxyID == socks })
             #expect(Set(rows.map(\.proxyID)).count == 2, "requests rotate over the live proxies")
             #expect(rows.filter(\.isLead).count == 4, "lead, hop, aashop, cashop")
-            let stored = try await client.unary(Methods.getProxy, IDRequest(id: dead))
+            let stored = try await client.unary(Methods.getProxy, .init(id: dead))
             #expect(!stored.healthy && !stored.lastStatus.isEmpty, "marked unhealthy after failing in a row")
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_unhealthy' AND resource_id = '\(dead)'") == 1)
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_unhealthy'") == 1, "only the dead one")
 
             // With no usable proxy left, a campaign pauses with a clear error instead of burning its names.
-            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: tiny, name: "tiny", proxyProtocol: .http, host: tinyHost,
+            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: tiny, name: "tiny", `protocol`: .http, host: tinyHost,
                                                                                      port: tinyPort); r.disabled = true; return r }())
-            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: socks, name: "dante", proxyProtocol: .socks5, host: socksHost,
+            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: socks, name: "dante", `protocol`: .socks5, host: socksHost,
                                                                                      port: socksPort); r.disabled = true; return r }())
             let stuck = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
                 name: "no proxies", type: .httpKeywordValidation, generation: nil, start: true,
-                resources: CampaignResources(httpPersonaIDs: [w.httpPersona], proxyIDs: [dead, tiny, socks], keywordSetIDs: [w.keywordSet]),
-                sourceCampaignID: dns.id, http: Self.options(w)))
+                sourceCampaignID: dns.id, http: Self.options(w)).with(CampaignResources(httpPersonaIDs: [w.httpPersona], proxyIDs: [dead, tiny, socks], keywordSetIDs: [w.keywordSet])))
             var paused = stuck
             for _ in 0..<100 where paused.status != .paused {
                 try await Task.sleep(for: .milliseconds(100))
-                paused = try await client.unary(Methods.getCampaign, IDRequest(id: stuck.id))
+                paused = try await client.unary(Methods.getCampaign, .init(id: stuck.id))
             }
             #expect(paused.status == .paused && paused.errorMessage.contains("proxies"), "\(paused.status) \(paused.errorMessage)")
             #expect(try await h.count("SELECT count(*) FROM http_fetch_summaries WHERE campaign_id = '\(stuck.id)'") == 0)
@@ -260,7 +257,7 @@ import Testing
             #expect(rows.allSatisfy { $0.url.hasPrefix("https://") }, "https through CONNECT and SOCKS, TLS inside the tunnel")
             #expect(rows.allSatisfy { $0.proxyID == ids[0] || $0.proxyID == ids[1] } && Set(rows.map(\.proxyID)).count == 2)
             #expect(rows.filter(\.isLead).count == 4)
-            let wrong = try await client.unary(Methods.getProxy, IDRequest(id: ids[2]))
+            let wrong = try await client.unary(Methods.getProxy, .init(id: ids[2]))
             #expect(!wrong.healthy, "the proxy with the wrong password was marked unhealthy: \(wrong.lastStatus)")
             await client.close()
         }
@@ -272,19 +269,18 @@ import Testing
         try await AuthHarness.with(server: { $0.proxyCheckURL = echo; $0.engine.proxyRecheckInterval = .milliseconds(200) }) { h in
             let client = try await h.admin()
             let w = try await Self.world(client)
-            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", proxyProtocol: .http, host: tinyHost, port: tinyPort)).id
+            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", `protocol`: .http, host: tinyHost, port: tinyPort)).id
             let dns = try await Self.dns(client, w, names: ["lead.dftest.example"])
             // A campaign that uses it, paused so that it keeps it in use without fetching.
             let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
                 name: "uses tiny", type: .httpKeywordValidation, generation: nil,
-                resources: CampaignResources(httpPersonaIDs: [w.httpPersona], proxyIDs: [tiny], keywordSetIDs: [w.keywordSet]),
-                sourceCampaignID: dns.id, http: Self.options(w)))
+                sourceCampaignID: dns.id, http: Self.options(w)).with(CampaignResources(httpPersonaIDs: [w.httpPersona], proxyIDs: [tiny], keywordSetIDs: [w.keywordSet])))
             // As a campaign would leave it after failures through it:
             #expect(try await h.count("UPDATE proxies SET is_healthy = false, last_checked_at = now(), last_status = 'failed' WHERE id = '\(tiny)' RETURNING 1") == 1)
-            var proxy = try await client.unary(Methods.getProxy, IDRequest(id: tiny))
+            var proxy = try await client.unary(Methods.getProxy, .init(id: tiny))
             for _ in 0..<50 where !proxy.healthy {
                 try await Task.sleep(for: .milliseconds(100))
-                proxy = try await client.unary(Methods.getProxy, IDRequest(id: tiny))
+                proxy = try await client.unary(Methods.getProxy, .init(id: tiny))
             }
             #expect(proxy.healthy && proxy.lastStatus.hasPrefix("200"), "\(proxy.lastStatus)")
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_healthy' AND resource_id = '\(tiny)'") == 1)
@@ -308,8 +304,7 @@ import Testing
             bad.perHostLimit = 101
             await expectCode(.invalidArgument) {
                 try await client.unary(Methods.createCampaign, CreateCampaignRequest(name: "bad", type: .httpKeywordValidation, generation: nil,
-                    resources: CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
-                    uploadInput: true, http: bad))
+                    uploadInput: true, http: bad).with(CampaignResources(dnsPersonaIDs: [w.dnsPersona], httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet])))
             }
             await client.close()
         }
@@ -345,8 +340,7 @@ import Testing
             let dns = try await Self.dns(admin, w, names: ["lead.dftest.example"])
             func request(_ configure: (inout CreateCampaignRequest) -> Void) -> CreateCampaignRequest {
                 var r = CreateCampaignRequest(name: "h", type: .httpKeywordValidation, generation: nil,
-                                              resources: CampaignResources(httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]),
-                                              sourceCampaignID: dns.id, http: Self.options(w))
+                                              sourceCampaignID: dns.id, http: Self.options(w)).with(CampaignResources(httpPersonaIDs: [w.httpPersona], keywordSetIDs: [w.keywordSet]))
                 configure(&r)
                 return r
             }
@@ -362,7 +356,7 @@ import Testing
             error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.http?.schemes = ["ftp"] }) }
             #expect(error?.message.contains("schemes") == true)
             await expectCode(.notFound) { try await admin.unary(Methods.createCampaign, request { $0.resources.keywordSetIDs = [UUID().uuidString] }) }
-            let generation = try await admin.unary(Methods.createCampaign, CreateCampaignRequest(name: "g", generation: CampaignTests.generation(count: 2)))
+            let generation = try await admin.unary(Methods.createCampaign, CreateCampaignRequest(name: "g", type: .domainGeneration, generation: CampaignTests.generation(count: 2)))
             error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = generation.id }) }
             #expect(error?.message.contains("dns_validation") == true)
             error = await expectCode(.invalidArgument) { try await admin.unary(Methods.createCampaign, request { $0.sourceCampaignID = ""; $0.uploadInput = true }) }

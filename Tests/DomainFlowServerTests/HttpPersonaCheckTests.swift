@@ -22,7 +22,7 @@ import Testing
         var http = HttpPersona()
         http.userAgent = "DomainFlowBot/2.0 (+test)"
         http.acceptLanguage = "de-CH"
-        http.headers = [HTTPHeader(name: "X-DF-Test", value: "persona-header")]
+        http.headers = [HttpHeader(name: "X-DF-Test", value: "persona-header")]
         http.timeoutMillis = 15_000  // generous: the whole suite shares 2 cores; nothing here is timed
         http.followRedirects = true
         http.maxRedirects = 5

@@ -31,8 +31,8 @@ import Testing
 
             let list = try await client.unary(Methods.listKeywordSets, ListKeywordSetsRequest())
             #expect(list.sets.map(\.name) == ["stores"] && list.sets[0].ruleCount == 1)
-            _ = try await client.unary(Methods.deleteKeywordSet, IDRequest(id: created.id))
-            await expectCode(.notFound) { try await client.unary(Methods.getKeywordSet, IDRequest(id: created.id)) }
+            _ = try await client.unary(Methods.deleteKeywordSet, .init(id: created.id))
+            await expectCode(.notFound) { try await client.unary(Methods.getKeywordSet, .init(id: created.id)) }
             #expect(try await h.count("SELECT count(*) FROM keyword_rules") == 0, "rules cascade")
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE resource_type = 'keyword_set'") == 4)
             await client.close()
@@ -71,13 +71,13 @@ import Testing
             let a = try await h.client("kwa", "a long enough password")
             let b = try await h.client("kwb", "a long enough password")
             let set = try await a.unary(Methods.createKeywordSet, CreateKeywordSetRequest(name: "private", rules: [KeywordRule(keyword: "x")]))
-            await expectCode(.notFound) { try await b.unary(Methods.getKeywordSet, IDRequest(id: set.id)) }
-            await expectCode(.notFound) { try await b.unary(Methods.deleteKeywordSet, IDRequest(id: set.id)) }
+            await expectCode(.notFound) { try await b.unary(Methods.getKeywordSet, .init(id: set.id)) }
+            await expectCode(.notFound) { try await b.unary(Methods.deleteKeywordSet, .init(id: set.id)) }
             var rename = UpdateKeywordSetRequest(id: set.id)
             rename.name = "stolen"
             await expectCode(.notFound) { try await b.unary(Methods.updateKeywordSet, rename) }
             #expect(try await b.unary(Methods.listKeywordSets, ListKeywordSetsRequest()).sets.isEmpty)
-            #expect(try await a.unary(Methods.getKeywordSet, IDRequest(id: set.id)).name == "private", "unchanged")
+            #expect(try await a.unary(Methods.getKeywordSet, .init(id: set.id)).name == "private", "unchanged")
             // Names are unique per owner, not globally.
             _ = try await b.unary(Methods.createKeywordSet, CreateKeywordSetRequest(name: "private", rules: []))
             await a.close(); await b.close()

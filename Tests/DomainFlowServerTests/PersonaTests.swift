@@ -20,7 +20,7 @@ import Testing
     static func http() -> HttpPersona {
         var h = HttpPersona()
         h.userAgent = "Mozilla/5.0 (DomainFlow)"
-        h.headers = [HTTPHeader(name: "X-First", value: "1"), HTTPHeader(name: "Accept", value: "text/html")]
+        h.headers = [HttpHeader(name: "X-First", value: "1"), HttpHeader(name: "Accept", value: "text/html")]
         h.acceptLanguage = "en-GB,en;q=0.8"
         h.timeoutMillis = 5000
         h.followRedirects = true
@@ -47,8 +47,8 @@ import Testing
             changed.userAgent = "curl/8"
             let updated = try await client.unary(Methods.updatePersona, PersonaRequest(id: http.id, name: "browser", http: changed))
             #expect(updated.http?.userAgent == "curl/8")
-            _ = try await client.unary(Methods.deletePersona, IDRequest(id: dns.id))
-            await expectCode(.notFound) { try await client.unary(Methods.getPersona, IDRequest(id: dns.id)) }
+            _ = try await client.unary(Methods.deletePersona, .init(id: dns.id))
+            await expectCode(.notFound) { try await client.unary(Methods.getPersona, .init(id: dns.id)) }
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE resource_type = 'persona'") == 4)
             await client.close()
         }
@@ -68,9 +68,9 @@ import Testing
             cases.append((PersonaRequest(name: "x", dns: d), "dns.record_types"))
             d = Self.dns(); d.nxdomainQuorum = 9
             cases.append((PersonaRequest(name: "x", dns: d), "dns.nxdomain_quorum"))
-            var p = Self.http(); p.headers = [HTTPHeader(name: "X-Evil", value: "a\r\nSet-Cookie: x=1")]
+            var p = Self.http(); p.headers = [HttpHeader(name: "X-Evil", value: "a\r\nSet-Cookie: x=1")]
             cases.append((PersonaRequest(name: "x", http: p), "http.headers[0].value"))
-            p = Self.http(); p.headers = [HTTPHeader(name: "Bad Name", value: "v")]
+            p = Self.http(); p.headers = [HttpHeader(name: "Bad Name", value: "v")]
             cases.append((PersonaRequest(name: "x", http: p), "http.headers[0].name"))
             p = Self.http(); p.userAgent = "ua\nx"
             cases.append((PersonaRequest(name: "x", http: p), "http.user_agent"))
@@ -98,11 +98,11 @@ import Testing
             let a = try await h.client("pa", "a long enough password")
             let b = try await h.client("pb", "a long enough password")
             let persona = try await a.unary(Methods.createPersona, PersonaRequest(name: "mine", dns: Self.dns()))
-            await expectCode(.notFound) { try await b.unary(Methods.getPersona, IDRequest(id: persona.id)) }
+            await expectCode(.notFound) { try await b.unary(Methods.getPersona, .init(id: persona.id)) }
             await expectCode(.notFound) { try await b.unary(Methods.updatePersona, PersonaRequest(id: persona.id, name: "taken", dns: Self.dns())) }
-            await expectCode(.notFound) { try await b.unary(Methods.deletePersona, IDRequest(id: persona.id)) }
+            await expectCode(.notFound) { try await b.unary(Methods.deletePersona, .init(id: persona.id)) }
             #expect(try await b.unary(Methods.listPersonas, ListPersonasRequest()).personas.isEmpty)
-            #expect(try await a.unary(Methods.getPersona, IDRequest(id: persona.id)).name == "mine")
+            #expect(try await a.unary(Methods.getPersona, .init(id: persona.id)).name == "mine")
             await a.close(); await b.close()
         }
     }
@@ -187,7 +187,7 @@ import Testing
         change.updateMask = ["dns"]
         change.dns = PersonaTests.dns()
         await expectCode(.invalidArgument) { try await client.unary(Methods.updatePersona, change) }
-        #expect(try await client.unary(Methods.getPersona, IDRequest(id: created.id)).http == expected, "refused updates wrote nothing")
+        #expect(try await client.unary(Methods.getPersona, .init(id: created.id)).http == expected, "refused updates wrote nothing")
         await client.close()
     }
 
@@ -197,17 +197,17 @@ import Testing
 
     static func proxies(_ h: AuthHarness) async throws {
         let client = try await h.admin()
-        var request = ProxyRequest(name: "office", proxyProtocol: .socks5, host: "127.0.0.1", port: 1080, username: "alice",
-                                   password: "a proxy password")
+        var request = ProxyRequest(name: "office", `protocol`: .socks5, host: "127.0.0.1", port: 1080, username: "alice",
+                                   password: "a proxy password", setPassword: true)
         request.provider = "lab"
         let created = try await client.unary(Methods.createProxy, request)
-        var port = ProxyRequest(id: created.id, name: "", proxyProtocol: .unspecified, host: "", port: 1081)
+        var port = ProxyRequest(id: created.id, name: "", `protocol`: .unspecified, host: "", port: 1081)
         port.updateMask = ["port", "disabled"]
         port.disabled = true
         let moved = try await client.unary(Methods.updateProxy, port)
         #expect(moved.port == 1081 && !moved.enabled && moved.hasPassword && moved.name == "office" && moved.provider == "lab"
                 && moved.username == "alice" && moved.address == "127.0.0.1:1081")
-        var clear = ProxyRequest(id: created.id, name: "", proxyProtocol: .unspecified, host: "", port: 0)
+        var clear = ProxyRequest(id: created.id, name: "", `protocol`: .unspecified, host: "", port: 0)
         clear.updateMask = ["password"]
         #expect(try await client.unary(Methods.updateProxy, clear).hasPassword == false)
         clear.updateMask = ["host"]  // reset to empty: refused

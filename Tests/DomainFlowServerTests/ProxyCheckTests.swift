@@ -15,7 +15,7 @@ import Testing
 
     static func checkEach(_ h: AuthHarness, url: String) async throws {
         let client = try await h.admin()
-        func create(_ request: ProxyRequest) async throws -> ProxyInfo { try await client.unary(Methods.createProxy, request) }
+        func create(_ request: ProxyRequest) async throws -> Proxy { try await client.unary(Methods.createProxy, request) }
         let open = try await create(TestHTTPServices.proxy("tinyproxy", .http, "DOMAINFLOW_TEST_HTTP_PROXY"))
         let tunnel = try await create(TestHTTPServices.proxy("tinyproxy-connect", .https, "DOMAINFLOW_TEST_HTTP_PROXY"))
         let authed = try await create(TestHTTPServices.proxy("tinyproxy-auth", .http, "DOMAINFLOW_TEST_HTTP_PROXY_AUTH",
@@ -32,13 +32,13 @@ import Testing
         let socksWrong = try await create(TestHTTPServices.proxy("microsocks-wrong", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH",
                                                                  username: "dfsocks", password: "not-it"))
         let socksNone = try await create(TestHTTPServices.proxy("microsocks-none", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH"))
-        let dead = try await create(ProxyRequest(name: "dead", proxyProtocol: .http, host: "127.0.0.1", port: 1))
+        let dead = try await create(ProxyRequest(name: "dead", `protocol`: .http, host: "127.0.0.1", port: 1))
 
         for proxy in [open, tunnel, authed, authedTunnel, socks5, socks4, socksAuth] {
             let result = try await client.unary(Methods.testProxy, TestProxyRequest(id: proxy.id, url: url))
             #expect(result.healthy && result.statusCode == 200 && result.status == "200 OK" && result.latencyMs > 0,
                     "\(proxy.name): \(result.status)")
-            let stored = try await client.unary(Methods.getProxy, IDRequest(id: proxy.id))
+            let stored = try await client.unary(Methods.getProxy, .init(id: proxy.id))
             #expect(stored.healthy && stored.lastStatus == "200 OK" && stored.lastCheckedAtMicros == result.checkedAtMicros
                     && stored.latencyMs == result.latencyMs, "\(proxy.name) records the check")
         }
@@ -54,7 +54,7 @@ import Testing
         let refused = try await client.unary(Methods.testProxy, TestProxyRequest(id: dead.id, url: url))
         // Fast: a refused connection, not the check timeout (that would be error_kind "timeout"; no clock in a test).
         #expect(!refused.healthy && refused.errorKind == "connect" && refused.status.contains("refused"), "\(refused.status)")
-        let stored = try await client.unary(Methods.getProxy, IDRequest(id: dead.id))
+        let stored = try await client.unary(Methods.getProxy, .init(id: dead.id))
         #expect(!stored.healthy && stored.lastStatus.contains("refused") && stored.lastCheckedAtMicros > 0 && stored.latencyMs == 0)
         #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_test'") == 12)
 

@@ -25,10 +25,10 @@ import Testing
         #expect(ping.access == .anonymous)
 
         let info = try #require(router.entry(for: Methods.serverInfo.number))
-        guard case .unary(let body) = info.handler else { Issue.record("ServerInfo is a unary task"); return }
-        let reply = try ServerInfo(fields: try await body(ProtoFields(), context(info.name)))
+        guard case .unary(let body) = info.handler else { Issue.record("ServerInfoResponse is a unary task"); return }
+        let reply = try ServerInfoResponse(fields: try await body(ProtoFields(), context(info.name)))
         #expect(reply.callsServed == 41 && reply.serverVersion == serverVersion && reply.store == nil)
-        #expect(reply.limits.maxFrameBytes == UInt32(vitals.configuration.maxFrameBytes))
+        #expect(reply.limits?.maxFrameBytes == UInt32(vitals.configuration.maxFrameBytes))
     }
 
     @Test func everyEntryCarriesTheAccessItsMethodDeclares() {

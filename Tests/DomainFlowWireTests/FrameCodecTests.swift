@@ -48,18 +48,18 @@ import Testing
     }
 
     @Test func nestedOptionalMessagesRoundTrip() throws {
-        let info = ServerInfo(serverVersion: "1.2.3", protocolVersion: 1,
+        let info = ServerInfoResponse(serverVersion: "1.2.3", protocolVersion: 1,
                               limits: Limits(maxFrameBytes: 4096, maxConcurrentCalls: 64), uptimeMillis: 123,
                               openConnections: 3, callsServed: 1 << 40, callsInFlight: 2, outboundBufferedBytes: 77,
                               store: StoreHealth(poolSize: 4, inUse: 1, waiters: 0, databaseVersion: "15", schemaVersion: 2))
         let frame = ServerFrame.response(Response(callID: 5, method: Methods.serverInfo.number, message: info.fields))
         guard case .response(let response) = try roundTrip(frame) else { Issue.record("not a response"); return }
-        #expect(try ServerInfo(fields: response.message) == info)
+        #expect(try ServerInfoResponse(fields: response.message) == info)
         var withoutStore = info
         withoutStore.store = nil
         let frame2 = ServerFrame.response(Response(callID: 5, method: 17, message: withoutStore.fields))
         guard case .response(let response2) = try roundTrip(frame2) else { Issue.record("not a response"); return }
-        #expect(try ServerInfo(fields: response2.message).store == nil)
+        #expect(try ServerInfoResponse(fields: response2.message).store == nil)
     }
 
     @Test func statusRoundTripsWithCode() throws {

@@ -145,8 +145,8 @@ struct UserRow: Sendable {
         passwordHash = try row.string(8)
     }
 
-    var info: UserInfo {
-        UserInfo(id: id.uuidString.lowercased(), username: username, email: email, role: role, isActive: isActive,
+    var info: User {
+        User(id: id.uuidString.lowercased(), username: username, email: email, role: role, isActive: isActive,
                  createdAtMicros: createdAt.map(Micros.of) ?? 0, lastLoginMicros: lastLogin.map(Micros.of) ?? 0,
                  mustChangePassword: mustChangePassword)
     }

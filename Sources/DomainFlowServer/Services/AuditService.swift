@@ -20,7 +20,7 @@ enum AuditService {
             ]
             let rows = try await pool.read(StatementRegistry.listAudit, parameters, retryTransient: true) { result in
                 try result.rows.map { r in
-                    AuditLogEntry(id: try r.string(0), userID: r.optionalString(1) ?? "", action: try r.string(2),
+                    AuditLog(id: try r.string(0), userID: r.optionalString(1) ?? "", action: try r.string(2),
                                   resourceType: r.optionalString(3) ?? "", resourceID: r.optionalString(4) ?? "",
                                   detailsJSON: r.optionalString(5) ?? "{}", userAgent: r.optionalString(6) ?? "",
                                   createdAtMicros: Micros.of(try r.date(7)))

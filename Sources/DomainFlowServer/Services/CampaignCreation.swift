@@ -9,16 +9,16 @@ import Foundation
 /// so that they can run beside it (phases overlap).
 enum CampaignCreation {
     /// The order of the pipeline's phases.
-    static let chain: [CampaignTypeCode] = [.domainGeneration, .dnsValidation, .httpKeywordValidation]
+    static let chain: [CampaignType] = [.domainGeneration, .dnsValidation, .httpKeywordValidation]
 
     /// The steps that may follow a campaign of `type`, in order.
-    static func followers(of type: CampaignTypeCode) -> [CampaignTypeCode] {
+    static func followers(of type: CampaignType) -> [CampaignType] {
         guard let index = chain.firstIndex(of: type) else { return [] }
         return Array(chain[(index + 1)...])
     }
 
     /// INVALID_ARGUMENT unless `pipeline` is a prefix of the steps that may follow `type`.
-    static func checkPipeline(_ pipeline: [CampaignTypeCode], after type: CampaignTypeCode) throws {
+    static func checkPipeline(_ pipeline: [CampaignType], after type: CampaignType) throws {
         let allowed = followers(of: type)
         guard pipeline.count <= allowed.count, Array(allowed.prefix(pipeline.count)) == pipeline else {
             let words = allowed.isEmpty ? "nothing" : allowed.map(\.name).joined(separator: ", then ")
@@ -78,7 +78,7 @@ enum CampaignCreation {
             throw RPCError.invalidArgument("source_campaign_id, upload_input: give exactly one input (a source campaign or an uploaded list)")
         }
         try checkPipeline(request.pipeline, after: .dnsValidation)
-        let steps = [CampaignTypeCode.dnsValidation] + request.pipeline
+        let steps = [CampaignType.dnsValidation] + request.pipeline
         let resources = try CampaignResourceLinks.parse(request.resources, pipeline: steps)
         guard !request.resources.dnsPersonaIDs.isEmpty else {
             throw RPCError.invalidArgument("dns_persona_ids: a DNS campaign needs at least one DNS persona")
@@ -124,7 +124,7 @@ enum CampaignCreation {
         }
         try checkPipeline(request.pipeline, after: .httpKeywordValidation)
         // An uploaded list is resolved through the campaign's DNS persona.
-        let steps: [CampaignTypeCode] = request.uploadInput ? [.dnsValidation, .httpKeywordValidation] : [.httpKeywordValidation]
+        let steps: [CampaignType] = request.uploadInput ? [.dnsValidation, .httpKeywordValidation] : [.httpKeywordValidation]
         let resources = try CampaignResourceLinks.parse(request.resources, pipeline: steps)
         try requireHTTPResources(request.resources)
         if request.uploadInput {
@@ -199,7 +199,7 @@ enum CampaignCreation {
     }
 
     /// A pipeline started at creation needs what its steps run with: a DNS persona; an HTTP persona and a keyword set.
-    private static func requireResourcesToStart(_ request: CreateCampaignRequest, steps: [CampaignTypeCode]) throws {
+    private static func requireResourcesToStart(_ request: CreateCampaignRequest, steps: [CampaignType]) throws {
         if request.start, steps.contains(.dnsValidation), request.resources.dnsPersonaIDs.isEmpty {
             throw RPCError.invalidArgument("dns_persona_ids: the pipeline's dns_validation step needs a DNS persona to start")
         }
@@ -208,7 +208,7 @@ enum CampaignCreation {
 
     /// The pipeline's campaigns after `first`, each reading the one before, with its batches mirrored and
     /// the same resources; pending until started.
-    private static func createFollowOns(_ c: PGConnection, of first: CampaignRow, name: String, steps: [CampaignTypeCode],
+    private static func createFollowOns(_ c: PGConnection, of first: CampaignRow, name: String, steps: [CampaignType],
                                         resources: [(CampaignResourceLinks.Kind, [UUID])], principal: Principal,
                                         http: String) throws {
         var previous = first
@@ -226,8 +226,8 @@ enum CampaignCreation {
         }
     }
 
-    private static func insert(_ c: PGConnection, name: String, description: String, type: CampaignTypeCode, principal: Principal,
-                               parameters: String, total: Int64, pipeline: [CampaignTypeCode], source: UUID?,
+    private static func insert(_ c: PGConnection, name: String, description: String, type: CampaignType, principal: Principal,
+                               parameters: String, total: Int64, pipeline: [CampaignType], source: UUID?,
                                inputState: String?) throws -> CampaignRow {
         try CampaignRow(try c.execute(StatementRegistry.createCampaign, [
             .text(name), description.isEmpty ? nil : .text(description), .text(type.name), .uuid(principal.userID),

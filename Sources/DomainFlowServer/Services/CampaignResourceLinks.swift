@@ -15,8 +15,8 @@ enum CampaignResourceLinks {
 
     /// The request's ids, parsed and deduplicated in order; INVALID_ARGUMENT naming the field for a
     /// malformed id, too many ids, or ids for a step the pipeline does not have.
-    static func parse(_ resources: CampaignResources, pipeline: [CampaignTypeCode]) throws -> [(Kind, [UUID])] {
-        let lists: [(Kind, String, [String], CampaignTypeCode)] = [
+    static func parse(_ resources: CampaignResources, pipeline: [CampaignType]) throws -> [(Kind, [UUID])] {
+        let lists: [(Kind, String, [String], CampaignType)] = [
             (.dnsPersona, "dns_persona_ids", resources.dnsPersonaIDs, .dnsValidation),
             (.httpPersona, "http_persona_ids", resources.httpPersonaIDs, .httpKeywordValidation),
             (.proxy, "proxy_ids", resources.proxyIDs, .httpKeywordValidation),

@@ -8,8 +8,8 @@ import Synchronization
 struct CampaignRow: Sendable {
     let id: UUID
     let ownerID: UUID
-    let status: CampaignStatus
-    let info: CampaignInfo
+    let status: DomainFlowCore.CampaignStatus
+    let info: Campaign
     /// NULL, or the state of an uploaded input list: open, sealed.
     let inputState: String?
     /// The stored `parameters` (JSON).
@@ -23,12 +23,12 @@ struct CampaignRow: Sendable {
         }
         self.status = status
         parameters = try row.json(6)
-        var info = CampaignInfo()
+        var info = Campaign()
         info.id = id.uuidString.lowercased()
         info.name = try row.string(1)
         info.description = row.optionalString(2) ?? ""
-        info.type = CampaignTypeCode(name: try row.string(3)) ?? .unspecified
-        info.status = CampaignStatusCode(name: status.rawValue) ?? .unspecified
+        info.type = CampaignType(name: try row.string(3)) ?? .unspecified
+        info.status = CampaignStatus(name: status.rawValue) ?? .unspecified
         info.ownerID = ownerID.uuidString.lowercased()
         if info.type == .domainGeneration, let generation = GenerationParameters.decoded(fromStored: parameters) {
             info.generation = generation
@@ -41,7 +41,7 @@ struct CampaignRow: Sendable {
         info.startedAtMicros = try row.optionalDate(12).map(Micros.of) ?? 0
         info.completedAtMicros = try row.optionalDate(13).map(Micros.of) ?? 0
         info.errorMessage = row.optionalString(14) ?? ""
-        info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignTypeCode.init(name:))
+        info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignType.init(name:))
         info.sourceCampaignID = row.optionalString(16) ?? ""
         info.resources = CampaignResourceLinks.resources(from: row.optionalString(17))
         let outcomeCounts = try row.json(18)
@@ -79,7 +79,7 @@ extension GenerationParameters {
     }
 
     init(_ spec: GenerationSpec) {
-        self.init(patternType: PatternTypeCode(name: spec.patternType.rawValue) ?? .unspecified,
+        self.init(patternType: PatternType(name: spec.patternType.rawValue) ?? .unspecified,
                   prefixLength: UInt32(spec.prefixLength), suffixLength: UInt32(spec.suffixLength),
                   characterSet: spec.characterSet, constant: spec.constant, tlds: spec.tlds, count: UInt64(spec.count),
                   startOffset: UInt64(spec.startOffset), explicitStartOffset: true)

@@ -143,7 +143,7 @@ enum CampaignsService {
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
             let interval = Duration.milliseconds(request.intervalMillis == 0 ? 250 : Int(max(request.intervalMillis, 20)))
-            var last: CampaignInfo?
+            var last: Campaign?
             while true {
                 let row = try await pool.withConnection(retryTransient: true) { c in
                     try find(c, id, principal: principal, forUpdate: false)

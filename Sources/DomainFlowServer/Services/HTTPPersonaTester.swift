@@ -14,7 +14,7 @@ enum HTTPPersonaTester {
             response.allowed = settings(persona).allows(result.status)
             response.finalURL = result.finalURL.absoluteString
             response.redirects = result.redirects.map(\.absoluteString)
-            response.headers = result.headers.map { HTTPHeader(name: $0.name, value: $0.value) }
+            response.headers = result.headers.map { HttpHeader(name: $0.name, value: $0.value) }
             response.bytesRead = UInt64(result.body.count)
             response.truncated = result.truncated
             response.millis = UInt32(clamping: result.elapsed.wholeMilliseconds)

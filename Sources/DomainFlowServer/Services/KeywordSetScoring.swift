@@ -4,7 +4,7 @@ import Foundation
 
 /// A keyword set's active rules applied to text: the scoring behind `TestKeywordSet`.
 enum KeywordSetScoring {
-    static func score(_ text: String, set: KeywordSetInfo, into response: TestKeywordSetResponse) throws -> TestKeywordSetResponse {
+    static func score(_ text: String, set: KeywordSet, into response: TestKeywordSetResponse) throws -> TestKeywordSetResponse {
         var response = response
         let active = set.rules.filter { !$0.inactive }
         let rules = active.map {

@@ -38,7 +38,7 @@ enum KeywordSetsService {
                 principal.ownerScope,
                 request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
             ], retryTransient: true) { result in
-                try result.rows.map { row -> KeywordSetInfo in
+                try result.rows.map { row -> KeywordSet in
                     var info = try setInfo(row)
                     info.ruleCount = UInt32(try row.int(6))
                     return info
@@ -95,14 +95,14 @@ enum KeywordSetsService {
     private static func insertRules(_ c: PGConnection, _ setID: UUID, _ rules: [KeywordRule]) throws {
         guard !rules.isEmpty else { return }
         _ = try c.copyIn(StatementRegistry.keywordRulesCopy, rows: rules.enumerated().map { index, rule in
-            [.uuid(setID), .text(rule.keyword), .text(rule.kind.name), .bool(rule.caseSensitive), .numeric(rule.weight),
+            [.uuid(setID), .text(rule.keyword), .text(rule.kind.effectiveName), .bool(rule.caseSensitive), .numeric(rule.weight),
              .bool(!rule.inactive), rule.category.isEmpty ? nil : .text(rule.category), .int(Int64(rule.contextChars)),
              .int(index)]
         })
     }
 
-    private static func setInfo(_ row: Row) throws -> KeywordSetInfo {
-        var info = KeywordSetInfo()
+    private static func setInfo(_ row: Row) throws -> KeywordSet {
+        var info = KeywordSet()
         info.id = try row.uuid(0).uuidString.lowercased()
         info.name = try row.string(1)
         info.description = row.optionalString(2) ?? ""
@@ -127,7 +127,7 @@ enum KeywordSetsService {
         guard url != nil || (personaID == nil && proxyID == nil) else {
             throw RPCError.invalidArgument("persona_id and proxy_id apply to a url, not to text")
         }
-        let loaded: (KeywordSetInfo, HttpPersona?, ProxyEndpoint?) = try await pool.withConnection(retryTransient: true) { c in
+        let loaded: (KeywordSet, HttpPersona?, ProxyEndpoint?) = try await pool.withConnection(retryTransient: true) { c in
             let set = try load(c, id, principal: principal)
             let (persona, proxy) = try PersonasService.httpFetchSetup(c, principal: principal, personaID: personaID,
                                                                       proxyID: proxyID, secrets: secrets)
@@ -154,13 +154,13 @@ enum KeywordSetsService {
         }
     }
 
-    private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSetInfo {
+    private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSet {
         guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no keyword set \(id.uuidString.lowercased())")
         }
         var info = try setInfo(row)
         info.rules = try c.execute(StatementRegistry.rulesOfKeywordSet, [.uuid(id)]).rows.map { r in
-            var rule = KeywordRule(keyword: try r.string(1), kind: KeywordKind(name: try r.string(2)), caseSensitive: try r.bool(3),
+            var rule = KeywordRule(keyword: try r.string(1), kind: KeywordKind(name: try r.string(2)) ?? .string, caseSensitive: try r.bool(3),
                                    weight: r.optionalString(4) ?? "1.00", inactive: !(try r.optionalBool(5) ?? true),
                                    category: r.optionalString(6) ?? "", contextChars: UInt32(try r.int(7)))
             rule.id = try r.uuid(0).uuidString.lowercased()

@@ -115,7 +115,7 @@ enum PersonasService {
     }
 
     /// The current persona with the fields of `request.updateMask` taken from the request.
-    private static func masked(_ request: PersonaRequest, current: PersonaInfo) throws -> PersonaRequest {
+    private static func masked(_ request: PersonaRequest, current: Persona) throws -> PersonaRequest {
         let base = current.kind == .dns
             ? PersonaRequest(id: current.id, name: current.name, description: current.description, dns: current.dns ?? DnsPersona())
             : PersonaRequest(id: current.id, name: current.name, description: current.description, http: current.http ?? HttpPersona())
@@ -126,8 +126,8 @@ enum PersonasService {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
-    private static func info(_ row: Row) throws -> PersonaInfo {
-        var p = PersonaInfo()
+    private static func info(_ row: Row) throws -> Persona {
+        var p = Persona()
         p.id = try row.uuid(0).uuidString.lowercased()
         p.name = try row.string(1)
         p.description = row.optionalString(2) ?? ""
@@ -164,7 +164,7 @@ enum PersonasService {
         return (http, try proxy.endpoint.get())
     }
 
-    private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> PersonaInfo {
+    private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> Persona {
         guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no persona \(id.uuidString.lowercased())")
         }

@@ -16,14 +16,14 @@ enum ProxiesService {
             let sealed = try seal(request, secrets)
             return try await pool.withTransaction { c in
                 let row = try c.execute(StatementRegistry.createProxy, [
-                    .text(v.name), v.description, .text(request.proxyProtocol.name), v.username, .bool(!request.disabled),
+                    .text(v.name), v.description, .text(request.`protocol`.name), v.username, .bool(!request.disabled),
                     sealed.map(PGValue.text), .text(v.host), .int(Int64(request.port)), v.city, v.countryCode, v.provider,
                     .uuid(principal.userID),
                 ]).first!
                 let proxy = try info(row)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_create",
                                          resourceType: "proxy", resourceID: try row.uuid(0),
-                                         details: ["name": proxy.name, "address": proxy.address, "protocol": proxy.proxyProtocol.name,
+                                         details: ["name": proxy.name, "address": proxy.address, "protocol": proxy.`protocol`.name,
                                                    "password_set": sealed != nil])
                 return proxy
             }
@@ -57,7 +57,7 @@ enum ProxiesService {
                 let v = try validated(request)
                 let sealed = request.setPassword ? try seal(request, secrets) : nil
                 let proxy = try info(try c.execute(StatementRegistry.updateProxy, [
-                    .uuid(id), .text(v.name), v.description, .text(request.proxyProtocol.name), v.username,
+                    .uuid(id), .text(v.name), v.description, .text(request.`protocol`.name), v.username,
                     sealed.map(PGValue.text), .bool(request.setPassword), .text(v.host), .int(Int64(request.port)),
                     .bool(!request.disabled), v.city, v.countryCode, v.provider,
                 ]).first!)
@@ -143,7 +143,7 @@ enum ProxiesService {
 
     private static func validated(_ r: ProxyRequest) throws -> Validated {
         let name = try InputValidation.resourceName(r.name)
-        guard r.proxyProtocol != .unspecified else { throw RPCError.invalidArgument("protocol: http, https, socks5 or socks4") }
+        guard r.`protocol` != .unspecified else { throw RPCError.invalidArgument("protocol: http, https, socks5 or socks4") }
         let host = r.host.trimmingCharacters(in: .whitespaces).lowercased()
         guard !host.isEmpty, host.utf8.count <= 253,
               IPAddress.isLiteral(host)
@@ -156,7 +156,7 @@ enum ProxiesService {
         guard r.username.utf8.count <= 255, !InputValidation.hasLineBreakOrNUL(r.username) else {
             throw RPCError.invalidArgument("username: at most 255 characters, no CR, LF or NUL")
         }
-        if r.proxyProtocol == .socks4 && r.setPassword {
+        if r.`protocol` == .socks4 && r.setPassword {
             throw RPCError.invalidArgument("password: SOCKS4 has no passwords (only a user id)")
         }
         guard r.countryCode.isEmpty || r.countryCode.range(of: "^[A-Za-z]{2}$", options: .regularExpression) != nil else {
@@ -174,8 +174,8 @@ enum ProxiesService {
 
     /// The current proxy with the fields of `request.updateMask` taken from the request; naming
     /// "password" replaces the stored one (an empty password removes it).
-    private static func masked(_ request: ProxyRequest, current: ProxyInfo) throws -> ProxyRequest {
-        var base = ProxyRequest(id: current.id, name: current.name, proxyProtocol: current.proxyProtocol, host: current.host,
+    private static func masked(_ request: ProxyRequest, current: Proxy) throws -> ProxyRequest {
+        var base = ProxyRequest(id: current.id, name: current.name, `protocol`: current.`protocol`, host: current.host,
                                 port: current.port, username: current.username)
         base.description = current.description
         base.disabled = !current.enabled
@@ -194,13 +194,13 @@ enum ProxiesService {
         return try secrets.seal(r.password)
     }
 
-    private static func info(_ row: Row) throws -> ProxyInfo {
-        var p = ProxyInfo()
+    private static func info(_ row: Row) throws -> Proxy {
+        var p = Proxy()
         p.id = try row.uuid(0).uuidString.lowercased()
         p.name = try row.string(1)
         p.description = row.optionalString(2) ?? ""
         p.address = try row.string(3)
-        p.proxyProtocol = ProxyProtocol(name: row.optionalString(4) ?? "") ?? .unspecified
+        p.`protocol` = ProxyProtocol(name: row.optionalString(4) ?? "") ?? .unspecified
         p.username = row.optionalString(5) ?? ""
         p.hasPassword = try row.bool(6)
         p.host = row.optionalString(7) ?? ""
@@ -220,7 +220,7 @@ enum ProxiesService {
     /// The proxy, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
     /// plain reads run it outside one, so the lock ends with the statement.
-    private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> ProxyInfo {
+    private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> Proxy {
         guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.ownerScope]).first else {
             throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())")
         }

@@ -26,6 +26,9 @@ enum ResultsExport {
         let id = try Paging.uuid(request.id, field: "id")
         try ResultFilters.checkOutcomes(request.outcomes)
         try ResultFilters.checkMinScore(request.minScore)
+        guard request.format != .unspecified else {
+            throw RPCError.invalidArgument("format: must be EXPORT_FORMAT_CSV (1) or EXPORT_FORMAT_JSONL (2), not 0")
+        }
         guard !request.header || request.format == .csv else { throw RPCError.invalidArgument("header: only CSV has a header line") }
         let format: ExportStatements.Format = request.format == .csv ? .csv : .jsonl
         let (campaign, source) = try await pool.withConnection(retryTransient: true) { c in
@@ -99,7 +102,7 @@ enum ResultsExport {
             let end = min(bytes.count, index + chunkBytes)
             let last = end == bytes.count
             result.append(ExportChunk(data: Array(bytes[index..<end]), rows: last ? UInt64(rows) : 0,
-                                      resumeOffset: last ? resumeOffset : nil))
+                                      resumeOffset: last ? resumeOffset : 0, hasResumeOffset: last))
             index = end
         }
         return result

@@ -2,7 +2,7 @@ import DomainFlowStore
 import DomainFlowWire
 import NIOCore
 
-/// The server service: Ping, ServerInfo, WatchServerStats.
+/// The server service: Ping, ServerInfoResponse, WatchServerStats.
 enum ServerService {
     static func register(into router: inout Router, vitals: ServerVitals) {
         router.inline(Methods.ping) { request, _ in
@@ -12,7 +12,7 @@ enum ServerService {
             let counters = vitals.counters
             var storeHealth: StoreHealth?
             if let store = vitals.configuration.store { storeHealth = StoreHealth(try await store.health()) }
-            return ServerInfo(
+            return ServerInfoResponse(
                 serverVersion: serverVersion, protocolVersion: protocolVersion, limits: vitals.limits,
                 uptimeMillis: vitals.uptimeMillis,
                 openConnections: UInt32(counters.openConnections.load(ordering: .relaxed)),

@@ -22,7 +22,7 @@ enum UsersService {
                                          resourceType: "session", resourceID: principal.sessionID)
             }
             auth.forgetSessions(of: principal.userID)
-            return Empty()
+            return .init()
         }
 
         router.unary(Methods.whoAmI) { _, context in
@@ -56,7 +56,7 @@ enum UsersService {
                                          resourceType: "user", resourceID: principal.userID)
             }
             auth.forgetSessions(of: principal.userID)
-            return Empty()
+            return .init()
         }
 
         router.unary(Methods.createUser) { request, context in
@@ -103,7 +103,7 @@ enum UsersService {
                 throw RPCError(.failedPrecondition, "admins cannot deactivate or demote themselves")
             }
             let active: PGValue? = switch request.active {
-            case .unchanged: nil
+            case .activeUnchanged: nil
             case .activate: .bool(true)
             case .deactivate: .bool(false)
             }
@@ -116,7 +116,7 @@ enum UsersService {
                 var changes: [String: Any] = [:]
                 if request.role != .unspecified { changes["role"] = request.role.description }
                 if !request.email.isEmpty { changes["email"] = request.email }
-                if request.active != .unchanged { changes["is_active"] = request.active == .activate }
+                if request.active != .activeUnchanged { changes["is_active"] = request.active == .activate }
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "user_update",
                                          resourceType: "user", resourceID: id, details: ["changes": changes])
                 return updated
@@ -138,7 +138,7 @@ enum UsersService {
                                          resourceType: "user", resourceID: id, details: ["username": row.username])
             }
             auth.forgetSessions(of: id)
-            return Empty()
+            return .init()
         }
 
         router.unary(Methods.resetPassword) { request, context in
@@ -155,7 +155,7 @@ enum UsersService {
                                          resourceType: "user", resourceID: id)
             }
             auth.forgetSessions(of: id)
-            return Empty()
+            return .init()
         }
     }
 

@@ -84,13 +84,60 @@ public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public func list(_ number: UInt32) -> [ProtoValue] { if case .list(let v) = self[number] { v } else { [] } }
     /// The repeated string field `number`.
     public func strings(_ number: UInt32) -> [String] { list(number).compactMap { if case .string(let s) = $0 { s } else { nil } } }
-    /// The repeated message field `number`, decoded as `M`.
-    public func messages<M: WireMessage>(_ number: UInt32, as type: M.Type = M.self) throws -> [M] {
-        try list(number).compactMap { if case .message(let m) = $0 { try M(fields: m) } else { nil } }
+    public func float(_ number: UInt32) -> Float { Float(double(number)) }
+    public func bytess(_ number: UInt32) -> [[UInt8]] { list(number).compactMap { if case .bytes(let v) = $0 { v } else { nil } } }
+    public func bools(_ number: UInt32) -> [Bool] { list(number).compactMap { if case .bool(let v) = $0 { v } else { nil } } }
+    public func doubles(_ number: UInt32) -> [Double] { list(number).compactMap { if case .double(let v) = $0 { v } else { nil } } }
+    public func floats(_ number: UInt32) -> [Float] { doubles(number).map { Float($0) } }
+    public func int64s(_ number: UInt32) -> [Int64] { list(number).compactMap(Self.signed) }
+    public func int32s(_ number: UInt32) -> [Int32] { int64s(number).map { Int32(truncatingIfNeeded: $0) } }
+    public func uint64s(_ number: UInt32) -> [UInt64] { list(number).compactMap(Self.unsigned) }
+    public func uint32s(_ number: UInt32) -> [UInt32] { uint64s(number).map { UInt32(truncatingIfNeeded: $0) } }
+
+    private static func signed(_ value: ProtoValue) -> Int64? {
+        switch value {
+        case .int(let v): v
+        case .uint(let v): Int64(bitPattern: v)
+        default: nil
+        }
     }
-    /// Decodes the sub-message at `number` as `M`, or nil when absent.
-    public func decode<M: WireMessage>(_ number: UInt32, as type: M.Type = M.self) throws -> M? {
-        try message(number).map(M.init(fields:))
+    private static func unsigned(_ value: ProtoValue) -> UInt64? {
+        switch value {
+        case .uint(let v): v
+        case .int(let v): UInt64(bitPattern: v)
+        default: nil
+        }
+    }
+
+    /// The enum field `number` (`name` in the `.proto`); INVALID_ARGUMENT naming it for a value `E` does not have.
+    public func enumeration<E: RawRepresentable<Int32>>(_ number: UInt32, _ name: String, as type: E.Type = E.self) throws(RPCError) -> E {
+        try Self.enumValue(int32(number), name)
+    }
+    /// The repeated enum field `number`; INVALID_ARGUMENT naming it for a value `E` does not have.
+    public func enumerations<E: RawRepresentable<Int32>>(_ number: UInt32, _ name: String, as type: E.Type = E.self) throws(RPCError) -> [E] {
+        var values: [E] = []
+        for raw in int32s(number) { values.append(try Self.enumValue(raw, name)) }
+        return values
+    }
+    private static func enumValue<E: RawRepresentable<Int32>>(_ raw: Int32, _ name: String) throws(RPCError) -> E {
+        guard let value = E(rawValue: raw) else { throw .invalidArgument("\(name): unknown value \(raw)") }
+        return value
+    }
+
+    /// The repeated message field `number` (`name` in the `.proto`), decoded as `M`; an error inside names its path.
+    public func messages<M: WireMessage>(_ number: UInt32, _ name: String, as type: M.Type = M.self) throws -> [M] {
+        try Self.within(name) { try list(number).compactMap { if case .message(let m) = $0 { try M(fields: m) } else { nil } } }
+    }
+    /// The sub-message at `number` (`name` in the `.proto`) decoded as `M`, or nil when absent; an error inside names its path.
+    public func decode<M: WireMessage>(_ number: UInt32, _ name: String, as type: M.Type = M.self) throws -> M? {
+        try Self.within(name) { try message(number).map(M.init(fields:)) }
+    }
+
+    /// Runs `body`, prefixing the message of an INVALID_ARGUMENT it throws with `name.` (the path of the field).
+    private static func within<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as RPCError where error.code == .invalidArgument {
+            throw RPCError.invalidArgument("\(name).\(error.message)")
+        }
     }
 }
 
@@ -99,6 +146,14 @@ extension ProtoValue {
     public static func strings(_ values: [String]) -> ProtoValue? { values.isEmpty ? nil : .list(values.map { .string($0) }) }
     /// A repeated message field, or nil (absent) when empty.
     public static func messages<M: WireMessage>(_ values: [M]) -> ProtoValue? { values.isEmpty ? nil : .list(values.map { .message($0.fields) }) }
+    /// A repeated enum field, or nil (absent) when empty.
+    public static func enumerations<E: RawRepresentable<Int32>>(_ values: [E]) -> ProtoValue? {
+        values.isEmpty ? nil : .list(values.map { .int(Int64($0.rawValue)) })
+    }
+    /// A repeated scalar field, each element made by `element`, or nil (absent) when empty.
+    public static func repeated<T>(_ values: [T], _ element: (T) -> ProtoValue) -> ProtoValue? {
+        values.isEmpty ? nil : .list(values.map(element))
+    }
     /// `.message` of a typed message, or nil for nil.
     public static func of<M: WireMessage>(_ message: M?) -> ProtoValue? {
         message.map { .message($0.fields) }

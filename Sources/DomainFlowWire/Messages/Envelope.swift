@@ -21,19 +21,6 @@ public struct Hello: WireMessage, Equatable {
     public var fields: ProtoFields { [1: .uint(UInt64(protocolVersion)), 2: .string(clientName), 3: .uint(UInt64(maxFrameBytes))] }
 }
 
-/// Limits the server enforces (`Limits` in server.proto).
-public struct Limits: WireMessage, Equatable {
-    public var maxFrameBytes: UInt32
-    public var maxConcurrentCalls: UInt32
-
-    public init(maxFrameBytes: UInt32, maxConcurrentCalls: UInt32) {
-        self.maxFrameBytes = maxFrameBytes
-        self.maxConcurrentCalls = maxConcurrentCalls
-    }
-    public init(fields f: ProtoFields) { self.init(maxFrameBytes: f.uint32(1), maxConcurrentCalls: f.uint32(2)) }
-    public var fields: ProtoFields { [1: .uint(UInt64(maxFrameBytes)), 2: .uint(UInt64(maxConcurrentCalls))] }
-}
-
 /// The server's answer to `Hello`.
 public struct HelloReply: WireMessage, Equatable {
     public var protocolVersion: UInt32
@@ -47,7 +34,7 @@ public struct HelloReply: WireMessage, Equatable {
     }
     public init(fields f: ProtoFields) throws {
         self.init(protocolVersion: f.uint32(1), serverVersion: f.string(2),
-                  limits: try f.decode(3) ?? Limits(maxFrameBytes: 0, maxConcurrentCalls: 0))
+                  limits: try f.decode(3, "limits") ?? Limits())
     }
     public var fields: ProtoFields { [1: .uint(UInt64(protocolVersion)), 2: .string(serverVersion), 3: .of(limits)] }
 }

@@ -42,14 +42,14 @@ struct TestServer {
     }
 
     /// The server's counters, as a fresh client sees them.
-    func info() async throws -> ServerInfo {
+    func info() async throws -> ServerInfoResponse {
         let client = try await client(name: "info")
         defer { Task { await client.close() } }
-        return try await client.unary(Methods.serverInfo, Empty(), timeout: .seconds(5))
+        return try await client.unary(Methods.serverInfo, .init(), timeout: .seconds(5))
     }
 
     /// Polls until `condition` holds on the server's info, or fails after `timeout`.
-    func waitFor(_ what: String, timeout: Duration = .seconds(5), _ condition: (ServerInfo) -> Bool) async throws {
+    func waitFor(_ what: String, timeout: Duration = .seconds(5), _ condition: (ServerInfoResponse) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = try await info()
         while !condition(last) {

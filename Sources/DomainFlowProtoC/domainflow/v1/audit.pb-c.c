@@ -617,3 +617,46 @@ const ProtobufCMessageDescriptor domainflow__v1__purge_audit_logs_response__desc
   (ProtobufCMessageInit) domainflow__v1__purge_audit_logs_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__audit_service__method_descriptors[2] =
+{
+  { "ListAuditLogs", &domainflow__v1__list_audit_logs_request__descriptor, &domainflow__v1__list_audit_logs_response__descriptor },
+  { "PurgeAuditLogs", &domainflow__v1__purge_audit_logs_request__descriptor, &domainflow__v1__purge_audit_logs_response__descriptor },
+};
+const unsigned domainflow__v1__audit_service__method_indices_by_name[] = {
+  0,        /* ListAuditLogs */
+  1         /* PurgeAuditLogs */
+};
+const ProtobufCServiceDescriptor domainflow__v1__audit_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.AuditService",
+  "AuditService",
+  "Domainflow__V1__AuditService",
+  "domainflow.v1",
+  2,
+  domainflow__v1__audit_service__method_descriptors,
+  domainflow__v1__audit_service__method_indices_by_name
+};
+void domainflow__v1__audit_service__list_audit_logs(ProtobufCService *service,
+                                                    const Domainflow__V1__ListAuditLogsRequest *input,
+                                                    Domainflow__V1__ListAuditLogsResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__audit_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__audit_service__purge_audit_logs(ProtobufCService *service,
+                                                     const Domainflow__V1__PurgeAuditLogsRequest *input,
+                                                     Domainflow__V1__PurgeAuditLogsResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__audit_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__audit_service__init (Domainflow__V1__AuditService_Service *service,
+                                          Domainflow__V1__AuditService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__audit_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

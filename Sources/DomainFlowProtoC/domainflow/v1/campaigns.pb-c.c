@@ -4040,3 +4040,186 @@ const ProtobufCEnumDescriptor domainflow__v1__export_kind__descriptor =
   domainflow__v1__export_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__campaign_service__method_descriptors[16] =
+{
+  { "CreateCampaign", &domainflow__v1__create_campaign_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "GetCampaign", &domainflow__v1__campaign_id_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "ListCampaigns", &domainflow__v1__list_campaigns_request__descriptor, &domainflow__v1__list_campaigns_response__descriptor },
+  { "StartCampaign", &domainflow__v1__campaign_id_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "PauseCampaign", &domainflow__v1__campaign_id_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "ResumeCampaign", &domainflow__v1__campaign_id_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "CancelCampaign", &domainflow__v1__campaign_id_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "DeleteCampaign", &domainflow__v1__campaign_id_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "PreviewGeneration", &domainflow__v1__preview_generation_request__descriptor, &domainflow__v1__preview_generation_response__descriptor },
+  { "WatchCampaign", &domainflow__v1__watch_campaign_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "StreamGeneratedDomains", &domainflow__v1__stream_generated_domains_request__descriptor, &domainflow__v1__generated_domain__descriptor },
+  { "AppendCampaignInput", &domainflow__v1__append_campaign_input_request__descriptor, &domainflow__v1__append_campaign_input_response__descriptor },
+  { "FinishCampaignInput", &domainflow__v1__finish_campaign_input_request__descriptor, &domainflow__v1__campaign__descriptor },
+  { "StreamDnsResults", &domainflow__v1__stream_dns_results_request__descriptor, &domainflow__v1__dns_result__descriptor },
+  { "StreamHttpResults", &domainflow__v1__stream_http_results_request__descriptor, &domainflow__v1__http_result__descriptor },
+  { "ExportCampaignResults", &domainflow__v1__export_campaign_results_request__descriptor, &domainflow__v1__export_chunk__descriptor },
+};
+const unsigned domainflow__v1__campaign_service__method_indices_by_name[] = {
+  11,        /* AppendCampaignInput */
+  6,        /* CancelCampaign */
+  0,        /* CreateCampaign */
+  7,        /* DeleteCampaign */
+  15,        /* ExportCampaignResults */
+  12,        /* FinishCampaignInput */
+  1,        /* GetCampaign */
+  2,        /* ListCampaigns */
+  4,        /* PauseCampaign */
+  8,        /* PreviewGeneration */
+  5,        /* ResumeCampaign */
+  3,        /* StartCampaign */
+  13,        /* StreamDnsResults */
+  10,        /* StreamGeneratedDomains */
+  14,        /* StreamHttpResults */
+  9         /* WatchCampaign */
+};
+const ProtobufCServiceDescriptor domainflow__v1__campaign_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.CampaignService",
+  "CampaignService",
+  "Domainflow__V1__CampaignService",
+  "domainflow.v1",
+  16,
+  domainflow__v1__campaign_service__method_descriptors,
+  domainflow__v1__campaign_service__method_indices_by_name
+};
+void domainflow__v1__campaign_service__create_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CreateCampaignRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__get_campaign(ProtobufCService *service,
+                                                    const Domainflow__V1__CampaignIdRequest *input,
+                                                    Domainflow__V1__Campaign_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__list_campaigns(ProtobufCService *service,
+                                                      const Domainflow__V1__ListCampaignsRequest *input,
+                                                      Domainflow__V1__ListCampaignsResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__start_campaign(ProtobufCService *service,
+                                                      const Domainflow__V1__CampaignIdRequest *input,
+                                                      Domainflow__V1__Campaign_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__pause_campaign(ProtobufCService *service,
+                                                      const Domainflow__V1__CampaignIdRequest *input,
+                                                      Domainflow__V1__Campaign_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__resume_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CampaignIdRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__cancel_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CampaignIdRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__delete_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CampaignIdRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__preview_generation(ProtobufCService *service,
+                                                          const Domainflow__V1__PreviewGenerationRequest *input,
+                                                          Domainflow__V1__PreviewGenerationResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__watch_campaign(ProtobufCService *service,
+                                                      const Domainflow__V1__WatchCampaignRequest *input,
+                                                      Domainflow__V1__Campaign_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__stream_generated_domains(ProtobufCService *service,
+                                                                const Domainflow__V1__StreamGeneratedDomainsRequest *input,
+                                                                Domainflow__V1__GeneratedDomain_Closure closure,
+                                                                void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__append_campaign_input(ProtobufCService *service,
+                                                             const Domainflow__V1__AppendCampaignInputRequest *input,
+                                                             Domainflow__V1__AppendCampaignInputResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__finish_campaign_input(ProtobufCService *service,
+                                                             const Domainflow__V1__FinishCampaignInputRequest *input,
+                                                             Domainflow__V1__Campaign_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__stream_dns_results(ProtobufCService *service,
+                                                          const Domainflow__V1__StreamDnsResultsRequest *input,
+                                                          Domainflow__V1__DnsResult_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__stream_http_results(ProtobufCService *service,
+                                                           const Domainflow__V1__StreamHttpResultsRequest *input,
+                                                           Domainflow__V1__HttpResult_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__export_campaign_results(ProtobufCService *service,
+                                                               const Domainflow__V1__ExportCampaignResultsRequest *input,
+                                                               Domainflow__V1__ExportChunk_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__campaign_service__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__campaign_service__init (Domainflow__V1__CampaignService_Service *service,
+                                             Domainflow__V1__CampaignService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__campaign_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

@@ -1387,3 +1387,86 @@ const ProtobufCEnumDescriptor domainflow__v1__keyword_kind__descriptor =
   domainflow__v1__keyword_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__keyword_set_service__method_descriptors[6] =
+{
+  { "CreateKeywordSet", &domainflow__v1__create_keyword_set_request__descriptor, &domainflow__v1__keyword_set__descriptor },
+  { "GetKeywordSet", &domainflow__v1__keyword_set_id_request__descriptor, &domainflow__v1__keyword_set__descriptor },
+  { "ListKeywordSets", &domainflow__v1__list_keyword_sets_request__descriptor, &domainflow__v1__list_keyword_sets_response__descriptor },
+  { "UpdateKeywordSet", &domainflow__v1__update_keyword_set_request__descriptor, &domainflow__v1__keyword_set__descriptor },
+  { "DeleteKeywordSet", &domainflow__v1__keyword_set_id_request__descriptor, &domainflow__v1__keyword_set__descriptor },
+  { "TestKeywordSet", &domainflow__v1__test_keyword_set_request__descriptor, &domainflow__v1__test_keyword_set_response__descriptor },
+};
+const unsigned domainflow__v1__keyword_set_service__method_indices_by_name[] = {
+  0,        /* CreateKeywordSet */
+  4,        /* DeleteKeywordSet */
+  1,        /* GetKeywordSet */
+  2,        /* ListKeywordSets */
+  5,        /* TestKeywordSet */
+  3         /* UpdateKeywordSet */
+};
+const ProtobufCServiceDescriptor domainflow__v1__keyword_set_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.KeywordSetService",
+  "KeywordSetService",
+  "Domainflow__V1__KeywordSetService",
+  "domainflow.v1",
+  6,
+  domainflow__v1__keyword_set_service__method_descriptors,
+  domainflow__v1__keyword_set_service__method_indices_by_name
+};
+void domainflow__v1__keyword_set_service__create_keyword_set(ProtobufCService *service,
+                                                             const Domainflow__V1__CreateKeywordSetRequest *input,
+                                                             Domainflow__V1__KeywordSet_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__keyword_set_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__keyword_set_service__get_keyword_set(ProtobufCService *service,
+                                                          const Domainflow__V1__KeywordSetIdRequest *input,
+                                                          Domainflow__V1__KeywordSet_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__keyword_set_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__keyword_set_service__list_keyword_sets(ProtobufCService *service,
+                                                            const Domainflow__V1__ListKeywordSetsRequest *input,
+                                                            Domainflow__V1__ListKeywordSetsResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__keyword_set_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__keyword_set_service__update_keyword_set(ProtobufCService *service,
+                                                             const Domainflow__V1__UpdateKeywordSetRequest *input,
+                                                             Domainflow__V1__KeywordSet_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__keyword_set_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__keyword_set_service__delete_keyword_set(ProtobufCService *service,
+                                                             const Domainflow__V1__KeywordSetIdRequest *input,
+                                                             Domainflow__V1__KeywordSet_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__keyword_set_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__keyword_set_service__test_keyword_set(ProtobufCService *service,
+                                                           const Domainflow__V1__TestKeywordSetRequest *input,
+                                                           Domainflow__V1__TestKeywordSetResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__keyword_set_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__keyword_set_service__init (Domainflow__V1__KeywordSetService_Service *service,
+                                                Domainflow__V1__KeywordSetService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__keyword_set_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

@@ -2053,3 +2053,96 @@ const ProtobufCEnumDescriptor domainflow__v1__dns_test_outcome__descriptor =
   domainflow__v1__dns_test_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__persona_service__method_descriptors[7] =
+{
+  { "CreatePersona", &domainflow__v1__persona_request__descriptor, &domainflow__v1__persona__descriptor },
+  { "GetPersona", &domainflow__v1__persona_id_request__descriptor, &domainflow__v1__persona__descriptor },
+  { "ListPersonas", &domainflow__v1__list_personas_request__descriptor, &domainflow__v1__list_personas_response__descriptor },
+  { "UpdatePersona", &domainflow__v1__persona_request__descriptor, &domainflow__v1__persona__descriptor },
+  { "DeletePersona", &domainflow__v1__persona_id_request__descriptor, &domainflow__v1__persona__descriptor },
+  { "TestDnsPersona", &domainflow__v1__test_dns_persona_request__descriptor, &domainflow__v1__test_dns_persona_response__descriptor },
+  { "TestHttpPersona", &domainflow__v1__test_http_persona_request__descriptor, &domainflow__v1__test_http_persona_response__descriptor },
+};
+const unsigned domainflow__v1__persona_service__method_indices_by_name[] = {
+  0,        /* CreatePersona */
+  4,        /* DeletePersona */
+  1,        /* GetPersona */
+  2,        /* ListPersonas */
+  5,        /* TestDnsPersona */
+  6,        /* TestHttpPersona */
+  3         /* UpdatePersona */
+};
+const ProtobufCServiceDescriptor domainflow__v1__persona_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.PersonaService",
+  "PersonaService",
+  "Domainflow__V1__PersonaService",
+  "domainflow.v1",
+  7,
+  domainflow__v1__persona_service__method_descriptors,
+  domainflow__v1__persona_service__method_indices_by_name
+};
+void domainflow__v1__persona_service__create_persona(ProtobufCService *service,
+                                                     const Domainflow__V1__PersonaRequest *input,
+                                                     Domainflow__V1__Persona_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__get_persona(ProtobufCService *service,
+                                                  const Domainflow__V1__PersonaIdRequest *input,
+                                                  Domainflow__V1__Persona_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__list_personas(ProtobufCService *service,
+                                                    const Domainflow__V1__ListPersonasRequest *input,
+                                                    Domainflow__V1__ListPersonasResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__update_persona(ProtobufCService *service,
+                                                     const Domainflow__V1__PersonaRequest *input,
+                                                     Domainflow__V1__Persona_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__delete_persona(ProtobufCService *service,
+                                                     const Domainflow__V1__PersonaIdRequest *input,
+                                                     Domainflow__V1__Persona_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__test_dns_persona(ProtobufCService *service,
+                                                       const Domainflow__V1__TestDnsPersonaRequest *input,
+                                                       Domainflow__V1__TestDnsPersonaResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__test_http_persona(ProtobufCService *service,
+                                                        const Domainflow__V1__TestHttpPersonaRequest *input,
+                                                        Domainflow__V1__TestHttpPersonaResponse_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__persona_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__persona_service__init (Domainflow__V1__PersonaService_Service *service,
+                                            Domainflow__V1__PersonaService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__persona_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

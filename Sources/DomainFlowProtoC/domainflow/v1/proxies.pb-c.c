@@ -1277,3 +1277,96 @@ const ProtobufCEnumDescriptor domainflow__v1__proxy_protocol__descriptor =
   domainflow__v1__proxy_protocol__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__proxy_service__method_descriptors[7] =
+{
+  { "CreateProxy", &domainflow__v1__proxy_request__descriptor, &domainflow__v1__proxy__descriptor },
+  { "GetProxy", &domainflow__v1__proxy_id_request__descriptor, &domainflow__v1__proxy__descriptor },
+  { "ListProxies", &domainflow__v1__list_proxies_request__descriptor, &domainflow__v1__list_proxies_response__descriptor },
+  { "UpdateProxy", &domainflow__v1__proxy_request__descriptor, &domainflow__v1__proxy__descriptor },
+  { "DeleteProxy", &domainflow__v1__proxy_id_request__descriptor, &domainflow__v1__proxy__descriptor },
+  { "TestProxy", &domainflow__v1__test_proxy_request__descriptor, &domainflow__v1__proxy_check_result__descriptor },
+  { "CheckAllProxies", &domainflow__v1__check_all_proxies_request__descriptor, &domainflow__v1__proxy_check_result__descriptor },
+};
+const unsigned domainflow__v1__proxy_service__method_indices_by_name[] = {
+  6,        /* CheckAllProxies */
+  0,        /* CreateProxy */
+  4,        /* DeleteProxy */
+  1,        /* GetProxy */
+  2,        /* ListProxies */
+  5,        /* TestProxy */
+  3         /* UpdateProxy */
+};
+const ProtobufCServiceDescriptor domainflow__v1__proxy_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ProxyService",
+  "ProxyService",
+  "Domainflow__V1__ProxyService",
+  "domainflow.v1",
+  7,
+  domainflow__v1__proxy_service__method_descriptors,
+  domainflow__v1__proxy_service__method_indices_by_name
+};
+void domainflow__v1__proxy_service__create_proxy(ProtobufCService *service,
+                                                 const Domainflow__V1__ProxyRequest *input,
+                                                 Domainflow__V1__Proxy_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__get_proxy(ProtobufCService *service,
+                                              const Domainflow__V1__ProxyIdRequest *input,
+                                              Domainflow__V1__Proxy_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__list_proxies(ProtobufCService *service,
+                                                 const Domainflow__V1__ListProxiesRequest *input,
+                                                 Domainflow__V1__ListProxiesResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__update_proxy(ProtobufCService *service,
+                                                 const Domainflow__V1__ProxyRequest *input,
+                                                 Domainflow__V1__Proxy_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__delete_proxy(ProtobufCService *service,
+                                                 const Domainflow__V1__ProxyIdRequest *input,
+                                                 Domainflow__V1__Proxy_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__test_proxy(ProtobufCService *service,
+                                               const Domainflow__V1__TestProxyRequest *input,
+                                               Domainflow__V1__ProxyCheckResult_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__check_all_proxies(ProtobufCService *service,
+                                                      const Domainflow__V1__CheckAllProxiesRequest *input,
+                                                      Domainflow__V1__ProxyCheckResult_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__proxy_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__proxy_service__init (Domainflow__V1__ProxyService_Service *service,
+                                          Domainflow__V1__ProxyService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__proxy_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

@@ -911,3 +911,56 @@ const ProtobufCMessageDescriptor domainflow__v1__server_stats__descriptor =
   (ProtobufCMessageInit) domainflow__v1__server_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__server_service__method_descriptors[3] =
+{
+  { "Ping", &domainflow__v1__ping_request__descriptor, &domainflow__v1__ping_response__descriptor },
+  { "ServerInfo", &domainflow__v1__server_info_request__descriptor, &domainflow__v1__server_info_response__descriptor },
+  { "WatchServerStats", &domainflow__v1__watch_server_stats_request__descriptor, &domainflow__v1__server_stats__descriptor },
+};
+const unsigned domainflow__v1__server_service__method_indices_by_name[] = {
+  0,        /* Ping */
+  1,        /* ServerInfo */
+  2         /* WatchServerStats */
+};
+const ProtobufCServiceDescriptor domainflow__v1__server_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.ServerService",
+  "ServerService",
+  "Domainflow__V1__ServerService",
+  "domainflow.v1",
+  3,
+  domainflow__v1__server_service__method_descriptors,
+  domainflow__v1__server_service__method_indices_by_name
+};
+void domainflow__v1__server_service__ping(ProtobufCService *service,
+                                          const Domainflow__V1__PingRequest *input,
+                                          Domainflow__V1__PingResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__server_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__server_service__server_info(ProtobufCService *service,
+                                                 const Domainflow__V1__ServerInfoRequest *input,
+                                                 Domainflow__V1__ServerInfoResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__server_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__server_service__watch_server_stats(ProtobufCService *service,
+                                                        const Domainflow__V1__WatchServerStatsRequest *input,
+                                                        Domainflow__V1__ServerStats_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__server_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__server_service__init (Domainflow__V1__ServerService_Service *service,
+                                           Domainflow__V1__ServerService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__server_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

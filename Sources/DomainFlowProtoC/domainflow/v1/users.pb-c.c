@@ -1729,3 +1729,126 @@ const ProtobufCEnumDescriptor domainflow__v1__active_change__descriptor =
   domainflow__v1__active_change__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCMethodDescriptor domainflow__v1__user_service__method_descriptors[10] =
+{
+  { "Login", &domainflow__v1__login_request__descriptor, &domainflow__v1__login_response__descriptor },
+  { "Logout", &domainflow__v1__logout_request__descriptor, &domainflow__v1__logout_response__descriptor },
+  { "WhoAmI", &domainflow__v1__who_am_irequest__descriptor, &domainflow__v1__who_am_iresponse__descriptor },
+  { "ChangePassword", &domainflow__v1__change_password_request__descriptor, &domainflow__v1__change_password_response__descriptor },
+  { "CreateUser", &domainflow__v1__create_user_request__descriptor, &domainflow__v1__user__descriptor },
+  { "ListUsers", &domainflow__v1__list_users_request__descriptor, &domainflow__v1__list_users_response__descriptor },
+  { "GetUser", &domainflow__v1__get_user_request__descriptor, &domainflow__v1__user__descriptor },
+  { "UpdateUser", &domainflow__v1__update_user_request__descriptor, &domainflow__v1__user__descriptor },
+  { "DeleteUser", &domainflow__v1__delete_user_request__descriptor, &domainflow__v1__delete_user_response__descriptor },
+  { "ResetPassword", &domainflow__v1__reset_password_request__descriptor, &domainflow__v1__reset_password_response__descriptor },
+};
+const unsigned domainflow__v1__user_service__method_indices_by_name[] = {
+  3,        /* ChangePassword */
+  4,        /* CreateUser */
+  8,        /* DeleteUser */
+  6,        /* GetUser */
+  5,        /* ListUsers */
+  0,        /* Login */
+  1,        /* Logout */
+  9,        /* ResetPassword */
+  7,        /* UpdateUser */
+  2         /* WhoAmI */
+};
+const ProtobufCServiceDescriptor domainflow__v1__user_service__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "domainflow.v1.UserService",
+  "UserService",
+  "Domainflow__V1__UserService",
+  "domainflow.v1",
+  10,
+  domainflow__v1__user_service__method_descriptors,
+  domainflow__v1__user_service__method_indices_by_name
+};
+void domainflow__v1__user_service__login(ProtobufCService *service,
+                                         const Domainflow__V1__LoginRequest *input,
+                                         Domainflow__V1__LoginResponse_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__logout(ProtobufCService *service,
+                                          const Domainflow__V1__LogoutRequest *input,
+                                          Domainflow__V1__LogoutResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__who_am_i(ProtobufCService *service,
+                                            const Domainflow__V1__WhoAmIRequest *input,
+                                            Domainflow__V1__WhoAmIResponse_Closure closure,
+                                            void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__change_password(ProtobufCService *service,
+                                                   const Domainflow__V1__ChangePasswordRequest *input,
+                                                   Domainflow__V1__ChangePasswordResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__create_user(ProtobufCService *service,
+                                               const Domainflow__V1__CreateUserRequest *input,
+                                               Domainflow__V1__User_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__list_users(ProtobufCService *service,
+                                              const Domainflow__V1__ListUsersRequest *input,
+                                              Domainflow__V1__ListUsersResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__get_user(ProtobufCService *service,
+                                            const Domainflow__V1__GetUserRequest *input,
+                                            Domainflow__V1__User_Closure closure,
+                                            void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__update_user(ProtobufCService *service,
+                                               const Domainflow__V1__UpdateUserRequest *input,
+                                               Domainflow__V1__User_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__delete_user(ProtobufCService *service,
+                                               const Domainflow__V1__DeleteUserRequest *input,
+                                               Domainflow__V1__DeleteUserResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__reset_password(ProtobufCService *service,
+                                                  const Domainflow__V1__ResetPasswordRequest *input,
+                                                  Domainflow__V1__ResetPasswordResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &domainflow__v1__user_service__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void domainflow__v1__user_service__init (Domainflow__V1__UserService_Service *service,
+                                         Domainflow__V1__UserService_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &domainflow__v1__user_service__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}

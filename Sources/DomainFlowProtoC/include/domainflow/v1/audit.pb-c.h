@@ -232,6 +232,36 @@ typedef void (*Domainflow__V1__PurgeAuditLogsResponse_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__AuditService_Service Domainflow__V1__AuditService_Service;
+struct Domainflow__V1__AuditService_Service
+{
+  ProtobufCService base;
+  void (*list_audit_logs)(Domainflow__V1__AuditService_Service *service,
+                          const Domainflow__V1__ListAuditLogsRequest *input,
+                          Domainflow__V1__ListAuditLogsResponse_Closure closure,
+                          void *closure_data);
+  void (*purge_audit_logs)(Domainflow__V1__AuditService_Service *service,
+                           const Domainflow__V1__PurgeAuditLogsRequest *input,
+                           Domainflow__V1__PurgeAuditLogsResponse_Closure closure,
+                           void *closure_data);
+};
+typedef void (*Domainflow__V1__AuditService_ServiceDestroy)(Domainflow__V1__AuditService_Service *);
+void domainflow__v1__audit_service__init (Domainflow__V1__AuditService_Service *service,
+                                          Domainflow__V1__AuditService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__AUDIT_SERVICE__BASE_INIT \
+    { &domainflow__v1__audit_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__AUDIT_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__AUDIT_SERVICE__BASE_INIT,\
+      function_prefix__ ## list_audit_logs,\
+      function_prefix__ ## purge_audit_logs  }
+void domainflow__v1__audit_service__list_audit_logs(ProtobufCService *service,
+                                                    const Domainflow__V1__ListAuditLogsRequest *input,
+                                                    Domainflow__V1__ListAuditLogsResponse_Closure closure,
+                                                    void *closure_data);
+void domainflow__v1__audit_service__purge_audit_logs(ProtobufCService *service,
+                                                     const Domainflow__V1__PurgeAuditLogsRequest *input,
+                                                     Domainflow__V1__PurgeAuditLogsResponse_Closure closure,
+                                                     void *closure_data);
 
 /* --- descriptors --- */
 
@@ -240,6 +270,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__list_audit_logs_request_
 extern const ProtobufCMessageDescriptor domainflow__v1__list_audit_logs_response__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__purge_audit_logs_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__purge_audit_logs_response__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__audit_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

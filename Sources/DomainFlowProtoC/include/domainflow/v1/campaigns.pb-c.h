@@ -1359,6 +1359,162 @@ typedef void (*Domainflow__V1__GeneratedDomain_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__CampaignService_Service Domainflow__V1__CampaignService_Service;
+struct Domainflow__V1__CampaignService_Service
+{
+  ProtobufCService base;
+  void (*create_campaign)(Domainflow__V1__CampaignService_Service *service,
+                          const Domainflow__V1__CreateCampaignRequest *input,
+                          Domainflow__V1__Campaign_Closure closure,
+                          void *closure_data);
+  void (*get_campaign)(Domainflow__V1__CampaignService_Service *service,
+                       const Domainflow__V1__CampaignIdRequest *input,
+                       Domainflow__V1__Campaign_Closure closure,
+                       void *closure_data);
+  void (*list_campaigns)(Domainflow__V1__CampaignService_Service *service,
+                         const Domainflow__V1__ListCampaignsRequest *input,
+                         Domainflow__V1__ListCampaignsResponse_Closure closure,
+                         void *closure_data);
+  void (*start_campaign)(Domainflow__V1__CampaignService_Service *service,
+                         const Domainflow__V1__CampaignIdRequest *input,
+                         Domainflow__V1__Campaign_Closure closure,
+                         void *closure_data);
+  void (*pause_campaign)(Domainflow__V1__CampaignService_Service *service,
+                         const Domainflow__V1__CampaignIdRequest *input,
+                         Domainflow__V1__Campaign_Closure closure,
+                         void *closure_data);
+  void (*resume_campaign)(Domainflow__V1__CampaignService_Service *service,
+                          const Domainflow__V1__CampaignIdRequest *input,
+                          Domainflow__V1__Campaign_Closure closure,
+                          void *closure_data);
+  void (*cancel_campaign)(Domainflow__V1__CampaignService_Service *service,
+                          const Domainflow__V1__CampaignIdRequest *input,
+                          Domainflow__V1__Campaign_Closure closure,
+                          void *closure_data);
+  void (*delete_campaign)(Domainflow__V1__CampaignService_Service *service,
+                          const Domainflow__V1__CampaignIdRequest *input,
+                          Domainflow__V1__Campaign_Closure closure,
+                          void *closure_data);
+  void (*preview_generation)(Domainflow__V1__CampaignService_Service *service,
+                             const Domainflow__V1__PreviewGenerationRequest *input,
+                             Domainflow__V1__PreviewGenerationResponse_Closure closure,
+                             void *closure_data);
+  void (*watch_campaign)(Domainflow__V1__CampaignService_Service *service,
+                         const Domainflow__V1__WatchCampaignRequest *input,
+                         Domainflow__V1__Campaign_Closure closure,
+                         void *closure_data);
+  void (*stream_generated_domains)(Domainflow__V1__CampaignService_Service *service,
+                                   const Domainflow__V1__StreamGeneratedDomainsRequest *input,
+                                   Domainflow__V1__GeneratedDomain_Closure closure,
+                                   void *closure_data);
+  void (*append_campaign_input)(Domainflow__V1__CampaignService_Service *service,
+                                const Domainflow__V1__AppendCampaignInputRequest *input,
+                                Domainflow__V1__AppendCampaignInputResponse_Closure closure,
+                                void *closure_data);
+  void (*finish_campaign_input)(Domainflow__V1__CampaignService_Service *service,
+                                const Domainflow__V1__FinishCampaignInputRequest *input,
+                                Domainflow__V1__Campaign_Closure closure,
+                                void *closure_data);
+  void (*stream_dns_results)(Domainflow__V1__CampaignService_Service *service,
+                             const Domainflow__V1__StreamDnsResultsRequest *input,
+                             Domainflow__V1__DnsResult_Closure closure,
+                             void *closure_data);
+  void (*stream_http_results)(Domainflow__V1__CampaignService_Service *service,
+                              const Domainflow__V1__StreamHttpResultsRequest *input,
+                              Domainflow__V1__HttpResult_Closure closure,
+                              void *closure_data);
+  void (*export_campaign_results)(Domainflow__V1__CampaignService_Service *service,
+                                  const Domainflow__V1__ExportCampaignResultsRequest *input,
+                                  Domainflow__V1__ExportChunk_Closure closure,
+                                  void *closure_data);
+};
+typedef void (*Domainflow__V1__CampaignService_ServiceDestroy)(Domainflow__V1__CampaignService_Service *);
+void domainflow__v1__campaign_service__init (Domainflow__V1__CampaignService_Service *service,
+                                             Domainflow__V1__CampaignService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__CAMPAIGN_SERVICE__BASE_INIT \
+    { &domainflow__v1__campaign_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__CAMPAIGN_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__CAMPAIGN_SERVICE__BASE_INIT,\
+      function_prefix__ ## create_campaign,\
+      function_prefix__ ## get_campaign,\
+      function_prefix__ ## list_campaigns,\
+      function_prefix__ ## start_campaign,\
+      function_prefix__ ## pause_campaign,\
+      function_prefix__ ## resume_campaign,\
+      function_prefix__ ## cancel_campaign,\
+      function_prefix__ ## delete_campaign,\
+      function_prefix__ ## preview_generation,\
+      function_prefix__ ## watch_campaign,\
+      function_prefix__ ## stream_generated_domains,\
+      function_prefix__ ## append_campaign_input,\
+      function_prefix__ ## finish_campaign_input,\
+      function_prefix__ ## stream_dns_results,\
+      function_prefix__ ## stream_http_results,\
+      function_prefix__ ## export_campaign_results  }
+void domainflow__v1__campaign_service__create_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CreateCampaignRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data);
+void domainflow__v1__campaign_service__get_campaign(ProtobufCService *service,
+                                                    const Domainflow__V1__CampaignIdRequest *input,
+                                                    Domainflow__V1__Campaign_Closure closure,
+                                                    void *closure_data);
+void domainflow__v1__campaign_service__list_campaigns(ProtobufCService *service,
+                                                      const Domainflow__V1__ListCampaignsRequest *input,
+                                                      Domainflow__V1__ListCampaignsResponse_Closure closure,
+                                                      void *closure_data);
+void domainflow__v1__campaign_service__start_campaign(ProtobufCService *service,
+                                                      const Domainflow__V1__CampaignIdRequest *input,
+                                                      Domainflow__V1__Campaign_Closure closure,
+                                                      void *closure_data);
+void domainflow__v1__campaign_service__pause_campaign(ProtobufCService *service,
+                                                      const Domainflow__V1__CampaignIdRequest *input,
+                                                      Domainflow__V1__Campaign_Closure closure,
+                                                      void *closure_data);
+void domainflow__v1__campaign_service__resume_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CampaignIdRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data);
+void domainflow__v1__campaign_service__cancel_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CampaignIdRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data);
+void domainflow__v1__campaign_service__delete_campaign(ProtobufCService *service,
+                                                       const Domainflow__V1__CampaignIdRequest *input,
+                                                       Domainflow__V1__Campaign_Closure closure,
+                                                       void *closure_data);
+void domainflow__v1__campaign_service__preview_generation(ProtobufCService *service,
+                                                          const Domainflow__V1__PreviewGenerationRequest *input,
+                                                          Domainflow__V1__PreviewGenerationResponse_Closure closure,
+                                                          void *closure_data);
+void domainflow__v1__campaign_service__watch_campaign(ProtobufCService *service,
+                                                      const Domainflow__V1__WatchCampaignRequest *input,
+                                                      Domainflow__V1__Campaign_Closure closure,
+                                                      void *closure_data);
+void domainflow__v1__campaign_service__stream_generated_domains(ProtobufCService *service,
+                                                                const Domainflow__V1__StreamGeneratedDomainsRequest *input,
+                                                                Domainflow__V1__GeneratedDomain_Closure closure,
+                                                                void *closure_data);
+void domainflow__v1__campaign_service__append_campaign_input(ProtobufCService *service,
+                                                             const Domainflow__V1__AppendCampaignInputRequest *input,
+                                                             Domainflow__V1__AppendCampaignInputResponse_Closure closure,
+                                                             void *closure_data);
+void domainflow__v1__campaign_service__finish_campaign_input(ProtobufCService *service,
+                                                             const Domainflow__V1__FinishCampaignInputRequest *input,
+                                                             Domainflow__V1__Campaign_Closure closure,
+                                                             void *closure_data);
+void domainflow__v1__campaign_service__stream_dns_results(ProtobufCService *service,
+                                                          const Domainflow__V1__StreamDnsResultsRequest *input,
+                                                          Domainflow__V1__DnsResult_Closure closure,
+                                                          void *closure_data);
+void domainflow__v1__campaign_service__stream_http_results(ProtobufCService *service,
+                                                           const Domainflow__V1__StreamHttpResultsRequest *input,
+                                                           Domainflow__V1__HttpResult_Closure closure,
+                                                           void *closure_data);
+void domainflow__v1__campaign_service__export_campaign_results(ProtobufCService *service,
+                                                               const Domainflow__V1__ExportCampaignResultsRequest *input,
+                                                               Domainflow__V1__ExportChunk_Closure closure,
+                                                               void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1392,6 +1548,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__preview_generation_respo
 extern const ProtobufCMessageDescriptor domainflow__v1__watch_campaign_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__stream_generated_domains_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__generated_domain__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__campaign_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

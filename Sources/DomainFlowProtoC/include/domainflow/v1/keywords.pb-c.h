@@ -468,6 +468,72 @@ typedef void (*Domainflow__V1__TestKeywordSetResponse_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__KeywordSetService_Service Domainflow__V1__KeywordSetService_Service;
+struct Domainflow__V1__KeywordSetService_Service
+{
+  ProtobufCService base;
+  void (*create_keyword_set)(Domainflow__V1__KeywordSetService_Service *service,
+                             const Domainflow__V1__CreateKeywordSetRequest *input,
+                             Domainflow__V1__KeywordSet_Closure closure,
+                             void *closure_data);
+  void (*get_keyword_set)(Domainflow__V1__KeywordSetService_Service *service,
+                          const Domainflow__V1__KeywordSetIdRequest *input,
+                          Domainflow__V1__KeywordSet_Closure closure,
+                          void *closure_data);
+  void (*list_keyword_sets)(Domainflow__V1__KeywordSetService_Service *service,
+                            const Domainflow__V1__ListKeywordSetsRequest *input,
+                            Domainflow__V1__ListKeywordSetsResponse_Closure closure,
+                            void *closure_data);
+  void (*update_keyword_set)(Domainflow__V1__KeywordSetService_Service *service,
+                             const Domainflow__V1__UpdateKeywordSetRequest *input,
+                             Domainflow__V1__KeywordSet_Closure closure,
+                             void *closure_data);
+  void (*delete_keyword_set)(Domainflow__V1__KeywordSetService_Service *service,
+                             const Domainflow__V1__KeywordSetIdRequest *input,
+                             Domainflow__V1__KeywordSet_Closure closure,
+                             void *closure_data);
+  void (*test_keyword_set)(Domainflow__V1__KeywordSetService_Service *service,
+                           const Domainflow__V1__TestKeywordSetRequest *input,
+                           Domainflow__V1__TestKeywordSetResponse_Closure closure,
+                           void *closure_data);
+};
+typedef void (*Domainflow__V1__KeywordSetService_ServiceDestroy)(Domainflow__V1__KeywordSetService_Service *);
+void domainflow__v1__keyword_set_service__init (Domainflow__V1__KeywordSetService_Service *service,
+                                                Domainflow__V1__KeywordSetService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__KEYWORD_SET_SERVICE__BASE_INIT \
+    { &domainflow__v1__keyword_set_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__KEYWORD_SET_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__KEYWORD_SET_SERVICE__BASE_INIT,\
+      function_prefix__ ## create_keyword_set,\
+      function_prefix__ ## get_keyword_set,\
+      function_prefix__ ## list_keyword_sets,\
+      function_prefix__ ## update_keyword_set,\
+      function_prefix__ ## delete_keyword_set,\
+      function_prefix__ ## test_keyword_set  }
+void domainflow__v1__keyword_set_service__create_keyword_set(ProtobufCService *service,
+                                                             const Domainflow__V1__CreateKeywordSetRequest *input,
+                                                             Domainflow__V1__KeywordSet_Closure closure,
+                                                             void *closure_data);
+void domainflow__v1__keyword_set_service__get_keyword_set(ProtobufCService *service,
+                                                          const Domainflow__V1__KeywordSetIdRequest *input,
+                                                          Domainflow__V1__KeywordSet_Closure closure,
+                                                          void *closure_data);
+void domainflow__v1__keyword_set_service__list_keyword_sets(ProtobufCService *service,
+                                                            const Domainflow__V1__ListKeywordSetsRequest *input,
+                                                            Domainflow__V1__ListKeywordSetsResponse_Closure closure,
+                                                            void *closure_data);
+void domainflow__v1__keyword_set_service__update_keyword_set(ProtobufCService *service,
+                                                             const Domainflow__V1__UpdateKeywordSetRequest *input,
+                                                             Domainflow__V1__KeywordSet_Closure closure,
+                                                             void *closure_data);
+void domainflow__v1__keyword_set_service__delete_keyword_set(ProtobufCService *service,
+                                                             const Domainflow__V1__KeywordSetIdRequest *input,
+                                                             Domainflow__V1__KeywordSet_Closure closure,
+                                                             void *closure_data);
+void domainflow__v1__keyword_set_service__test_keyword_set(ProtobufCService *service,
+                                                           const Domainflow__V1__TestKeywordSetRequest *input,
+                                                           Domainflow__V1__TestKeywordSetResponse_Closure closure,
+                                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -482,6 +548,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__update_keyword_set_reque
 extern const ProtobufCMessageDescriptor domainflow__v1__test_keyword_set_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__keyword_match__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__test_keyword_set_response__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__keyword_set_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -692,6 +692,81 @@ typedef void (*Domainflow__V1__TestHttpPersonaResponse_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__PersonaService_Service Domainflow__V1__PersonaService_Service;
+struct Domainflow__V1__PersonaService_Service
+{
+  ProtobufCService base;
+  void (*create_persona)(Domainflow__V1__PersonaService_Service *service,
+                         const Domainflow__V1__PersonaRequest *input,
+                         Domainflow__V1__Persona_Closure closure,
+                         void *closure_data);
+  void (*get_persona)(Domainflow__V1__PersonaService_Service *service,
+                      const Domainflow__V1__PersonaIdRequest *input,
+                      Domainflow__V1__Persona_Closure closure,
+                      void *closure_data);
+  void (*list_personas)(Domainflow__V1__PersonaService_Service *service,
+                        const Domainflow__V1__ListPersonasRequest *input,
+                        Domainflow__V1__ListPersonasResponse_Closure closure,
+                        void *closure_data);
+  void (*update_persona)(Domainflow__V1__PersonaService_Service *service,
+                         const Domainflow__V1__PersonaRequest *input,
+                         Domainflow__V1__Persona_Closure closure,
+                         void *closure_data);
+  void (*delete_persona)(Domainflow__V1__PersonaService_Service *service,
+                         const Domainflow__V1__PersonaIdRequest *input,
+                         Domainflow__V1__Persona_Closure closure,
+                         void *closure_data);
+  void (*test_dns_persona)(Domainflow__V1__PersonaService_Service *service,
+                           const Domainflow__V1__TestDnsPersonaRequest *input,
+                           Domainflow__V1__TestDnsPersonaResponse_Closure closure,
+                           void *closure_data);
+  void (*test_http_persona)(Domainflow__V1__PersonaService_Service *service,
+                            const Domainflow__V1__TestHttpPersonaRequest *input,
+                            Domainflow__V1__TestHttpPersonaResponse_Closure closure,
+                            void *closure_data);
+};
+typedef void (*Domainflow__V1__PersonaService_ServiceDestroy)(Domainflow__V1__PersonaService_Service *);
+void domainflow__v1__persona_service__init (Domainflow__V1__PersonaService_Service *service,
+                                            Domainflow__V1__PersonaService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__PERSONA_SERVICE__BASE_INIT \
+    { &domainflow__v1__persona_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__PERSONA_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__PERSONA_SERVICE__BASE_INIT,\
+      function_prefix__ ## create_persona,\
+      function_prefix__ ## get_persona,\
+      function_prefix__ ## list_personas,\
+      function_prefix__ ## update_persona,\
+      function_prefix__ ## delete_persona,\
+      function_prefix__ ## test_dns_persona,\
+      function_prefix__ ## test_http_persona  }
+void domainflow__v1__persona_service__create_persona(ProtobufCService *service,
+                                                     const Domainflow__V1__PersonaRequest *input,
+                                                     Domainflow__V1__Persona_Closure closure,
+                                                     void *closure_data);
+void domainflow__v1__persona_service__get_persona(ProtobufCService *service,
+                                                  const Domainflow__V1__PersonaIdRequest *input,
+                                                  Domainflow__V1__Persona_Closure closure,
+                                                  void *closure_data);
+void domainflow__v1__persona_service__list_personas(ProtobufCService *service,
+                                                    const Domainflow__V1__ListPersonasRequest *input,
+                                                    Domainflow__V1__ListPersonasResponse_Closure closure,
+                                                    void *closure_data);
+void domainflow__v1__persona_service__update_persona(ProtobufCService *service,
+                                                     const Domainflow__V1__PersonaRequest *input,
+                                                     Domainflow__V1__Persona_Closure closure,
+                                                     void *closure_data);
+void domainflow__v1__persona_service__delete_persona(ProtobufCService *service,
+                                                     const Domainflow__V1__PersonaIdRequest *input,
+                                                     Domainflow__V1__Persona_Closure closure,
+                                                     void *closure_data);
+void domainflow__v1__persona_service__test_dns_persona(ProtobufCService *service,
+                                                       const Domainflow__V1__TestDnsPersonaRequest *input,
+                                                       Domainflow__V1__TestDnsPersonaResponse_Closure closure,
+                                                       void *closure_data);
+void domainflow__v1__persona_service__test_http_persona(ProtobufCService *service,
+                                                        const Domainflow__V1__TestHttpPersonaRequest *input,
+                                                        Domainflow__V1__TestHttpPersonaResponse_Closure closure,
+                                                        void *closure_data);
 
 /* --- descriptors --- */
 
@@ -712,6 +787,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__dns_test_result__descrip
 extern const ProtobufCMessageDescriptor domainflow__v1__test_dns_persona_response__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__test_http_persona_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__test_http_persona_response__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__persona_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

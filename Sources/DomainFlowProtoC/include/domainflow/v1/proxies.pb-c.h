@@ -391,6 +391,81 @@ typedef void (*Domainflow__V1__ProxyCheckResult_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__ProxyService_Service Domainflow__V1__ProxyService_Service;
+struct Domainflow__V1__ProxyService_Service
+{
+  ProtobufCService base;
+  void (*create_proxy)(Domainflow__V1__ProxyService_Service *service,
+                       const Domainflow__V1__ProxyRequest *input,
+                       Domainflow__V1__Proxy_Closure closure,
+                       void *closure_data);
+  void (*get_proxy)(Domainflow__V1__ProxyService_Service *service,
+                    const Domainflow__V1__ProxyIdRequest *input,
+                    Domainflow__V1__Proxy_Closure closure,
+                    void *closure_data);
+  void (*list_proxies)(Domainflow__V1__ProxyService_Service *service,
+                       const Domainflow__V1__ListProxiesRequest *input,
+                       Domainflow__V1__ListProxiesResponse_Closure closure,
+                       void *closure_data);
+  void (*update_proxy)(Domainflow__V1__ProxyService_Service *service,
+                       const Domainflow__V1__ProxyRequest *input,
+                       Domainflow__V1__Proxy_Closure closure,
+                       void *closure_data);
+  void (*delete_proxy)(Domainflow__V1__ProxyService_Service *service,
+                       const Domainflow__V1__ProxyIdRequest *input,
+                       Domainflow__V1__Proxy_Closure closure,
+                       void *closure_data);
+  void (*test_proxy)(Domainflow__V1__ProxyService_Service *service,
+                     const Domainflow__V1__TestProxyRequest *input,
+                     Domainflow__V1__ProxyCheckResult_Closure closure,
+                     void *closure_data);
+  void (*check_all_proxies)(Domainflow__V1__ProxyService_Service *service,
+                            const Domainflow__V1__CheckAllProxiesRequest *input,
+                            Domainflow__V1__ProxyCheckResult_Closure closure,
+                            void *closure_data);
+};
+typedef void (*Domainflow__V1__ProxyService_ServiceDestroy)(Domainflow__V1__ProxyService_Service *);
+void domainflow__v1__proxy_service__init (Domainflow__V1__ProxyService_Service *service,
+                                          Domainflow__V1__ProxyService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__PROXY_SERVICE__BASE_INIT \
+    { &domainflow__v1__proxy_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__PROXY_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__PROXY_SERVICE__BASE_INIT,\
+      function_prefix__ ## create_proxy,\
+      function_prefix__ ## get_proxy,\
+      function_prefix__ ## list_proxies,\
+      function_prefix__ ## update_proxy,\
+      function_prefix__ ## delete_proxy,\
+      function_prefix__ ## test_proxy,\
+      function_prefix__ ## check_all_proxies  }
+void domainflow__v1__proxy_service__create_proxy(ProtobufCService *service,
+                                                 const Domainflow__V1__ProxyRequest *input,
+                                                 Domainflow__V1__Proxy_Closure closure,
+                                                 void *closure_data);
+void domainflow__v1__proxy_service__get_proxy(ProtobufCService *service,
+                                              const Domainflow__V1__ProxyIdRequest *input,
+                                              Domainflow__V1__Proxy_Closure closure,
+                                              void *closure_data);
+void domainflow__v1__proxy_service__list_proxies(ProtobufCService *service,
+                                                 const Domainflow__V1__ListProxiesRequest *input,
+                                                 Domainflow__V1__ListProxiesResponse_Closure closure,
+                                                 void *closure_data);
+void domainflow__v1__proxy_service__update_proxy(ProtobufCService *service,
+                                                 const Domainflow__V1__ProxyRequest *input,
+                                                 Domainflow__V1__Proxy_Closure closure,
+                                                 void *closure_data);
+void domainflow__v1__proxy_service__delete_proxy(ProtobufCService *service,
+                                                 const Domainflow__V1__ProxyIdRequest *input,
+                                                 Domainflow__V1__Proxy_Closure closure,
+                                                 void *closure_data);
+void domainflow__v1__proxy_service__test_proxy(ProtobufCService *service,
+                                               const Domainflow__V1__TestProxyRequest *input,
+                                               Domainflow__V1__ProxyCheckResult_Closure closure,
+                                               void *closure_data);
+void domainflow__v1__proxy_service__check_all_proxies(ProtobufCService *service,
+                                                      const Domainflow__V1__CheckAllProxiesRequest *input,
+                                                      Domainflow__V1__ProxyCheckResult_Closure closure,
+                                                      void *closure_data);
 
 /* --- descriptors --- */
 
@@ -403,6 +478,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__list_proxies_response__d
 extern const ProtobufCMessageDescriptor domainflow__v1__test_proxy_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__check_all_proxies_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__proxy_check_result__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__proxy_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -329,6 +329,45 @@ typedef void (*Domainflow__V1__ServerStats_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__ServerService_Service Domainflow__V1__ServerService_Service;
+struct Domainflow__V1__ServerService_Service
+{
+  ProtobufCService base;
+  void (*ping)(Domainflow__V1__ServerService_Service *service,
+               const Domainflow__V1__PingRequest *input,
+               Domainflow__V1__PingResponse_Closure closure,
+               void *closure_data);
+  void (*server_info)(Domainflow__V1__ServerService_Service *service,
+                      const Domainflow__V1__ServerInfoRequest *input,
+                      Domainflow__V1__ServerInfoResponse_Closure closure,
+                      void *closure_data);
+  void (*watch_server_stats)(Domainflow__V1__ServerService_Service *service,
+                             const Domainflow__V1__WatchServerStatsRequest *input,
+                             Domainflow__V1__ServerStats_Closure closure,
+                             void *closure_data);
+};
+typedef void (*Domainflow__V1__ServerService_ServiceDestroy)(Domainflow__V1__ServerService_Service *);
+void domainflow__v1__server_service__init (Domainflow__V1__ServerService_Service *service,
+                                           Domainflow__V1__ServerService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__SERVER_SERVICE__BASE_INIT \
+    { &domainflow__v1__server_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__SERVER_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__SERVER_SERVICE__BASE_INIT,\
+      function_prefix__ ## ping,\
+      function_prefix__ ## server_info,\
+      function_prefix__ ## watch_server_stats  }
+void domainflow__v1__server_service__ping(ProtobufCService *service,
+                                          const Domainflow__V1__PingRequest *input,
+                                          Domainflow__V1__PingResponse_Closure closure,
+                                          void *closure_data);
+void domainflow__v1__server_service__server_info(ProtobufCService *service,
+                                                 const Domainflow__V1__ServerInfoRequest *input,
+                                                 Domainflow__V1__ServerInfoResponse_Closure closure,
+                                                 void *closure_data);
+void domainflow__v1__server_service__watch_server_stats(ProtobufCService *service,
+                                                        const Domainflow__V1__WatchServerStatsRequest *input,
+                                                        Domainflow__V1__ServerStats_Closure closure,
+                                                        void *closure_data);
 
 /* --- descriptors --- */
 
@@ -340,6 +379,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__server_info_response__de
 extern const ProtobufCMessageDescriptor domainflow__v1__store_health__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__watch_server_stats_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__server_stats__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__server_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

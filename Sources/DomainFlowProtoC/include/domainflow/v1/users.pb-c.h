@@ -693,6 +693,108 @@ typedef void (*Domainflow__V1__ResetPasswordResponse_Closure)
 
 /* --- services --- */
 
+typedef struct Domainflow__V1__UserService_Service Domainflow__V1__UserService_Service;
+struct Domainflow__V1__UserService_Service
+{
+  ProtobufCService base;
+  void (*login)(Domainflow__V1__UserService_Service *service,
+                const Domainflow__V1__LoginRequest *input,
+                Domainflow__V1__LoginResponse_Closure closure,
+                void *closure_data);
+  void (*logout)(Domainflow__V1__UserService_Service *service,
+                 const Domainflow__V1__LogoutRequest *input,
+                 Domainflow__V1__LogoutResponse_Closure closure,
+                 void *closure_data);
+  void (*who_am_i)(Domainflow__V1__UserService_Service *service,
+                   const Domainflow__V1__WhoAmIRequest *input,
+                   Domainflow__V1__WhoAmIResponse_Closure closure,
+                   void *closure_data);
+  void (*change_password)(Domainflow__V1__UserService_Service *service,
+                          const Domainflow__V1__ChangePasswordRequest *input,
+                          Domainflow__V1__ChangePasswordResponse_Closure closure,
+                          void *closure_data);
+  void (*create_user)(Domainflow__V1__UserService_Service *service,
+                      const Domainflow__V1__CreateUserRequest *input,
+                      Domainflow__V1__User_Closure closure,
+                      void *closure_data);
+  void (*list_users)(Domainflow__V1__UserService_Service *service,
+                     const Domainflow__V1__ListUsersRequest *input,
+                     Domainflow__V1__ListUsersResponse_Closure closure,
+                     void *closure_data);
+  void (*get_user)(Domainflow__V1__UserService_Service *service,
+                   const Domainflow__V1__GetUserRequest *input,
+                   Domainflow__V1__User_Closure closure,
+                   void *closure_data);
+  void (*update_user)(Domainflow__V1__UserService_Service *service,
+                      const Domainflow__V1__UpdateUserRequest *input,
+                      Domainflow__V1__User_Closure closure,
+                      void *closure_data);
+  void (*delete_user)(Domainflow__V1__UserService_Service *service,
+                      const Domainflow__V1__DeleteUserRequest *input,
+                      Domainflow__V1__DeleteUserResponse_Closure closure,
+                      void *closure_data);
+  void (*reset_password)(Domainflow__V1__UserService_Service *service,
+                         const Domainflow__V1__ResetPasswordRequest *input,
+                         Domainflow__V1__ResetPasswordResponse_Closure closure,
+                         void *closure_data);
+};
+typedef void (*Domainflow__V1__UserService_ServiceDestroy)(Domainflow__V1__UserService_Service *);
+void domainflow__v1__user_service__init (Domainflow__V1__UserService_Service *service,
+                                         Domainflow__V1__UserService_ServiceDestroy destroy);
+#define DOMAINFLOW__V1__USER_SERVICE__BASE_INIT \
+    { &domainflow__v1__user_service__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define DOMAINFLOW__V1__USER_SERVICE__INIT(function_prefix__) \
+    { DOMAINFLOW__V1__USER_SERVICE__BASE_INIT,\
+      function_prefix__ ## login,\
+      function_prefix__ ## logout,\
+      function_prefix__ ## who_am_i,\
+      function_prefix__ ## change_password,\
+      function_prefix__ ## create_user,\
+      function_prefix__ ## list_users,\
+      function_prefix__ ## get_user,\
+      function_prefix__ ## update_user,\
+      function_prefix__ ## delete_user,\
+      function_prefix__ ## reset_password  }
+void domainflow__v1__user_service__login(ProtobufCService *service,
+                                         const Domainflow__V1__LoginRequest *input,
+                                         Domainflow__V1__LoginResponse_Closure closure,
+                                         void *closure_data);
+void domainflow__v1__user_service__logout(ProtobufCService *service,
+                                          const Domainflow__V1__LogoutRequest *input,
+                                          Domainflow__V1__LogoutResponse_Closure closure,
+                                          void *closure_data);
+void domainflow__v1__user_service__who_am_i(ProtobufCService *service,
+                                            const Domainflow__V1__WhoAmIRequest *input,
+                                            Domainflow__V1__WhoAmIResponse_Closure closure,
+                                            void *closure_data);
+void domainflow__v1__user_service__change_password(ProtobufCService *service,
+                                                   const Domainflow__V1__ChangePasswordRequest *input,
+                                                   Domainflow__V1__ChangePasswordResponse_Closure closure,
+                                                   void *closure_data);
+void domainflow__v1__user_service__create_user(ProtobufCService *service,
+                                               const Domainflow__V1__CreateUserRequest *input,
+                                               Domainflow__V1__User_Closure closure,
+                                               void *closure_data);
+void domainflow__v1__user_service__list_users(ProtobufCService *service,
+                                              const Domainflow__V1__ListUsersRequest *input,
+                                              Domainflow__V1__ListUsersResponse_Closure closure,
+                                              void *closure_data);
+void domainflow__v1__user_service__get_user(ProtobufCService *service,
+                                            const Domainflow__V1__GetUserRequest *input,
+                                            Domainflow__V1__User_Closure closure,
+                                            void *closure_data);
+void domainflow__v1__user_service__update_user(ProtobufCService *service,
+                                               const Domainflow__V1__UpdateUserRequest *input,
+                                               Domainflow__V1__User_Closure closure,
+                                               void *closure_data);
+void domainflow__v1__user_service__delete_user(ProtobufCService *service,
+                                               const Domainflow__V1__DeleteUserRequest *input,
+                                               Domainflow__V1__DeleteUserResponse_Closure closure,
+                                               void *closure_data);
+void domainflow__v1__user_service__reset_password(ProtobufCService *service,
+                                                  const Domainflow__V1__ResetPasswordRequest *input,
+                                                  Domainflow__V1__ResetPasswordResponse_Closure closure,
+                                                  void *closure_data);
 
 /* --- descriptors --- */
 
@@ -716,6 +818,7 @@ extern const ProtobufCMessageDescriptor domainflow__v1__delete_user_request__des
 extern const ProtobufCMessageDescriptor domainflow__v1__delete_user_response__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__reset_password_request__descriptor;
 extern const ProtobufCMessageDescriptor domainflow__v1__reset_password_response__descriptor;
+extern const ProtobufCServiceDescriptor domainflow__v1__user_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 
