@@ -135,13 +135,65 @@ def generate_enum(file, enum, path):
     return out
 
 
+def c_name(message):
+    """protoc-c's C name of a message, as its descriptor functions spell it (`DnsResult`: `dns_result`)."""
+    return PACKAGE.replace(".", "__") + "__" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", message.name).lower()
+
+
+ACCESSORS = {F.TYPE_STRING: "string", F.TYPE_BYTES: "bytes", F.TYPE_BOOL: "bool", F.TYPE_INT32: "int32",
+             F.TYPE_SINT32: "int32", F.TYPE_SFIXED32: "int32", F.TYPE_INT64: "int64", F.TYPE_SINT64: "int64",
+             F.TYPE_SFIXED64: "int64", F.TYPE_UINT32: "uint32", F.TYPE_FIXED32: "uint32", F.TYPE_UINT64: "uint64",
+             F.TYPE_FIXED64: "uint64", F.TYPE_DOUBLE: "double", F.TYPE_FLOAT: "float"}
+
+
+def generate_protobufc(message, enums):
+    """The fast path of the codec for `message`: its fields read from and written to protobuf-c's C struct by
+    index in the descriptor's field list (protoc-c sorts that by number)."""
+    fields = [Field(None, message, f, [], enums) for f in message.field]
+    by_number = sorted(zip(message.field, fields), key=lambda pair: pair[0].number)
+    index = {f.number: i for i, (f, _) in enumerate(by_number)}
+
+    def accessor(proto, field):
+        if field.kind == "message":
+            base = "message"
+        elif field.kind == "enum":
+            base = "enumeration"
+        else:
+            base = ACCESSORS[proto.type]
+        if field.repeated:
+            base = {"message": "messages", "enumeration": "enumerations", "bytes": "bytess"}.get(base, base + "s")
+        return base
+
+    out = f"extension {message.name}: ProtobufCCodable {{\n"
+    out += f"    static var protobufCSchema: ProtoSchema {{ ProtoSchema(descriptor: {c_name(message)}__descriptor_ptr()) }}\n\n"
+    out += "    init(protobufC m: ProtobufCReader) throws {\n"
+    if fields:
+        args = []
+        for proto, field in zip(message.field, fields):
+            call = f"m.{accessor(proto, field)}({index[proto.number]}"
+            if field.kind in ("message", "enum"):
+                call = f'try {call}, "{proto.name}")'
+            else:
+                call += ")"
+            args.append(f"{bare(field.name)}: {call}")
+        out += "        self.init(" + ",\n                  ".join(args) + ")\n"
+    else:
+        out += "        self.init()\n"
+    out += "    }\n\n"
+    out += "    func write(protobufC m: ProtobufCWriter) {\n"
+    for proto, field in zip(message.field, fields):
+        out += f"        m.{accessor(proto, field)}({index[proto.number]}, {field.name})\n"
+    out += "    }\n}\n"
+    return out
+
+
 class Field:
     def __init__(self, file, message, field, path, enums):
         self.number = field.number
         self.proto = field.name
         self.name = prop_name(field)
         self.repeated = field.label == F.LABEL_REPEATED
-        self.docs = comments(file, path)
+        self.docs = comments(file, path) if file else []
         if field.type == F.TYPE_MESSAGE:
             self.kind, element = "message", type_name(field.type_name)
         elif field.type == F.TYPE_ENUM:
@@ -282,6 +334,16 @@ def generate_methods(files):
         kind = ", kind: .serverStreaming" if streaming else ""
         out += (f"    public static let {camel(re.sub(r'(?<!^)(?=[A-Z])', '_', rpc).lower())} = "
                 f"Method<{request}, {response}>(number: {number}, name: \"{rpc}\"{kind})\n")
+    out += "}\n\n"
+    table = method_table(files)
+    out += "extension Methods {\n"
+    for side, position in (("request", 2), ("response", 3)):
+        out += f"    /// The {side} message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.\n"
+        out += f"    static func {side}Type(_ number: UInt32) -> (any ProtobufCCodable.Type)? {{\n"
+        out += "        switch number {\n"
+        for entry in table:
+            out += f"        case {entry[0]}: {entry[position]}.self\n"
+        out += "        default: nil\n        }\n    }\n"
     out += "}\n"
     return out
 
@@ -302,6 +364,9 @@ def main():
         base = os.path.splitext(os.path.basename(file.name))[0]
         with open(os.path.join(out_dir, f"{base}.pb.swift"), "w") as handle:
             handle.write(HEADER.format(source=file.name) + "\n" + "\n".join(parts))
+        fast = [generate_protobufc(m, enums) for m in file.message_type]
+        with open(os.path.join(out_dir, f"{base}+ProtobufC.pb.swift"), "w") as handle:
+            handle.write(HEADER.format(source=file.name) + "\nimport DomainFlowProtoC\n\n" + "\n".join(fast))
     with open(os.path.join(out_dir, "Methods.pb.swift"), "w") as handle:
         handle.write(generate_methods(files))
 

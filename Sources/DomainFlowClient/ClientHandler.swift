@@ -8,7 +8,7 @@ final class ClientHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     enum PendingCall {
-        case unary(CheckedContinuation<ProtoFields, any Error>, response: ProtoFields?)
+        case unary(CheckedContinuation<MessageBody, any Error>, response: MessageBody?)
         case stream(StreamBuffer)
     }
 
@@ -22,7 +22,7 @@ final class ClientHandler: ChannelInboundHandler {
     private var flushScheduled = false
     /// Stream messages of the current read, handed to their streams together when the read completes
     /// (one hop to a waiting consumer per read, not per message).
-    private var unflushed: [UInt64: (buffer: StreamBuffer, messages: [ProtoFields], bytes: [Int])] = [:]
+    private var unflushed: [UInt64: (buffer: StreamBuffer, messages: [MessageBody], bytes: [Int])] = [:]
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -53,7 +53,7 @@ final class ClientHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
-    func startUnary(_ callID: UInt64, _ frame: ByteBuffer, _ continuation: CheckedContinuation<ProtoFields, any Error>) {
+    func startUnary(_ callID: UInt64, _ frame: ByteBuffer, _ continuation: CheckedContinuation<MessageBody, any Error>) {
         guard let context, closedReason == nil else {
             continuation.resume(throwing: ClientError.connectionClosed(closedReason ?? "not connected")); return
         }
@@ -126,9 +126,9 @@ final class ClientHandler: ChannelInboundHandler {
         case .response(let response):
             switch calls[response.callID] {
             case .unary(let continuation, _):
-                calls[response.callID] = .unary(continuation, response: response.message)
+                calls[response.callID] = .unary(continuation, response: response.body)
             case .stream(let buffer):
-                unflushed[response.callID, default: (buffer, [], [])].messages.append(response.message)
+                unflushed[response.callID, default: (buffer, [], [])].messages.append(response.body)
                 unflushed[response.callID]?.bytes.append(payload.readableBytes)
             case nil:
                 break  // a call we gave up on

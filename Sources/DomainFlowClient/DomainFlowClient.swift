@@ -68,10 +68,10 @@ public final class DomainFlowClient: Sendable {
     public func unary<Input, Output>(_ method: Method<Input, Output>, _ request: Input,
                                      timeout: Duration? = nil) async throws -> Output {
         let callID = nextCallID.add(1, ordering: .relaxed).oldValue
-        let frame = try requestFrame(callID: callID, method: method.number, message: request.fields, timeout: timeout)
+        let frame = try requestFrame(callID: callID, method: method.number, body: .typed(request), timeout: timeout)
         let loop = channel.eventLoop
         let handler = self.handler
-        let fields = try await withTaskCancellationHandler {
+        let response = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 loop.runOnLoop {
                     handler.value.startUnary(callID, frame, continuation)
@@ -81,7 +81,7 @@ public final class DomainFlowClient: Sendable {
         } onCancel: {
             loop.execute { handler.value.cancel(callID) }
         }
-        return try Output(fields: fields)
+        return try response.decode(as: Output.self)
     }
 
     /// Opens a server stream. Messages arrive as they are iterated; stopping the iteration
@@ -89,7 +89,7 @@ public final class DomainFlowClient: Sendable {
     public func serverStream<Input, Output>(_ method: Method<Input, Output>, _ request: Input,
                                             timeout: Duration? = nil) throws -> ResponseStream<Output> {
         let callID = nextCallID.add(1, ordering: .relaxed).oldValue
-        let frame = try requestFrame(callID: callID, method: method.number, message: request.fields, timeout: timeout)
+        let frame = try requestFrame(callID: callID, method: method.number, body: .typed(request), timeout: timeout)
         let loop = channel.eventLoop
         let handler = self.handler
         let buffer = StreamBuffer { congested in loop.execute { handler.value.setCongested(congested) } }
@@ -105,14 +105,14 @@ public final class DomainFlowClient: Sendable {
         try? await channel.close()
     }
 
-    private func requestFrame(callID: UInt64, method: UInt32, message: ProtoFields, timeout: Duration?) throws -> ByteBuffer {
+    private func requestFrame(callID: UInt64, method: UInt32, body: MessageBody, timeout: Duration?) throws -> ByteBuffer {
         var millis: UInt32 = 0
         if let timeout {
             millis = UInt32(clamping: max(1, timeout.wholeMilliseconds))
         }
         var buffer = channel.allocator.buffer(capacity: 64)
         try FrameCodec.encode(.request(Request(callID: callID, timeoutMillis: millis, authToken: authToken,
-                                               method: method, message: message)), into: &buffer)
+                                               method: method, body: body)), into: &buffer)
         return buffer
     }
 
@@ -145,13 +145,13 @@ public struct ResponseStream<Element: WireMessage>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> Element? {
             let cancel = guardian.cancel
-            let fields = try await withTaskCancellationHandler {
+            let message = try await withTaskCancellationHandler {
                 try await buffer.next()
             } onCancel: {
                 cancel()
             }
-            guard let fields else { return nil }
-            return try Element(fields: fields)
+            guard let message else { return nil }
+            return try message.decode(as: Element.self)
         }
     }
 }

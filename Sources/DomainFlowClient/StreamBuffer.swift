@@ -7,12 +7,12 @@ import NIOConcurrencyHelpers
 /// (and half the bytes). A message is released as soon as it is taken.
 final class StreamBuffer: Sendable {
     private struct State {
-        var queue: [ProtoFields] = []
+        var queue: [MessageBody] = []
         var sizes: [Int] = []
         var head = 0
         var queuedBytes = 0
         var end: Result<Void, any Error>?
-        var waiter: CheckedContinuation<ProtoFields?, any Error>?
+        var waiter: CheckedContinuation<MessageBody?, any Error>?
         var congested = false
     }
 
@@ -32,9 +32,9 @@ final class StreamBuffer: Sendable {
 
     /// Producer: messages arrived (in frames of `bytes` each), in order: one lock, and a waiting consumer woken
     /// once for all of them.
-    func push(contentsOf messages: [ProtoFields], bytes: [Int]) {
+    func push(contentsOf messages: [MessageBody], bytes: [Int]) {
         guard !messages.isEmpty else { return }
-        let (waiter, congestedNow): (CheckedContinuation<ProtoFields?, any Error>?, Bool) = state.withLockedValue { s in
+        let (waiter, congestedNow): (CheckedContinuation<MessageBody?, any Error>?, Bool) = state.withLockedValue { s in
             let waiter = s.waiter
             s.waiter = nil
             for index in (waiter == nil ? 0 : 1)..<messages.count {
@@ -54,7 +54,7 @@ final class StreamBuffer: Sendable {
 
     /// Producer: the stream ended (OK is `.success`).
     func finish(_ end: Result<Void, any Error>) {
-        let (waiter, wasCongested) = state.withLockedValue { s -> (CheckedContinuation<ProtoFields?, any Error>?, Bool) in
+        let (waiter, wasCongested) = state.withLockedValue { s -> (CheckedContinuation<MessageBody?, any Error>?, Bool) in
             guard s.end == nil else { return (nil, false) }
             s.end = end
             let waiter = s.waiter
@@ -75,13 +75,13 @@ final class StreamBuffer: Sendable {
     var isFinished: Bool { state.withLockedValue { $0.end != nil } }
 
     /// Consumer: the next message, nil at a clean end; throws the stream's error.
-    func next() async throws -> ProtoFields? {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProtoFields?, any Error>) in
-            enum Outcome { case message(ProtoFields, relieved: Bool), end(Result<Void, any Error>, relieved: Bool), wait }
+    func next() async throws -> MessageBody? {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<MessageBody?, any Error>) in
+            enum Outcome { case message(MessageBody, relieved: Bool), end(Result<Void, any Error>, relieved: Bool), wait }
             let outcome: Outcome = state.withLockedValue { s in
                 if s.head < s.queue.count {
                     let message = s.queue[s.head]
-                    s.queue[s.head] = ProtoFields()  // released now, not when the queue is compacted
+                    s.queue[s.head] = .fields(ProtoFields())  // released now, not when the queue is compacted
                     s.queuedBytes -= s.sizes[s.head]
                     s.head += 1
                     if s.head > 1024, s.head * 2 > s.queue.count {

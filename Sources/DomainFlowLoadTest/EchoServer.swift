@@ -48,8 +48,8 @@ private final class EchoHandler: ChannelInboundHandler {
             try? FrameCodec.encode(.helloReply(HelloReply(protocolVersion: protocolVersion, serverVersion: "echo",
                 limits: Limits(maxFrameBytes: UInt32(defaultMaxFrameBytes), maxConcurrentCalls: 1 << 20))), into: &out)
         case .request(let request) where request.method == Methods.ping.number:
-            let echoed = PingResponse(payload: PingRequest(fields: request.message).payload, serverTimeMicros: 0)
-            try? FrameCodec.encode(.response(Response(callID: request.callID, method: request.method, message: echoed.fields)), into: &out)
+            let echoed = PingResponse(payload: (try? request.body.decode(as: PingRequest.self))?.payload ?? [], serverTimeMicros: 0)
+            try? FrameCodec.encode(.response(Response(callID: request.callID, method: request.method, body: .typed(echoed))), into: &out)
             try? FrameCodec.encode(.status(Status(callID: request.callID, code: .ok)), into: &out)
         case .request(let request):
             try? FrameCodec.encode(.status(Status(callID: request.callID, code: .unimplemented)), into: &out)

@@ -20,13 +20,13 @@ import Testing
 
         let ping = try #require(router.entry(for: Methods.ping.number))
         guard case .inline(let answer) = ping.handler else { Issue.record("Ping is answered inline, on the event loop"); return }
-        let pong = PingResponse(fields: try answer(PingRequest(payload: [7, 8, 9]).fields, context(ping.name)))
+        let pong = try answer(.typed(PingRequest(payload: [7, 8, 9])), context(ping.name)).decode(as: PingResponse.self)
         #expect(pong.payload == [7, 8, 9] && pong.serverTimeMicros > 0)
         #expect(ping.access == .anonymous)
 
         let info = try #require(router.entry(for: Methods.serverInfo.number))
         guard case .unary(let body) = info.handler else { Issue.record("ServerInfoResponse is a unary task"); return }
-        let reply = try ServerInfoResponse(fields: try await body(ProtoFields(), context(info.name)))
+        let reply = try await body(.fields(ProtoFields()), context(info.name)).decode(as: ServerInfoResponse.self)
         #expect(reply.callsServed == 41 && reply.serverVersion == serverVersion && reply.store == nil)
         #expect(reply.limits?.maxFrameBytes == UInt32(vitals.configuration.maxFrameBytes))
     }

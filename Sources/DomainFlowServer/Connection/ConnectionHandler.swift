@@ -188,12 +188,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         switch handler {
         case .inline(let body):
-            completeUnary(callID, method: method, result: Result { try body(request.message, callContext) })
+            completeUnary(callID, method: method, result: Result { try body(request.body, callContext) })
         case .unary(let body):
             let bound = NIOLoopBound(self, eventLoop: loop)
-            let message = request.message
+            let message = request.body
             calls[callID]?.task = Task(executorPreference: executor) {
-                let result: Result<ProtoFields, any Error>
+                let result: Result<MessageBody, any Error>
                 do { result = .success(try await body(message, try await authorized(callContext))) } catch { result = .failure(error) }
                 loop.runOnLoop {
                     bound.value.completeUnary(callID, method: method, result: result)
@@ -203,7 +203,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .serverStream(let body):
             let bound = NIOLoopBound(self, eventLoop: loop)
             let sink = ConnectionResponseSink(handler: bound, loop: loop, callID: callID, method: method)
-            let message = request.message
+            let message = request.body
             calls[callID]?.task = Task(executorPreference: executor) {
                 let status: Status
                 do {
@@ -227,11 +227,11 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     // MARK: call completion (event loop only)
 
-    private func completeUnary(_ callID: UInt64, method: UInt32, result: Result<ProtoFields, any Error>) {
+    private func completeUnary(_ callID: UInt64, method: UInt32, result: Result<MessageBody, any Error>) {
         guard calls[callID] != nil else { return }  // ended already (deadline, cancel)
         switch result {
         case .success(let message):
-            write(.response(Response(callID: callID, method: method, message: message)))
+            write(.response(Response(callID: callID, method: method, body: message)))
             endCall(callID, status: Status(callID: callID, code: .ok), cancelWork: false)
         case .failure(let error):
             endCall(callID, status: Self.statusFor(error, callID: callID, logger: logger), cancelWork: false)
@@ -340,11 +340,11 @@ struct ConnectionResponseSink: ResponseSink {
     let callID: UInt64
     let method: UInt32
 
-    func send(_ messages: [ProtoFields]) async throws {
+    func send(_ messages: [MessageBody]) async throws {
         try Task.checkCancellation()
         var buffer = ByteBuffer()
         for message in messages {
-            try FrameCodec.encode(.response(Response(callID: callID, method: method, message: message)), into: &buffer)
+            try FrameCodec.encode(.response(Response(callID: callID, method: method, body: message)), into: &buffer)
         }
         let frame = buffer
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in

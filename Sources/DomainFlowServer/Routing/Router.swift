@@ -5,9 +5,9 @@ public struct Router: Sendable {
     /// A handler erased to the wire model.
     enum Handler: Sendable {
         /// Answered on the connection's event loop, no hop: for calls that need no I/O.
-        case inline(@Sendable (ProtoFields, CallContext) throws -> ProtoFields)
-        case unary(@Sendable (ProtoFields, CallContext) async throws -> ProtoFields)
-        case serverStream(@Sendable (ProtoFields, CallContext, any ResponseSink) async throws -> Void)
+        case inline(@Sendable (MessageBody, CallContext) throws -> MessageBody)
+        case unary(@Sendable (MessageBody, CallContext) async throws -> MessageBody)
+        case serverStream(@Sendable (MessageBody, CallContext, any ResponseSink) async throws -> Void)
     }
 
     struct Entry: Sendable {
@@ -24,21 +24,21 @@ public struct Router: Sendable {
 
     /// Registers a unary handler that runs on the event loop; it must not block or wait.
     public mutating func inline<I, O>(_ method: Method<I, O>, _ body: @escaping @Sendable (I, CallContext) throws -> O) {
-        add(method, .inline { fields, context in try body(I(fields: fields), context).fields })
+        add(method, .inline { message, context in .typed(try body(message.decode(as: I.self), context)) })
     }
 
     /// Registers a unary handler that runs as a task.
     public mutating func unary<I, O>(_ method: Method<I, O>,
                                      _ body: @escaping @Sendable (I, CallContext) async throws -> O) {
-        add(method, .unary { fields, context in try await body(I(fields: fields), context).fields })
+        add(method, .unary { message, context in .typed(try await body(message.decode(as: I.self), context)) })
     }
 
     /// Registers a server-streaming handler; the call ends with OK when `body` returns.
     public mutating func serverStream<I, O>(
         _ method: Method<I, O>, _ body: @escaping @Sendable (I, CallContext, StreamWriter<O>) async throws -> Void
     ) {
-        add(method, .serverStream { fields, context, sink in
-            try await body(I(fields: fields), context, StreamWriter(sink: sink))
+        add(method, .serverStream { message, context, sink in
+            try await body(message.decode(as: I.self), context, StreamWriter(sink: sink))
         })
     }
 

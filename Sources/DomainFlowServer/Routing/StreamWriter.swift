@@ -7,18 +7,18 @@ public struct StreamWriter<Output: WireMessage>: Sendable {
     let sink: any ResponseSink
 
     public func write(_ message: Output) async throws {
-        try await sink.send([message.fields])
+        try await sink.send([.typed(message)])
     }
 
     /// Writes several messages with one hop to the connection and one flush: the way to
     /// stream many small rows fast. Suspends, like `write`, while the client is not reading.
     public func write(contentsOf messages: [Output]) async throws {
         guard !messages.isEmpty else { return }
-        try await sink.send(messages.map(\.fields))
+        try await sink.send(messages.map { .typed($0) })
     }
 }
 
 /// Where a streaming handler's messages go: the connection, or a test's collector.
 protocol ResponseSink: Sendable {
-    func send(_ messages: [ProtoFields]) async throws
+    func send(_ messages: [MessageBody]) async throws
 }

@@ -4,15 +4,25 @@ import CProtobufC
 enum ProtobufCDecoder {
     /// Parses `bytes` as one message of `schema`; throws `WireError.malformedMessage` when protobuf-c rejects them.
     static func decode(_ bytes: UnsafeRawBufferPointer, as schema: ProtoSchema) throws(WireError) -> ProtoFields {
-        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        guard let message = protobuf_c_message_unpack(schema.descriptor, nil, bytes.count, base) else {
-            throw .malformedMessage(schema.fullName)
-        }
-        defer { protobuf_c_message_free_unpacked(message, nil) }
-        return fields(of: UnsafeRawPointer(message), schema.descriptor)
+        try unpack(bytes, as: schema) { $0.fields }
     }
 
-    private static func fields(of message: UnsafeRawPointer,
+    /// Parses `bytes` as one message of `schema` and hands it to `body`, valid only there (its memory is one
+    /// arena's, freed all at once); throws `WireError.malformedMessage` when protobuf-c rejects the bytes.
+    static func unpack<R>(_ bytes: UnsafeRawBufferPointer, as schema: ProtoSchema,
+                          _ body: (ProtobufCReader) throws(WireError) -> R) throws(WireError) -> R {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var arena = ScratchArena(expectedBytes: 512 + bytes.count * 2)
+        return try arena.withAllocator { (allocator) throws(WireError) -> R in
+            guard let message = protobuf_c_message_unpack(schema.descriptor, allocator, bytes.count, base) else {
+                throw .malformedMessage(schema.fullName)
+            }
+            return try body(ProtobufCReader(message: UnsafeRawPointer(message), descriptor: schema.descriptor))
+        }
+    }
+
+    /// The fields of an unpacked message, read generically through its descriptor.
+    static func fields(of message: UnsafeRawPointer,
                                _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>) -> ProtoFields {
         var result = ProtoFields()
         let d = descriptor.pointee

@@ -9,9 +9,14 @@ enum ProtobufCEncoder {
     /// preceded by its 4-byte big-endian length (one frame of the protocol).
     static func encode(_ fields: ProtoFields, as schema: ProtoSchema, into buffer: inout ByteBuffer,
                        lengthPrefixed: Bool) throws(WireError) {
-        var arena = Arena()
-        defer { arena.freeAll() }
-        let message = try build(fields, schema.descriptor, &arena).assumingMemoryBound(to: ProtobufCMessage.self)
+        var arena = ScratchArena()
+        pack(try build(fields, schema.descriptor, &arena), into: &buffer, lengthPrefixed: lengthPrefixed)
+    }
+
+    /// Appends the packed bytes of the built C `message` to `buffer`, with `lengthPrefixed` after its 4-byte
+    /// big-endian length.
+    static func pack(_ message: UnsafeMutableRawPointer, into buffer: inout ByteBuffer, lengthPrefixed: Bool) {
+        let message = message.assumingMemoryBound(to: ProtobufCMessage.self)
         let size = protobuf_c_message_get_packed_size(message)
         if lengthPrefixed { buffer.writeInteger(UInt32(truncatingIfNeeded: size), endianness: .big) }
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
@@ -26,18 +31,8 @@ enum ProtobufCEncoder {
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    private struct Arena {
-        var blocks: [UnsafeMutableRawPointer] = []
-        mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
-            let block = calloc(1, max(size, 1))!
-            blocks.append(block)
-            return block
-        }
-        func freeAll() { blocks.forEach { free($0) } }
-    }
-
     private static func build(_ fields: ProtoFields, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
-                              _ arena: inout Arena) throws(WireError) -> UnsafeMutableRawPointer {
+                              _ arena: inout ScratchArena) throws(WireError) -> UnsafeMutableRawPointer {
         let message = arena.allocate(descriptor.pointee.sizeof_message)
         descriptor.pointee.message_init(message.assumingMemoryBound(to: ProtobufCMessage.self))
         for (number, value) in fields.entries {
@@ -72,7 +67,7 @@ enum ProtobufCEncoder {
     private static func fieldName(_ field: ProtobufCFieldDescriptor) -> String { String(cString: field.name) }
 
     private static func store(_ value: ProtoValue, _ field: ProtobufCFieldDescriptor,
-                              at slot: UnsafeMutableRawPointer, _ arena: inout Arena) throws(WireError) {
+                              at slot: UnsafeMutableRawPointer, _ arena: inout ScratchArena) throws(WireError) {
         switch (field.type, value) {
         case (PROTOBUF_C_TYPE_INT32, .int(let v)), (PROTOBUF_C_TYPE_SINT32, .int(let v)),
              (PROTOBUF_C_TYPE_SFIXED32, .int(let v)), (PROTOBUF_C_TYPE_ENUM, .int(let v)):

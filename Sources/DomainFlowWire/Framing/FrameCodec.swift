@@ -4,6 +4,10 @@ import NIOCore
 /// (length prefix included); decoding takes one frame's payload (the prefix already removed).
 public enum FrameCodec {
     public static func encode(_ frame: ServerFrame, into buffer: inout ByteBuffer) throws(WireError) {
+        if case .response(let response) = frame, case .typed(let message) = response.body,
+           let message = message as? any ProtobufCCodable, EnvelopeFastPath.encode(response, message, into: &buffer) {
+            return
+        }
         let fields: ProtoFields
         switch frame {
         case .helloReply(let reply): fields = [1: .of(reply)]
@@ -15,6 +19,10 @@ public enum FrameCodec {
     }
 
     public static func encode(_ frame: ClientFrame, into buffer: inout ByteBuffer) throws(WireError) {
+        if case .request(let request) = frame, case .typed(let message) = request.body,
+           let message = message as? any ProtobufCCodable, EnvelopeFastPath.encode(request, message, into: &buffer) {
+            return
+        }
         let fields: ProtoFields
         switch frame {
         case .hello(let hello): fields = [1: .of(hello)]
@@ -26,22 +34,41 @@ public enum FrameCodec {
     }
 
     public static func decodeClientFrame(_ payload: ByteBuffer) throws(WireError) -> ClientFrame {
-        let fields = try decode(payload, as: .clientFrame)
-        if let hello = fields.message(1) { return .hello(Hello(fields: hello)) }
-        if let request = fields.message(2) { return .request(Request(fields: request)) }
-        if let cancel = fields.message(3) { return .cancel(callID: cancel.uint64(1)) }
-        return .unknown
+        try unpack(payload, as: .clientFrame) { frame in
+            switch frame.oneofCase(0) {
+            case 1: frame.subMessage(0).map { .hello(Hello(fields: $0.fields)) } ?? .unknown
+            case 2: frame.subMessage(1).map { .request(EnvelopeFastPath.request($0)) } ?? .unknown
+            case 3: frame.subMessage(2).map { .cancel(callID: $0.fields.uint64(1)) } ?? .unknown
+            default: .unknown
+            }
+        }
     }
 
     public static func decodeServerFrame(_ payload: ByteBuffer) throws(WireError) -> ServerFrame {
-        let fields = try decode(payload, as: .serverFrame)
-        if let reply = fields.message(1) {
-            guard let decoded = try? HelloReply(fields: reply) else { throw .malformedMessage("HelloReply") }
-            return .helloReply(decoded)
+        try unpack(payload, as: .serverFrame) { (frame) throws(WireError) -> ServerFrame in
+            switch frame.oneofCase(0) {
+            case 1:
+                guard let reply = frame.subMessage(0), let decoded = try? HelloReply(fields: reply.fields) else {
+                    throw .malformedMessage("HelloReply")
+                }
+                return .helloReply(decoded)
+            case 2: return frame.subMessage(1).map { .response(EnvelopeFastPath.response($0)) } ?? .unknown
+            case 3: return frame.subMessage(2).map { .status(Status(fields: $0.fields)) } ?? .unknown
+            default: return .unknown
+            }
         }
-        if let response = fields.message(2) { return .response(Response(fields: response)) }
-        if let status = fields.message(3) { return .status(Status(fields: status)) }
-        return .unknown
+    }
+
+    /// Unpacks one frame's payload as `schema` (the frame kinds are its fields 1-3, in one oneof) for `body`.
+    private static func unpack<R>(_ payload: ByteBuffer, as schema: ProtoSchema,
+                                  _ body: (ProtobufCReader) throws(WireError) -> R) throws(WireError) -> R {
+        do {
+            return try payload.withUnsafeReadableBytes { bytes in try ProtobufCDecoder.unpack(bytes, as: schema, body) }
+        } catch let error as WireError {
+            throw error
+        } catch {
+            throw .malformedMessage(schema.fullName)
+        }
     }
 
     private static func decode(_ payload: ByteBuffer, as schema: ProtoSchema) throws(WireError) -> ProtoFields {

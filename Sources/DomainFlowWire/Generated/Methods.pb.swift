@@ -62,3 +62,120 @@ public enum Methods {
     public static let listAuditLogs = Method<ListAuditLogsRequest, ListAuditLogsResponse>(number: 224, name: "ListAuditLogs")
     public static let purgeAuditLogs = Method<PurgeAuditLogsRequest, PurgeAuditLogsResponse>(number: 225, name: "PurgeAuditLogs")
 }
+
+extension Methods {
+    /// The request message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.
+    static func requestType(_ number: UInt32) -> (any ProtobufCCodable.Type)? {
+        switch number {
+        case 16: PingRequest.self
+        case 17: ServerInfoRequest.self
+        case 18: WatchServerStatsRequest.self
+        case 32: LoginRequest.self
+        case 33: LogoutRequest.self
+        case 34: WhoAmIRequest.self
+        case 35: ChangePasswordRequest.self
+        case 36: CreateUserRequest.self
+        case 37: ListUsersRequest.self
+        case 38: GetUserRequest.self
+        case 39: UpdateUserRequest.self
+        case 40: DeleteUserRequest.self
+        case 41: ResetPasswordRequest.self
+        case 64: CreateCampaignRequest.self
+        case 65: CampaignIdRequest.self
+        case 66: ListCampaignsRequest.self
+        case 67: CampaignIdRequest.self
+        case 68: CampaignIdRequest.self
+        case 69: CampaignIdRequest.self
+        case 70: CampaignIdRequest.self
+        case 71: CampaignIdRequest.self
+        case 72: PreviewGenerationRequest.self
+        case 73: WatchCampaignRequest.self
+        case 74: StreamGeneratedDomainsRequest.self
+        case 75: AppendCampaignInputRequest.self
+        case 76: FinishCampaignInputRequest.self
+        case 77: StreamDnsResultsRequest.self
+        case 78: StreamHttpResultsRequest.self
+        case 79: ExportCampaignResultsRequest.self
+        case 96: PersonaRequest.self
+        case 97: PersonaIdRequest.self
+        case 98: ListPersonasRequest.self
+        case 99: PersonaRequest.self
+        case 100: PersonaIdRequest.self
+        case 101: TestDnsPersonaRequest.self
+        case 102: TestHttpPersonaRequest.self
+        case 128: ProxyRequest.self
+        case 129: ProxyIdRequest.self
+        case 130: ListProxiesRequest.self
+        case 131: ProxyRequest.self
+        case 132: ProxyIdRequest.self
+        case 133: TestProxyRequest.self
+        case 134: CheckAllProxiesRequest.self
+        case 160: CreateKeywordSetRequest.self
+        case 161: KeywordSetIdRequest.self
+        case 162: ListKeywordSetsRequest.self
+        case 163: UpdateKeywordSetRequest.self
+        case 164: KeywordSetIdRequest.self
+        case 165: TestKeywordSetRequest.self
+        case 224: ListAuditLogsRequest.self
+        case 225: PurgeAuditLogsRequest.self
+        default: nil
+        }
+    }
+    /// The response message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.
+    static func responseType(_ number: UInt32) -> (any ProtobufCCodable.Type)? {
+        switch number {
+        case 16: PingResponse.self
+        case 17: ServerInfoResponse.self
+        case 18: ServerStats.self
+        case 32: LoginResponse.self
+        case 33: LogoutResponse.self
+        case 34: WhoAmIResponse.self
+        case 35: ChangePasswordResponse.self
+        case 36: User.self
+        case 37: ListUsersResponse.self
+        case 38: User.self
+        case 39: User.self
+        case 40: DeleteUserResponse.self
+        case 41: ResetPasswordResponse.self
+        case 64: Campaign.self
+        case 65: Campaign.self
+        case 66: ListCampaignsResponse.self
+        case 67: Campaign.self
+        case 68: Campaign.self
+        case 69: Campaign.self
+        case 70: Campaign.self
+        case 71: Campaign.self
+        case 72: PreviewGenerationResponse.self
+        case 73: Campaign.self
+        case 74: GeneratedDomain.self
+        case 75: AppendCampaignInputResponse.self
+        case 76: Campaign.self
+        case 77: DnsResult.self
+        case 78: HttpResult.self
+        case 79: ExportChunk.self
+        case 96: Persona.self
+        case 97: Persona.self
+        case 98: ListPersonasResponse.self
+        case 99: Persona.self
+        case 100: Persona.self
+        case 101: TestDnsPersonaResponse.self
+        case 102: TestHttpPersonaResponse.self
+        case 128: Proxy.self
+        case 129: Proxy.self
+        case 130: ListProxiesResponse.self
+        case 131: Proxy.self
+        case 132: Proxy.self
+        case 133: ProxyCheckResult.self
+        case 134: ProxyCheckResult.self
+        case 160: KeywordSet.self
+        case 161: KeywordSet.self
+        case 162: ListKeywordSetsResponse.self
+        case 163: KeywordSet.self
+        case 164: KeywordSet.self
+        case 165: TestKeywordSetResponse.self
+        case 224: ListAuditLogsResponse.self
+        case 225: PurgeAuditLogsResponse.self
+        default: nil
+        }
+    }
+}

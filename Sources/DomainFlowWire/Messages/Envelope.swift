@@ -39,6 +39,29 @@ public struct HelloReply: WireMessage, Equatable {
     public var fields: ProtoFields { [1: .uint(UInt64(protocolVersion)), 2: .string(serverVersion), 3: .of(limits)] }
 }
 
+/// The message a request or response carries.
+public enum MessageBody: Sendable {
+    /// A generated message: encoded and decoded field by field with protobuf-c, no `ProtoFields` between.
+    case typed(any WireMessage)
+    /// Fields: decoded generically (a message the generated model would not take, for its error), or built by
+    /// hand (tests, the fuzzer, message files).
+    case fields(ProtoFields)
+
+    /// The message's fields.
+    public var fields: ProtoFields {
+        switch self {
+        case .typed(let message): message.fields
+        case .fields(let fields): fields
+        }
+    }
+
+    /// The message as `M`: itself when it is one, else decoded from its fields (throwing what `M` throws).
+    public func decode<M: WireMessage>(as type: M.Type = M.self) throws -> M {
+        if case .typed(let message) = self, let typed = message as? M { return typed }
+        return try M(fields: fields)
+    }
+}
+
 /// Opens a call: its id, deadline, credentials and the method with its request message.
 public struct Request: Sendable, Equatable {
     public var callID: UInt64
@@ -48,14 +71,25 @@ public struct Request: Sendable, Equatable {
     /// Field number of the method in `Request.method`; 0 when the frame named none.
     public var method: UInt32
     /// The method's request message.
-    public var message: ProtoFields
+    public var body: MessageBody
+    /// The request message's fields.
+    public var message: ProtoFields { body.fields }
 
-    public init(callID: UInt64, timeoutMillis: UInt32 = 0, authToken: String = "", method: UInt32, message: ProtoFields) {
+    public init(callID: UInt64, timeoutMillis: UInt32 = 0, authToken: String = "", method: UInt32, body: MessageBody) {
         self.callID = callID
         self.timeoutMillis = timeoutMillis
         self.authToken = authToken
         self.method = method
-        self.message = message
+        self.body = body
+    }
+
+    public init(callID: UInt64, timeoutMillis: UInt32 = 0, authToken: String = "", method: UInt32, message: ProtoFields) {
+        self.init(callID: callID, timeoutMillis: timeoutMillis, authToken: authToken, method: method, body: .fields(message))
+    }
+
+    public static func == (lhs: Request, rhs: Request) -> Bool {
+        lhs.callID == rhs.callID && lhs.timeoutMillis == rhs.timeoutMillis && lhs.authToken == rhs.authToken
+            && lhs.method == rhs.method && lhs.message == rhs.message
     }
 
     init(fields f: ProtoFields) {
@@ -83,12 +117,22 @@ let firstMethodNumber: UInt32 = 16
 public struct Response: Sendable, Equatable {
     public var callID: UInt64
     public var method: UInt32
-    public var message: ProtoFields
+    public var body: MessageBody
+    /// The response message's fields.
+    public var message: ProtoFields { body.fields }
 
-    public init(callID: UInt64, method: UInt32, message: ProtoFields) {
+    public init(callID: UInt64, method: UInt32, body: MessageBody) {
         self.callID = callID
         self.method = method
-        self.message = message
+        self.body = body
+    }
+
+    public init(callID: UInt64, method: UInt32, message: ProtoFields) {
+        self.init(callID: callID, method: method, body: .fields(message))
+    }
+
+    public static func == (lhs: Response, rhs: Response) -> Bool {
+        lhs.callID == rhs.callID && lhs.method == rhs.method && lhs.message == rhs.message
     }
 
     init(fields f: ProtoFields) {

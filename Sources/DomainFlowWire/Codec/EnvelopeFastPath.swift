@@ -1,0 +1,93 @@
+import NIOCore
+
+/// The envelope frames that carry calls (`Request` in a `ClientFrame`, `Response` in a `ServerFrame`),
+/// read and built straight from and into protobuf-c's C messages: the method's message is decoded into, or
+/// encoded from, its generated type (`Methods.requestType`, `.responseType`) without `ProtoFields`.
+enum EnvelopeFastPath {
+    static let requestSchema = ProtoSchema.clientFrame.subSchema(2)!
+    static let responseSchema = ProtoSchema.serverFrame.subSchema(2)!
+    private static let requestIndexes = Indexes(requestSchema)
+    private static let responseIndexes = Indexes(responseSchema)
+
+    /// Where the envelope's fields are in a descriptor's field list.
+    private struct Indexes {
+        let callID: Int, timeout: Int, token: Int, firstMethod: Int
+        init(_ schema: ProtoSchema) {
+            let reader = ProtobufCReader(message: UnsafeRawPointer(bitPattern: 1)!, descriptor: schema.descriptor)
+            callID = reader.index(ofField: 1)!
+            timeout = reader.index(ofField: 2) ?? -1
+            token = reader.index(ofField: 3) ?? -1
+            firstMethod = reader.index(ofField: firstMethodNumber)!
+        }
+    }
+
+    /// A `Request` from its unpacked C message.
+    static func request(_ r: ProtobufCReader) -> Request {
+        let at = requestIndexes
+        let (method, body) = methodBody(r, firstMethod: at.firstMethod, type: Methods.requestType, keepUnknown: true)
+        return Request(callID: r.uint64(at.callID), timeoutMillis: r.uint32(at.timeout), authToken: r.string(at.token),
+                       method: method, body: body)
+    }
+
+    /// A `Response` from its unpacked C message.
+    static func response(_ r: ProtobufCReader) -> Response {
+        let (method, body) = methodBody(r, firstMethod: responseIndexes.firstMethod, type: Methods.responseType, keepUnknown: false)
+        return Response(callID: r.uint64(responseIndexes.callID), method: method, body: body)
+    }
+
+    /// The method oneof: its number (with `keepUnknown`, an unknown one's too: a request for a method this side does
+    /// not know is UNIMPLEMENTED, not malformed) and its message, typed when the generated model takes it (else its
+    /// fields, so that decoding it again names the error).
+    private static func methodBody(_ r: ProtobufCReader, firstMethod: Int, type: (UInt32) -> (any ProtobufCCodable.Type)?,
+                                   keepUnknown: Bool) -> (UInt32, MessageBody) {
+        let number = r.oneofCase(firstMethod)
+        guard number != 0 else {
+            let unknown = keepUnknown ? r.unknownFieldNumbers.first { $0 >= firstMethodNumber } : nil
+            return (unknown ?? 0, .fields(ProtoFields()))
+        }
+        guard let index = r.index(ofField: number), let sub = r.subMessage(index) else { return (number, .fields(ProtoFields())) }
+        guard let messageType = type(number) else { return (number, .fields(sub.fields)) }
+        do {
+            return (number, .typed(try messageType.init(protobufC: sub)))
+        } catch {
+            return (number, .fields(sub.fields))
+        }
+    }
+
+    /// Appends `request`, whose body is `message`, as a whole `ClientFrame` (length prefix included); false when
+    /// the envelope has no such method (the caller then takes the generic path, which names the error).
+    static func encode(_ request: Request, _ message: any ProtobufCCodable, into buffer: inout ByteBuffer) -> Bool {
+        guard request.method >= firstMethodNumber, requestSchemaHas(request.method) else { return false }
+        var arena = ScratchArena()
+        withUnsafeMutablePointer(to: &arena) { arena in
+            let at = requestIndexes
+            let envelope = ProtobufCWriter(schema: requestSchema, arena: arena)
+            envelope.uint64(at.callID, request.callID)
+            envelope.uint32(at.timeout, request.timeoutMillis)
+            envelope.string(at.token, request.authToken)
+            envelope.oneofMessage(number: request.method, message.build(in: &arena.pointee))
+            let frame = ProtobufCWriter(schema: .clientFrame, arena: arena)
+            frame.oneofMessage(number: 2, envelope.message)
+            ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true)
+        }
+        return true
+    }
+
+    /// Appends `response`, whose body is `message`, as a whole `ServerFrame`; false as for requests.
+    static func encode(_ response: Response, _ message: any ProtobufCCodable, into buffer: inout ByteBuffer) -> Bool {
+        guard response.method >= firstMethodNumber, responseSchemaHas(response.method) else { return false }
+        var arena = ScratchArena()
+        withUnsafeMutablePointer(to: &arena) { arena in
+            let envelope = ProtobufCWriter(schema: responseSchema, arena: arena)
+            envelope.uint64(responseIndexes.callID, response.callID)
+            envelope.oneofMessage(number: response.method, message.build(in: &arena.pointee))
+            let frame = ProtobufCWriter(schema: .serverFrame, arena: arena)
+            frame.oneofMessage(number: 2, envelope.message)
+            ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true)
+        }
+        return true
+    }
+
+    private static func requestSchemaHas(_ number: UInt32) -> Bool { Methods.requestType(number) != nil }
+    private static func responseSchemaHas(_ number: UInt32) -> Bool { Methods.responseType(number) != nil }
+}
