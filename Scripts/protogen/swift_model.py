@@ -135,11 +135,6 @@ def generate_enum(file, enum, path):
     return out
 
 
-def c_name(message):
-    """protoc-c's C name of a message, as its descriptor functions spell it (`DnsResult`: `dns_result`)."""
-    return PACKAGE.replace(".", "__") + "__" + re.sub(r"(?<=[a-z])(?=[A-Z])", "_", message.name).lower()
-
-
 ACCESSORS = {F.TYPE_STRING: "string", F.TYPE_BYTES: "bytes", F.TYPE_BOOL: "bool", F.TYPE_INT32: "int32",
              F.TYPE_SINT32: "int32", F.TYPE_SFIXED32: "int32", F.TYPE_INT64: "int64", F.TYPE_SINT64: "int64",
              F.TYPE_SFIXED64: "int64", F.TYPE_UINT32: "uint32", F.TYPE_FIXED32: "uint32", F.TYPE_UINT64: "uint64",
@@ -164,9 +159,8 @@ def generate_protobufc(message, enums):
             base = {"message": "messages", "enumeration": "enumerations", "bytes": "bytess"}.get(base, base + "s")
         return base
 
-    out = f"extension {message.name}: ProtobufCCodable {{\n"
-    out += f"    static var protobufCSchema: ProtoSchema {{ ProtoSchema(descriptor: {c_name(message)}__descriptor_ptr()) }}\n\n"
-    out += "    init(protobufC m: ProtobufCReader) throws {\n"
+    out = f"extension {message.name} {{\n"
+    out += "    public init(protobufC m: ProtobufCReader) throws {\n"
     if fields:
         args = []
         for proto, field in zip(message.field, fields):
@@ -180,7 +174,7 @@ def generate_protobufc(message, enums):
     else:
         out += "        self.init()\n"
     out += "    }\n\n"
-    out += "    func write(protobufC m: ProtobufCWriter) {\n"
+    out += "    public func write(protobufC m: ProtobufCWriter) {\n"
     for proto, field in zip(message.field, fields):
         out += f"        m.{accessor(proto, field)}({index[proto.number]}, {field.name})\n"
     out += "    }\n}\n"
@@ -339,7 +333,7 @@ def generate_methods(files):
     out += "extension Methods {\n"
     for side, position in (("request", 2), ("response", 3)):
         out += f"    /// The {side} message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.\n"
-        out += f"    static func {side}Type(_ number: UInt32) -> (any ProtobufCCodable.Type)? {{\n"
+        out += f"    static func {side}Type(_ number: UInt32) -> (any WireMessage.Type)? {{\n"
         out += "        switch number {\n"
         for entry in table:
             out += f"        case {entry[0]}: {entry[position]}.self\n"
@@ -366,7 +360,7 @@ def main():
             handle.write(HEADER.format(source=file.name) + "\n" + "\n".join(parts))
         fast = [generate_protobufc(m, enums) for m in file.message_type]
         with open(os.path.join(out_dir, f"{base}+ProtobufC.pb.swift"), "w") as handle:
-            handle.write(HEADER.format(source=file.name) + "\nimport DomainFlowProtoC\n\n" + "\n".join(fast))
+            handle.write(HEADER.format(source=file.name) + "\n" + "\n".join(fast))
     with open(os.path.join(out_dir, "Methods.pb.swift"), "w") as handle:
         handle.write(generate_methods(files))
 

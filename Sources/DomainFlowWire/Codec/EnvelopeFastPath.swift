@@ -4,10 +4,8 @@ import NIOCore
 /// read and built straight from and into protobuf-c's C messages: the method's message is decoded into, or
 /// encoded from, its generated type (`Methods.requestType`, `.responseType`) without `ProtoFields`.
 enum EnvelopeFastPath {
-    static let requestSchema = ProtoSchema.clientFrame.subSchema(2)!
-    static let responseSchema = ProtoSchema.serverFrame.subSchema(2)!
-    private static let requestIndexes = Indexes(requestSchema)
-    private static let responseIndexes = Indexes(responseSchema)
+    private static let requestIndexes = Indexes(ProtoSchema.clientFrame.subSchema(2)!)
+    private static let responseIndexes = Indexes(ProtoSchema.serverFrame.subSchema(2)!)
 
     /// Where the envelope's fields are in a descriptor's field list.
     private struct Indexes {
@@ -38,7 +36,7 @@ enum EnvelopeFastPath {
     /// The method oneof: its number (with `keepUnknown`, an unknown one's too: a request for a method this side does
     /// not know is UNIMPLEMENTED, not malformed) and its message, typed when the generated model takes it (else its
     /// fields, so that decoding it again names the error).
-    private static func methodBody(_ r: ProtobufCReader, firstMethod: Int, type: (UInt32) -> (any ProtobufCCodable.Type)?,
+    private static func methodBody(_ r: ProtobufCReader, firstMethod: Int, type: (UInt32) -> (any WireMessage.Type)?,
                                    keepUnknown: Bool) -> (UInt32, MessageBody) {
         let number = r.oneofCase(firstMethod)
         guard number != 0 else {
@@ -56,38 +54,47 @@ enum EnvelopeFastPath {
 
     /// Appends `request`, whose body is `message`, as a whole `ClientFrame` (length prefix included); false when
     /// the envelope has no such method (the caller then takes the generic path, which names the error).
-    static func encode(_ request: Request, _ message: any ProtobufCCodable, into buffer: inout ByteBuffer) -> Bool {
-        guard request.method >= firstMethodNumber, requestSchemaHas(request.method) else { return false }
+    static func encode(_ request: Request, _ message: any WireMessage, into buffer: inout ByteBuffer) -> Bool {
+        guard request.method >= firstMethodNumber else { return false }
         var arena = ScratchArena()
+        return withUnsafeMutablePointer(to: &arena) { arena in
+            let frame = ProtobufCWriter(descriptor: ProtoSchema.clientFrame.descriptor, arena: arena)
+            var known = false
+            _ = frame.oneofMessage(number: 2) { envelope in
+                let at = requestIndexes
+                envelope.uint64(at.callID, request.callID)
+                envelope.uint32(at.timeout, request.timeoutMillis)
+                envelope.string(at.token, request.authToken)
+                known = envelope.oneofMessage(number: request.method) { message.write(protobufC: $0) }
+            }
+            if known { ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true) }
+            return known
+        }
+    }
+
+    /// Appends `status` as a whole `ServerFrame`.
+    static func encode(_ status: Status, into buffer: inout ByteBuffer) {
+        var arena = ScratchArena(expectedBytes: 256 + status.message.utf8.count)
         withUnsafeMutablePointer(to: &arena) { arena in
-            let at = requestIndexes
-            let envelope = ProtobufCWriter(schema: requestSchema, arena: arena)
-            envelope.uint64(at.callID, request.callID)
-            envelope.uint32(at.timeout, request.timeoutMillis)
-            envelope.string(at.token, request.authToken)
-            envelope.oneofMessage(number: request.method, message.build(in: &arena.pointee))
-            let frame = ProtobufCWriter(schema: .clientFrame, arena: arena)
-            frame.oneofMessage(number: 2, envelope.message)
+            let frame = ProtobufCWriter(descriptor: ProtoSchema.serverFrame.descriptor, arena: arena)
+            _ = frame.oneofMessage(number: 3) { status.write(protobufC: $0) }
             ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true)
         }
-        return true
     }
 
     /// Appends `response`, whose body is `message`, as a whole `ServerFrame`; false as for requests.
-    static func encode(_ response: Response, _ message: any ProtobufCCodable, into buffer: inout ByteBuffer) -> Bool {
-        guard response.method >= firstMethodNumber, responseSchemaHas(response.method) else { return false }
+    static func encode(_ response: Response, _ message: any WireMessage, into buffer: inout ByteBuffer) -> Bool {
+        guard response.method >= firstMethodNumber else { return false }
         var arena = ScratchArena()
-        withUnsafeMutablePointer(to: &arena) { arena in
-            let envelope = ProtobufCWriter(schema: responseSchema, arena: arena)
-            envelope.uint64(responseIndexes.callID, response.callID)
-            envelope.oneofMessage(number: response.method, message.build(in: &arena.pointee))
-            let frame = ProtobufCWriter(schema: .serverFrame, arena: arena)
-            frame.oneofMessage(number: 2, envelope.message)
-            ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true)
+        return withUnsafeMutablePointer(to: &arena) { arena in
+            let frame = ProtobufCWriter(descriptor: ProtoSchema.serverFrame.descriptor, arena: arena)
+            var known = false
+            _ = frame.oneofMessage(number: 2) { envelope in
+                envelope.uint64(responseIndexes.callID, response.callID)
+                known = envelope.oneofMessage(number: response.method) { message.write(protobufC: $0) }
+            }
+            if known { ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true) }
+            return known
         }
-        return true
     }
-
-    private static func requestSchemaHas(_ number: UInt32) -> Bool { Methods.requestType(number) != nil }
-    private static func responseSchemaHas(_ number: UInt32) -> Bool { Methods.responseType(number) != nil }
 }

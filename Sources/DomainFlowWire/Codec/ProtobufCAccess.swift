@@ -1,27 +1,15 @@
 import CProtobufC
 
-/// A generated message that converts itself to and from protobuf-c's C representation directly, field by
-/// field, without `ProtoFields` in between: the codec's fast path (`Generated/*+ProtobufC.pb.swift`).
-/// Field indexes are positions in the descriptor's field list (protoc-c sorts it by number).
-protocol ProtobufCCodable: WireMessage {
-    static var protobufCSchema: ProtoSchema { get }
-    init(protobufC message: ProtobufCReader) throws
-    func write(protobufC message: ProtobufCWriter)
+extension WireMessage {
+    /// Reads the message generically, through its fields (the generated messages read theirs directly).
+    public init(protobufC message: ProtobufCReader) throws { try self.init(fields: message.fields) }
+    /// Writes the message generically, through its fields (the generated messages write theirs directly).
+    public func write(protobufC message: ProtobufCWriter) { message.fill(fields) }
 }
 
-extension ProtobufCCodable {
-    /// Builds this message in `arena`; the result lives as long as the arena.
-    func build(in arena: inout ScratchArena) -> UnsafeMutableRawPointer {
-        withUnsafeMutablePointer(to: &arena) { arena in
-            let writer = ProtobufCWriter(schema: Self.protobufCSchema, arena: arena)
-            write(protobufC: writer)
-            return writer.message
-        }
-    }
-}
-
-/// Reads the fields of one unpacked protobuf-c message by field index (proto3 fields: no presence flags).
-struct ProtobufCReader {
+/// Reads the fields of one unpacked protobuf-c message by field index (proto3 fields: no presence flags). Field
+/// indexes are positions in the descriptor's field list (protoc-c sorts it by number). Only the codec makes one.
+public struct ProtobufCReader {
     let message: UnsafeRawPointer
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
 
@@ -73,9 +61,9 @@ struct ProtobufCReader {
     }
 
     /// The sub-message at `index` (`name` in the `.proto`), or nil when absent; an error inside names its path.
-    func message<M: ProtobufCCodable>(_ index: Int, _ name: String) throws -> M? {
-        guard let sub = slot(index).load(as: UnsafeRawPointer?.self) else { return nil }
-        return try Self.within(name) { try M(protobufC: ProtobufCReader(message: sub, descriptor: M.protobufCSchema.descriptor)) }
+    func message<M: WireMessage>(_ index: Int, _ name: String) throws -> M? {
+        guard let sub = subMessage(index) else { return nil }
+        return try Self.within(name) { try M(protobufC: sub) }
     }
 
     func strings(_ index: Int) -> [String] {
@@ -84,12 +72,13 @@ struct ProtobufCReader {
             base.load(fromByteOffset: i * MemoryLayout<UnsafeRawPointer>.stride, as: UnsafePointer<CChar>?.self).map { String(cString: $0) } ?? ""
         }
     }
-    func messages<M: ProtobufCCodable>(_ index: Int, _ name: String) throws -> [M] {
-        guard let base = elements(index) else { return [] }
+    func messages<M: WireMessage>(_ index: Int, _ name: String) throws -> [M] {
+        guard let base = elements(index), let d = field(index).descriptor else { return [] }
+        let sub = d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
         return try Self.within(name) {
             try (0..<count(index)).compactMap { i in
                 try base.load(fromByteOffset: i * MemoryLayout<UnsafeRawPointer>.stride, as: UnsafeRawPointer?.self).map {
-                    try M(protobufC: ProtobufCReader(message: $0, descriptor: M.protobufCSchema.descriptor))
+                    try M(protobufC: ProtobufCReader(message: $0, descriptor: sub))
                 }
             }
         }
@@ -126,14 +115,15 @@ struct ProtobufCReader {
 }
 
 /// Builds one protobuf-c message in a `ScratchArena`, field by field by index; default values are left out.
-struct ProtobufCWriter {
+/// Only the codec makes one.
+public struct ProtobufCWriter {
     let message: UnsafeMutableRawPointer
     let descriptor: UnsafePointer<ProtobufCMessageDescriptor>
     private let arena: UnsafeMutablePointer<ScratchArena>
 
-    /// A new, initialised `schema` message in the arena `arena` points to (which must outlive the writer).
-    init(schema: ProtoSchema, arena: UnsafeMutablePointer<ScratchArena>) {
-        descriptor = schema.descriptor
+    /// A new, initialised `descriptor` message in the arena `arena` points to (which must outlive the writer).
+    init(descriptor: UnsafePointer<ProtobufCMessageDescriptor>, arena: UnsafeMutablePointer<ScratchArena>) {
+        self.descriptor = descriptor
         self.arena = arena
         message = arena.pointee.allocate(descriptor.pointee.sizeof_message)
         descriptor.pointee.message_init(message.assumingMemoryBound(to: ProtobufCMessage.self))
@@ -170,16 +160,32 @@ struct ProtobufCWriter {
     func float(_ index: Int, _ value: Float) { if value != 0 { slot(index).storeBytes(of: value, as: Float.self) } }
     func enumeration<E: RawRepresentable<Int32>>(_ index: Int, _ value: E) { int32(index, value.rawValue) }
 
-    /// Sets the oneof field `number` to `sub`, a message built in the same arena.
-    func oneofMessage(number: UInt32, _ sub: UnsafeMutableRawPointer) {
-        let field = protobuf_c_message_descriptor_get_field(descriptor, number)!.pointee
-        (message + Int(field.quantifier_offset)).storeBytes(of: number, as: UInt32.self)
-        (message + Int(field.offset)).storeBytes(of: sub, as: UnsafeMutableRawPointer.self)
+    /// Sets the fields generically (the slow path, for messages that are not generated).
+    func fill(_ fields: ProtoFields) {
+        try? ProtobufCEncoder.fill(message, descriptor, with: fields, &arena.pointee)
     }
 
-    func message<M: ProtobufCCodable>(_ index: Int, _ value: M?) {
+    /// A new message of the type of the (message) field at `index`, built by `write` in the same arena.
+    private func build(_ index: Int, _ write: (ProtobufCWriter) -> Void) -> UnsafeMutableRawPointer {
+        let sub = ProtobufCWriter(descriptor: field(index).descriptor!.assumingMemoryBound(to: ProtobufCMessageDescriptor.self),
+                                  arena: arena)
+        write(sub)
+        return sub.message
+    }
+
+    /// Sets the oneof field `number` to a message written by `write`; false when the message has no such field.
+    func oneofMessage(number: UInt32, _ write: (ProtobufCWriter) -> Void) -> Bool {
+        guard let pointer = protobuf_c_message_descriptor_get_field(descriptor, number), pointer.pointee.type == PROTOBUF_C_TYPE_MESSAGE
+        else { return false }
+        let index = pointer - descriptor.pointee.fields
+        (message + Int(pointer.pointee.quantifier_offset)).storeBytes(of: number, as: UInt32.self)
+        slot(index).storeBytes(of: build(index, write), as: UnsafeMutableRawPointer.self)
+        return true
+    }
+
+    func message<M: WireMessage>(_ index: Int, _ value: M?) {
         guard let value else { return }
-        slot(index).storeBytes(of: value.build(in: &arena.pointee), as: UnsafeMutableRawPointer.self)
+        slot(index).storeBytes(of: build(index) { value.write(protobufC: $0) }, as: UnsafeMutableRawPointer.self)
     }
 
     /// Sets the repeated field at `index` to `count` elements of `stride` bytes, each stored by `store`.
@@ -199,9 +205,9 @@ struct ProtobufCWriter {
             $0.storeBytes(of: copy(values[$1]), as: UnsafeMutableRawPointer.self)
         }
     }
-    func messages<M: ProtobufCCodable>(_ index: Int, _ values: [M]) {
-        repeated(index, count: values.count, stride: MemoryLayout<UnsafeRawPointer>.stride) {
-            $0.storeBytes(of: values[$1].build(in: &arena.pointee), as: UnsafeMutableRawPointer.self)
+    func messages<M: WireMessage>(_ index: Int, _ values: [M]) {
+        repeated(index, count: values.count, stride: MemoryLayout<UnsafeRawPointer>.stride) { slot, i in
+            slot.storeBytes(of: build(index) { values[i].write(protobufC: $0) }, as: UnsafeMutableRawPointer.self)
         }
     }
     func enumerations<E: RawRepresentable<Int32>>(_ index: Int, _ values: [E]) { scalars(index, values.map(\.rawValue)) }

@@ -35,6 +35,13 @@ enum ProtobufCEncoder {
                               _ arena: inout ScratchArena) throws(WireError) -> UnsafeMutableRawPointer {
         let message = arena.allocate(descriptor.pointee.sizeof_message)
         descriptor.pointee.message_init(message.assumingMemoryBound(to: ProtobufCMessage.self))
+        try fill(message, descriptor, with: fields, &arena)
+        return message
+    }
+
+    /// Sets `fields` in the initialised C `message` of `descriptor`.
+    static func fill(_ message: UnsafeMutableRawPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+                     with fields: ProtoFields, _ arena: inout ScratchArena) throws(WireError) {
         for (number, value) in fields.entries {
             guard let fieldPointer = protobuf_c_message_descriptor_get_field(descriptor, number) else {
                 throw .unknownField(String(cString: descriptor.pointee.name), number)
@@ -61,7 +68,6 @@ enum ProtobufCEncoder {
                 try store(value, field, at: slot, &arena)
             }
         }
-        return message
     }
 
     private static func fieldName(_ field: ProtobufCFieldDescriptor) -> String { String(cString: field.name) }

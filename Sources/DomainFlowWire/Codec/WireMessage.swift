@@ -7,4 +7,8 @@ public protocol WireMessage: Sendable {
     init(fields: ProtoFields) throws
     /// The fields to encode.
     var fields: ProtoFields { get }
+    /// Reads the message from protobuf-c's C message: the codec's fast path (generated; by default through `fields`).
+    init(protobufC message: ProtobufCReader) throws
+    /// Writes the message into protobuf-c's C message (generated; by default through `fields`).
+    func write(protobufC message: ProtobufCWriter)
 }

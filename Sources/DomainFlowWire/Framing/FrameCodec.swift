@@ -5,7 +5,11 @@ import NIOCore
 public enum FrameCodec {
     public static func encode(_ frame: ServerFrame, into buffer: inout ByteBuffer) throws(WireError) {
         if case .response(let response) = frame, case .typed(let message) = response.body,
-           let message = message as? any ProtobufCCodable, EnvelopeFastPath.encode(response, message, into: &buffer) {
+           EnvelopeFastPath.encode(response, message, into: &buffer) {
+            return
+        }
+        if case .status(let status) = frame {
+            EnvelopeFastPath.encode(status, into: &buffer)
             return
         }
         let fields: ProtoFields
@@ -20,7 +24,7 @@ public enum FrameCodec {
 
     public static func encode(_ frame: ClientFrame, into buffer: inout ByteBuffer) throws(WireError) {
         if case .request(let request) = frame, case .typed(let message) = request.body,
-           let message = message as? any ProtobufCCodable, EnvelopeFastPath.encode(request, message, into: &buffer) {
+           EnvelopeFastPath.encode(request, message, into: &buffer) {
             return
         }
         let fields: ProtoFields
@@ -53,7 +57,7 @@ public enum FrameCodec {
                 }
                 return .helloReply(decoded)
             case 2: return frame.subMessage(1).map { .response(EnvelopeFastPath.response($0)) } ?? .unknown
-            case 3: return frame.subMessage(2).map { .status(Status(fields: $0.fields)) } ?? .unknown
+            case 3: return frame.subMessage(2).map { .status(Status(protobufC: $0)) } ?? .unknown
             default: return .unknown
             }
         }

@@ -65,7 +65,7 @@ public enum Methods {
 
 extension Methods {
     /// The request message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.
-    static func requestType(_ number: UInt32) -> (any ProtobufCCodable.Type)? {
+    static func requestType(_ number: UInt32) -> (any WireMessage.Type)? {
         switch number {
         case 16: PingRequest.self
         case 17: ServerInfoRequest.self
@@ -122,7 +122,7 @@ extension Methods {
         }
     }
     /// The response message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.
-    static func responseType(_ number: UInt32) -> (any ProtobufCCodable.Type)? {
+    static func responseType(_ number: UInt32) -> (any WireMessage.Type)? {
         switch number {
         case 16: PingResponse.self
         case 17: ServerInfoResponse.self

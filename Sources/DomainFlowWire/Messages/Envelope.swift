@@ -165,6 +165,16 @@ public struct Status: WireMessage, Equatable {
         self.init(callID: f.uint64(1), code: StatusCode(rawValue: f.int32(2)), message: f.string(3))
     }
     public var fields: ProtoFields { [1: .uint(callID), 2: .int(Int64(code.rawValue)), 3: .string(message)] }
+
+    // Every call ends with one: the codec's fast path (fields 1-3 are indexes 0-2).
+    public init(protobufC m: ProtobufCReader) {
+        self.init(callID: m.uint64(0), code: StatusCode(rawValue: m.int32(1)), message: m.string(2))
+    }
+    public func write(protobufC m: ProtobufCWriter) {
+        m.uint64(0, callID)
+        m.int32(1, code.rawValue)
+        m.string(2, message)
+    }
 }
 
 /// A frame from client to server.
