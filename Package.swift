@@ -75,7 +75,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-server", dependencies: [
-            "DomainFlowServer", "DomainFlowStore", "DomainFlowCore",
+            "DomainFlowServer", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,16 +1,27 @@
+import DomainFlowEngine
 import DomainFlowServer
 import DomainFlowStore
 import NIOPosix
 import ServiceLifecycle
 
-/// The listener, its connections and the campaign engine, until a graceful shutdown (SIGTERM, SIGINT).
-/// Runs after `StoreLifecycleService` in the server's `ServiceGroup`, so it is shut down first.
+/// The listener and its connections, until a graceful shutdown (SIGTERM, SIGINT). Runs last in the server's
+/// `ServiceGroup`, so it is shut down first: no new calls, open ones drain.
 struct ServerLifecycleService: Service {
     let server: DomainFlowServer
 
     func run() async throws {
         try? await gracefulShutdown()
         await server.shutdown()
+    }
+}
+
+/// The campaign engine's workers: cancelled on a graceful shutdown, after the server has drained and before
+/// the store closes. Each worker stops at its next batch boundary; a batch in flight commits or rolls back whole.
+struct EngineLifecycleService: Service {
+    let engine: CampaignEngine
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await engine.run() }
     }
 }
 

@@ -182,13 +182,13 @@ struct Serve: AsyncParsableCommand {
             try? await embedded?.stopOffTheLoop()
             throw error
         }
-        // One group runs both until SIGTERM or SIGINT, then shuts them down in reverse order: the server drains,
-        // then the store closes and the embedded cluster stops.
-        let services = ServiceGroup(configuration: .init(
-            services: [.init(service: StoreLifecycleService(store: store, embedded: embedded)),
-                       .init(service: ServerLifecycleService(server: server))],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await services.run()
+        // One group runs them until SIGTERM or SIGINT, then shuts them down in reverse order: the server drains,
+        // the engine's workers stop, then the store closes and the embedded cluster stops.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreLifecycleService(store: store, embedded: embedded))]
+        if let engine = config.makeEngine() { services.append(.init(service: EngineLifecycleService(engine: engine))) }
+        services.append(.init(service: ServerLifecycleService(server: server)))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }
 

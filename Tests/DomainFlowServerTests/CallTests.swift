@@ -163,7 +163,7 @@ import Testing
     @Test func closedServerFailsCallsWithUnavailable() async throws {
         let server = try await TestServer.start()
         let client = try await server.client()
-        await server.server.shutdown()
+        await server.shutdown()
         do {
             _ = try await client.unary(Methods.ping, PingRequest())
             Issue.record("call on a closed connection succeeded")

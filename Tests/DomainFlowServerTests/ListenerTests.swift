@@ -112,7 +112,7 @@ import Testing
         // Shut down once the call is surely open on the server (its first message arrived).
         let deadline = ContinuousClock.now + .seconds(10)
         while received.withLockedValue({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        await server.server.shutdown()
+        await server.shutdown()
         #expect(try await consumer.value == 4, "in-flight stream completed during the grace period")
         #expect(!FileManager.default.fileExists(atPath: server.socketPath))
     }
@@ -137,7 +137,7 @@ import Testing
         while received.withLockedValue({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let clock = ContinuousClock()
         let start = clock.now
-        await server.server.shutdown()
+        await server.shutdown()
         #expect(clock.now - start < .seconds(30), "the shutdown does not wait for the open stream beyond the grace period")
         #expect(try await consumer.value == .unavailable)
     }

@@ -7,7 +7,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// A running DomainFlow server: a Unix-socket listener and its connections.
+/// A running DomainFlow server: a Unix-socket listener and its connections (the campaign engine runs
+/// beside it: `ServerConfiguration.makeEngine`).
 ///
 /// `start` binds the socket and returns at once; `shutdown` stops accepting, lets open
 /// calls finish for the grace period, cancels the rest, and removes the socket file.
@@ -16,7 +17,6 @@ public final class DomainFlowServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: any Channel
     private let sampler: Task<Void, Never>
-    private let engine: Task<Void, Never>?
     public var socketPath: String { shared.configuration.socketPath }
 
     private init(shared: ServerShared, group: MultiThreadedEventLoopGroup, serverChannel: any Channel) {
@@ -25,21 +25,6 @@ public final class DomainFlowServer: Sendable {
         self.serverChannel = serverChannel
         let connections = shared.connections
         sampler = Task { await connections.sampleOutboundBytes() }
-        if let store = shared.configuration.store, shared.configuration.engine.workers > 0 {
-            let secrets = shared.configuration.secrets
-            var engineConfiguration = shared.configuration.engine
-            // The engine re-checks proxies the way TestProxy checks them.
-            engineConfiguration.proxyCheckURL = shared.configuration.proxyCheckURL
-            engineConfiguration.proxyCheckTimeout = shared.configuration.proxyCheckTimeout
-            let engine = CampaignEngine(store: store, configuration: engineConfiguration,
-                                        logger: shared.configuration.logger, unseal: { sealed in
-                                            guard let secrets else { throw RPCError(.failedPrecondition, "no secret key") }
-                                            return try secrets.open(sealed)
-                                        })
-            self.engine = Task { await engine.run() }
-        } else {
-            engine = nil
-        }
     }
 
     /// Binds `configuration.socketPath` and starts serving `router`'s methods plus the server service.
@@ -110,8 +95,6 @@ public final class DomainFlowServer: Sendable {
         logger.info("shutting down", metadata: ["connections": "\(shared.connections.all.count)"])
         try? await serverChannel.close()
         sampler.cancel()
-        engine?.cancel()  // workers stop at their next batch boundary; a batch in flight commits or rolls back whole
-        await engine?.value
         let connections = shared.connections.all
         for channel in connections { Self.onHandler(of: channel) { $0.beginDraining() } }
         await Self.closed(connections, within: shared.configuration.shutdownGracePeriod, on: group.next())

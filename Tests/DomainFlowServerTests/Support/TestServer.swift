@@ -4,10 +4,19 @@ import DomainFlowWire
 import Foundation
 import Logging
 
-/// A real server on a fresh temporary socket, for one test.
+/// A real server on a fresh temporary socket, for one test, with the campaign engine beside it when the
+/// configuration has a store (as `domainflow-server` runs them).
 struct TestServer {
     let server: DomainFlowServer
+    let engine: Task<Void, Never>?
     var socketPath: String { server.socketPath }
+
+    /// Shuts the server down (it drains), then stops the engine's workers, as `domainflow-server` does.
+    func shutdown() async {
+        await server.shutdown()
+        engine?.cancel()
+        await engine?.value
+    }
 
     static func temporarySocketPath() -> String {
         "/tmp/dft-\(UUID().uuidString.prefix(12)).sock"
@@ -20,7 +29,9 @@ struct TestServer {
         var configuration = ServerConfiguration(socketPath: temporarySocketPath(), shutdownGracePeriod: .seconds(2),
                                                 eventLoopThreads: 2, logger: logger, authentication: .disabled)
         configure(&configuration)
-        return TestServer(server: try await DomainFlowServer.start(configuration: configuration, router: router))
+        let server = try await DomainFlowServer.start(configuration: configuration, router: router)
+        let engine = configuration.makeEngine().map { engine in Task { await engine.run() } }
+        return TestServer(server: server, engine: engine)
     }
 
     func client(name: String = "test-client") async throws -> DomainFlowClient {
@@ -33,10 +44,10 @@ struct TestServer {
         let server = try await start(configure, router: router)
         do {
             let result = try await body(server)
-            await server.server.shutdown()
+            await server.shutdown()
             return result
         } catch {
-            await server.server.shutdown()
+            await server.shutdown()
             throw error
         }
     }
