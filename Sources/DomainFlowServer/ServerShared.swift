@@ -32,18 +32,18 @@ final class ServerVitals: Sendable {
 final class ServerShared: Sendable {
     let vitals: ServerVitals
     let router: Router
-    /// nil when authentication is disabled.
-    let authenticator: Authenticator?
+    /// In front of the router: authentication and authorisation.
+    let interceptor: any CallInterceptor
 
     var configuration: ServerConfiguration { vitals.configuration }
     var counters: ServerCounters { vitals.counters }
     var connections: ConnectionRegistry { vitals.connections }
     var limits: Limits { vitals.limits }
 
-    init(vitals: ServerVitals, router: Router, authenticator: Authenticator?) {
+    init(vitals: ServerVitals, router: Router, interceptor: any CallInterceptor) {
         self.vitals = vitals
         self.router = router
-        self.authenticator = authenticator
+        self.interceptor = interceptor
     }
 }
 

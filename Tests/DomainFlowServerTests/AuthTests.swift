@@ -244,6 +244,17 @@ func expectCode<T>(_ code: StatusCode, _ body: () async throws -> T, sourceLocat
         }
     }
 
+    @Test func aStoreIsNeverServedWithoutAuthentication() async throws {
+        let store = try await TestDatabase.store()
+        do {
+            _ = try await TestServer.start { $0.store = store; $0.authentication = .disabled }
+            Issue.record("a server with a store and authentication disabled started")
+        } catch let error as RPCError {
+            #expect(error.code == .failedPrecondition && error.message.contains("authentication cannot be disabled"), "\(error)")
+        }
+        await store.shutdown()
+    }
+
     @Test func oneTimePasswordMustBeChangedBeforeAnythingElse() async throws {
         let store = try await TestDatabase.store()
         var auth = AuthConfiguration()

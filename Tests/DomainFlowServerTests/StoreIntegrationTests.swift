@@ -7,16 +7,16 @@ import Testing
 
 @Suite struct StoreIntegrationTests {
     @Test func serverInfoReportsStoreHealth() async throws {
-        let store = try await TestDatabase.store(size: 3)
-        try await TestServer.with({ $0.store = store }) { server in
-            let info = try await server.info()
+        try await AuthHarness.with { h in
+            let client = try await h.admin()
+            let info = try await client.unary(Methods.serverInfo, .init())
             let health = try #require(info.store)
-            #expect(health.poolSize == 3)
+            #expect(health.poolSize == UInt32(h.store.pool.configuration.size))
             #expect(health.waiters == 0)
             #expect(health.schemaVersion == UInt32(Migration.embedded.map(\.version).max()!))
             #expect(health.databaseVersion.contains("."))
+            await client.close()
         }
-        await store.shutdown()
     }
 
     @Test func storeErrorsBecomeStatusesWithTheConstraintsMeaning() {

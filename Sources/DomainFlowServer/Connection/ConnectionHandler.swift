@@ -174,17 +174,15 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func dispatch(_ entry: Router.Entry, request: Request, context callContext: CallContext, loop: EventLoop) {
         let callID = request.callID
         let method = request.method
-        let authenticator = entry.access == .anonymous ? nil : shared.authenticator
-        /// Authorises the call (the one place it happens), then returns the context the handler sees.
+        let interceptor = shared.interceptor
+        let access = entry.access
+        /// Admits the call (the one place it happens), then returns the context the handler sees.
         @Sendable func authorized(_ context: CallContext) async throws -> CallContext {
-            guard let authenticator else { return context }
-            var context = context
-            context.principal = try await authenticator.authorize(entry.access, methodNumber: method, context: context)
-            return context
+            try await interceptor.admit(context, access: access, method: method)
         }
         var handler = entry.handler
-        if authenticator != nil, case .inline(let body) = handler {
-            handler = .unary { message, context in try body(message, context) }  // authorisation needs the database
+        if interceptor.needsIO(for: access), case .inline(let body) = handler {
+            handler = .unary { message, context in try body(message, context) }  // admitting it needs the database
         }
         switch handler {
         case .inline(let body):

@@ -33,22 +33,22 @@ public final class DomainFlowServer: Sendable {
         var router = router
         let vitals = ServerVitals(configuration: configuration)
         ServerService.register(into: &router, vitals: vitals)
-        var authenticator: Authenticator?
-        if case .required(let authConfiguration) = configuration.authentication {
-            guard let store = configuration.store else {
-                throw RPCError(.failedPrecondition, "authentication needs a store; configure one or disable authentication")
-            }
+        // The store's services are there whenever the store is; the mode chooses only the interceptor in front of
+        // the router, and a store's data is never served without authentication.
+        let interceptor: any CallInterceptor
+        switch (configuration.authentication, configuration.store) {
+        case (.required(let authConfiguration), let store?):
             let auth = try Authenticator(configuration: authConfiguration, store: store)
-            UsersService.register(into: &router, auth: auth)
-            AuditService.register(into: &router, auth: auth)
-            CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
-            KeywordSetsService.register(into: &router, auth: auth, secrets: configuration.secrets)
-            PersonasService.register(into: &router, auth: auth, secrets: configuration.secrets)
-            ProxiesService.register(into: &router, auth: auth, secrets: configuration.secrets,
-                                    checkURL: configuration.proxyCheckURL, checkTimeout: configuration.proxyCheckTimeout)
-            authenticator = auth
+            registerStoreServices(into: &router, auth: auth, configuration: configuration)
+            interceptor = auth
+        case (.disabled, nil):
+            interceptor = AdmitAll()
+        case (.required, nil):
+            throw RPCError(.failedPrecondition, "authentication needs a store; configure one or disable authentication")
+        case (.disabled, _?):
+            throw RPCError(.failedPrecondition, "authentication cannot be disabled on a server with a store: its data is served to authenticated callers only")
         }
-        let state = ServerShared(vitals: vitals, router: router, authenticator: authenticator)
+        let state = ServerShared(vitals: vitals, router: router, interceptor: interceptor)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let nextConnectionID = NIOLockedValueBoxCounter()
@@ -87,6 +87,17 @@ public final class DomainFlowServer: Sendable {
             "version": "\(serverVersion)",
         ])
         return DomainFlowServer(shared: state, group: group, serverChannel: channel)
+    }
+
+    /// The services backed by the store, registered the same way in every authentication mode.
+    private static func registerStoreServices(into router: inout Router, auth: Authenticator, configuration: ServerConfiguration) {
+        UsersService.register(into: &router, auth: auth)
+        AuditService.register(into: &router, auth: auth)
+        CampaignsService.register(into: &router, auth: auth, batchSize: configuration.engine.batchSize)
+        KeywordSetsService.register(into: &router, auth: auth, secrets: configuration.secrets)
+        PersonasService.register(into: &router, auth: auth, secrets: configuration.secrets)
+        ProxiesService.register(into: &router, auth: auth, secrets: configuration.secrets,
+                                checkURL: configuration.proxyCheckURL, checkTimeout: configuration.proxyCheckTimeout)
     }
 
     /// Graceful shutdown: see the type's documentation. Safe to call more than once.
