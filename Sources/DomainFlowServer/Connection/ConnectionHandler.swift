@@ -2,26 +2,15 @@ import DomainFlowWire
 import Logging
 import NIOCore
 
-/// The channel handler of one client connection: decodes frames, drives the
-/// `ConnectionStateMachine`, runs calls through the `Router` and writes their frames.
-/// All its state is confined to the channel's event loop.
+/// The channel handler of one client connection: decodes frames, feeds them to the `ConnectionStateMachine`
+/// (which holds every open call), does what it answers, runs calls through the `Router` and writes their
+/// frames. All its state is confined to the channel's event loop.
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer  // one frame's payload, from FrameDecoder
     typealias OutboundOut = ByteBuffer
 
-    /// Bookkeeping of one open call.
-    private struct OpenCall {
-        var task: Task<Void, Never>?
-        var deadlineTimer: Scheduled<Void>?
-        /// A stream write waiting for the socket to become writable.
-        var writeWaiter: CheckedContinuation<Void, any Error>?
-        /// For the debug log line of each call (kept only at debug level): the method and when the call opened.
-        var debugStart: (method: String, opened: NIODeadline)?
-    }
-
     private let shared: ServerShared
     private var machine: ConnectionStateMachine
-    private var calls: [UInt64: OpenCall] = [:]
     private var context: ChannelHandlerContext?
     private var logger: Logger
     private var peer: PeerCredentials?
@@ -60,7 +49,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         shared.counters.openConnections.subtract(1, ordering: .relaxed)
-        for callID in Array(calls.keys) {
+        for callID in machine.openCallIDs {
             // The client is gone: cancel its work; there is no one to send a status to.
             endCall(callID, status: nil, cancelWork: true)
         }
@@ -95,12 +84,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            for callID in Array(calls.keys) {
-                if let waiter = calls[callID]?.writeWaiter {
-                    calls[callID]?.writeWaiter = nil
-                    waiter.resume()
-                }
-            }
+            for waiter in machine.becameWritable() { waiter.resume() }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -146,8 +130,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             closeAfterFlush()
             return
         }
-        calls[request.callID] = OpenCall()
-        if logger.logLevel <= .debug { calls[request.callID]?.debugStart = ("method \(request.method)", .now()) }
+        if logger.logLevel <= .debug { machine.update(request.callID) { $0.debugStart = ("method \(request.method)", .now()) } }
         shared.counters.callsInFlight.add(1, ordering: .relaxed)
 
         guard let entry = shared.router.entry(for: request.method) else {
@@ -155,18 +138,19 @@ final class ConnectionHandler: ChannelInboundHandler {
             endCall(request.callID, status: Status(callID: request.callID, code: .unimplemented, message: name), cancelWork: false)
             return
         }
-        calls[request.callID]?.debugStart?.method = entry.name
+        machine.update(request.callID) { $0.debugStart?.method = entry.name }
         let deadline = request.timeoutMillis > 0 ? NIODeadline.now() + .milliseconds(Int64(request.timeoutMillis)) : nil
         let callContext = CallContext(callID: request.callID, methodName: entry.name, deadline: deadline, peer: peer,
                                       clientName: clientName, authToken: request.authToken, connectionLogger: logger)
         if let deadline {
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let callID = request.callID
-            calls[callID]?.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let timer = context.eventLoop.scheduleTask(deadline: deadline) {
                 bound.value.endCall(callID, status: Status(callID: callID, code: .deadlineExceeded,
                     message: "deadline of \(request.timeoutMillis) ms exceeded"), cancelWork: true)
                 bound.value.flushIfNeeded()  // out of any read: nothing else would send the status now
             }
+            machine.update(callID) { $0.deadlineTimer = timer }
         }
         dispatch(entry, request: request, context: callContext, loop: context.eventLoop)
     }
@@ -190,7 +174,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .unary(let body):
             let bound = NIOLoopBound(self, eventLoop: loop)
             let message = request.body
-            calls[callID]?.task = Task(executorPreference: executor) {
+            let task = Task(executorPreference: executor) {
                 let result: Result<MessageBody, any Error>
                 do { result = .success(try await body(message, try await authorized(callContext))) } catch { result = .failure(error) }
                 loop.runOnLoop {
@@ -198,11 +182,12 @@ final class ConnectionHandler: ChannelInboundHandler {
                     bound.value.flushIfNeeded()
                 }
             }
+            machine.update(callID) { $0.task = task }
         case .serverStream(let body):
             let bound = NIOLoopBound(self, eventLoop: loop)
             let sink = ConnectionResponseSink(handler: bound, loop: loop, callID: callID, method: method)
             let message = request.body
-            calls[callID]?.task = Task(executorPreference: executor) {
+            let task = Task(executorPreference: executor) {
                 let status: Status
                 do {
                     try await body(message, try await authorized(callContext), sink)
@@ -215,6 +200,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                     bound.value.flushIfNeeded()
                 }
             }
+            machine.update(callID) { $0.task = task }
         }
     }
 
@@ -226,7 +212,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     // MARK: call completion (event loop only)
 
     private func completeUnary(_ callID: UInt64, method: UInt32, result: Result<MessageBody, any Error>) {
-        guard calls[callID] != nil else { return }  // ended already (deadline, cancel)
+        guard machine.isOpen(callID) else { return }  // ended already (deadline, cancel)
         switch result {
         case .success(let message):
             write(.response(Response(callID: callID, method: method, body: message)))
@@ -245,9 +231,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Ends a call exactly once: cancels its timer (and its task when asked), fails a waiting
     /// stream write, and sends its terminal status (nil when the client is gone).
     private func endCall(_ callID: UInt64, status: Status?, cancelWork: Bool) {
-        guard let call = calls.removeValue(forKey: callID) else { return }
+        guard let end = machine.endCall(callID, cancelWork: cancelWork) else { return }
+        let call = end.call
         call.deadlineTimer?.cancel()
-        if cancelWork { call.task?.cancel() }
+        if end.cancelTask { call.task?.cancel() }
         call.writeWaiter?.resume(throwing: RPCError(status?.code ?? .cancelled, status?.message ?? "call ended"))
         shared.counters.callsInFlight.subtract(1, ordering: .relaxed)
         shared.counters.callsServed.add(1, ordering: .relaxed)
@@ -258,22 +245,22 @@ final class ConnectionHandler: ChannelInboundHandler {
                 "micros": "\((NIODeadline.now() - start.opened).nanoseconds / 1000)",
             ])
         }
-        if machine.callEnded(callID) == .closeAfterFlush { closeAfterFlush() }
+        if end.close == .closeAfterFlush { closeAfterFlush() }
     }
 
     /// Writes one message of a stream; `waiter` resumes when the writer may send the next.
     func writeStreamMessage(_ callID: UInt64, frame: ByteBuffer, waiter: CheckedContinuation<Void, any Error>) {
-        guard calls[callID] != nil, let context else {
+        guard machine.isOpen(callID), let context else {
             waiter.resume(throwing: RPCError(.cancelled, "call ended"))
             return
         }
         writePending()  // frames written before this one go first
         context.write(wrapOutboundOut(frame), promise: nil)
         context.flush()
-        if context.channel.isWritable {
-            waiter.resume()
-        } else {
-            calls[callID]?.writeWaiter = waiter
+        switch machine.streamWrote(callID, waiter: waiter, writable: context.channel.isWritable) {
+        case .resume(let waiter): waiter.resume()
+        case .fail(let waiter): waiter.resume(throwing: RPCError(.cancelled, "call ended"))
+        case .wait: break
         }
     }
 
@@ -286,7 +273,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Ends every open call with UNAVAILABLE and closes (the grace period is over).
     func abortCalls() {
-        for callID in Array(calls.keys) {
+        for callID in machine.openCallIDs {
             endCall(callID, status: Status(callID: callID, code: .unavailable, message: "server is shutting down"),
                     cancelWork: true)
         }

@@ -1,8 +1,38 @@
 import DomainFlowWire
+import NIOCore
 
-/// The per-connection protocol as a value: hello first, then calls with unique ids,
-/// then draining at shutdown. No I/O: every event returns what the handler must do.
+/// The per-connection protocol as a value: hello first, then calls with unique ids, then draining at
+/// shutdown; and every open call's life (its task, deadline timer and waiting stream write) from open to its
+/// one end. No I/O: every event returns what the handler must do, the handler does it.
 struct ConnectionStateMachine {
+    /// What an open call holds until it ends.
+    struct OpenCall {
+        var task: Task<Void, Never>?
+        var deadlineTimer: Scheduled<Void>?
+        /// A stream write waiting for the socket to become writable.
+        var writeWaiter: CheckedContinuation<Void, any Error>?
+        /// For the debug log line of each call (kept only at debug level): the method and when the call opened.
+        var debugStart: (method: String, opened: NIODeadline)?
+    }
+
+    /// What the handler does when a call ends: cancel the timer (and the task, when the call ended before its
+    /// work did), fail a waiting stream write, send the status, and close the connection when it was the last
+    /// call of a draining one.
+    struct EndAction {
+        let call: OpenCall
+        let cancelTask: Bool
+        let close: CloseAction
+    }
+
+    enum StreamWriteAction {
+        /// The call has ended: fail the write.
+        case fail(CheckedContinuation<Void, any Error>)
+        /// The socket takes more: let the writer go on.
+        case resume(CheckedContinuation<Void, any Error>)
+        /// Parked until the socket is writable again (`becameWritable`).
+        case wait
+    }
+
     enum State: Equatable {
         case awaitingHello
         case ready
@@ -33,7 +63,9 @@ struct ConnectionStateMachine {
     }
 
     private(set) var state: State = .awaitingHello
-    private(set) var openCalls: Set<UInt64> = []
+    private var calls: [UInt64: OpenCall] = [:]
+    /// The ids of the open calls.
+    var openCallIDs: [UInt64] { Array(calls.keys) }
     let maxConcurrentCalls: Int
 
     init(maxConcurrentCalls: Int) {
@@ -69,25 +101,54 @@ struct ConnectionStateMachine {
         guard callID != 0 else {
             return .rejectOnConnection(RPCError(.invalidArgument, "call_id must not be 0"))
         }
-        guard !openCalls.contains(callID) else {
+        guard calls[callID] == nil else {
             return .rejectOnConnection(RPCError(.invalidArgument,
                 "call_id \(callID) is already in use by an open call; the new call was refused"))
         }
-        guard openCalls.count < maxConcurrentCalls else {
+        guard calls.count < maxConcurrentCalls else {
             return .rejectCall(RPCError(.resourceExhausted,
                 "too many calls in flight on this connection (limit \(maxConcurrentCalls))"))
         }
-        openCalls.insert(callID)
+        calls[callID] = OpenCall()
         return .open
     }
 
-    /// Whether `callID` names an open call (a cancel for anything else is ignored).
-    func isOpen(_ callID: UInt64) -> Bool { openCalls.contains(callID) }
+    /// Whether `callID` names an open call (a cancel or a late result for anything else is ignored).
+    func isOpen(_ callID: UInt64) -> Bool { calls[callID] != nil }
 
-    /// Records the end of a call; closes when it was the last one of a draining connection.
-    mutating func callEnded(_ callID: UInt64) -> CloseAction {
-        openCalls.remove(callID)
-        return state == .draining && openCalls.isEmpty ? .closeAfterFlush : .keepOpen
+    /// Records what an open call holds (its task, its timer, its debug line); nothing for an ended call.
+    mutating func update(_ callID: UInt64, _ change: (inout OpenCall) -> Void) {
+        guard var call = calls[callID] else { return }
+        change(&call)
+        calls[callID] = call
+    }
+
+    /// Ends `callID` (nil when it has ended already: a call ends once). `cancelWork`: it ends before its
+    /// handler did (deadline, cancel, the client gone, shutdown), so its task is cancelled.
+    mutating func endCall(_ callID: UInt64, cancelWork: Bool) -> EndAction? {
+        guard let call = calls.removeValue(forKey: callID) else { return nil }
+        let close: CloseAction = state == .draining && calls.isEmpty ? .closeAfterFlush : .keepOpen
+        return EndAction(call: call, cancelTask: cancelWork, close: close)
+    }
+
+    /// A stream's message was written; `writable`: whether the socket takes more now.
+    mutating func streamWrote(_ callID: UInt64, waiter: CheckedContinuation<Void, any Error>, writable: Bool) -> StreamWriteAction {
+        guard calls[callID] != nil else { return .fail(waiter) }
+        if writable { return .resume(waiter) }
+        calls[callID]?.writeWaiter = waiter
+        return .wait
+    }
+
+    /// The socket is writable again: the stream writes to resume.
+    mutating func becameWritable() -> [CheckedContinuation<Void, any Error>] {
+        var waiters: [CheckedContinuation<Void, any Error>] = []
+        for (callID, call) in calls {
+            if let waiter = call.writeWaiter {
+                waiters.append(waiter)
+                calls[callID]?.writeWaiter = nil
+            }
+        }
+        return waiters
     }
 
     /// Starts a graceful shutdown; closes at once when no call is open.
@@ -98,12 +159,13 @@ struct ConnectionStateMachine {
             return .closeAfterFlush
         case .ready, .draining:
             state = .draining
-            return openCalls.isEmpty ? .closeAfterFlush : .keepOpen
+            return calls.isEmpty ? .closeAfterFlush : .keepOpen
         }
     }
 
+    /// The connection is gone; every call must have been ended first (`openCallIDs`).
     mutating func closed() {
         state = .closed
-        openCalls.removeAll()
+        assert(calls.isEmpty, "calls left open on a closed connection")
     }
 }
