@@ -76,7 +76,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-server", dependencies: [
             "DomainFlowServer", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine",
-            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

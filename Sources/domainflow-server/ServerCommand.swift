@@ -5,6 +5,7 @@ import DomainFlowStore
 import Foundation
 import Glibc
 import Logging
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
@@ -96,6 +97,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Campaign engine workers in this process (0: this server runs no campaign work).")
     var engineWorkers: Int = 2
 
+    @Option(help: "Event-loop threads serving connections (default: one per core).")
+    var eventLoopThreads: Int = System.coreCount
+
     @Option(help: "Seconds a leased batch stays with its worker before another may take it (crash recovery).")
     var leaseSeconds: Int = 30
 
@@ -164,6 +168,8 @@ struct Serve: AsyncParsableCommand {
         guard (0...64).contains(engineWorkers), (1...3600).contains(leaseSeconds), (1...1_000_000).contains(batchSize) else {
             throw ValidationError("--engine-workers 0...64, --lease-seconds 1...3600, --batch-size 1...1000000")
         }
+        guard (1...256).contains(eventLoopThreads) else { throw ValidationError("--event-loop-threads 1...256") }
+        config.eventLoopThreads = eventLoopThreads
         config.engine.workers = engineWorkers
         config.engine.leaseDuration = .seconds(leaseSeconds)
         config.engine.batchSize = batchSize
