@@ -56,45 +56,43 @@ enum EnvelopeFastPath {
     /// the envelope has no such method (the caller then takes the generic path, which names the error).
     static func encode(_ request: Request, _ message: any WireMessage, into buffer: inout ByteBuffer) -> Bool {
         guard request.method >= firstMethodNumber else { return false }
-        var arena = ScratchArena()
-        return withUnsafeMutablePointer(to: &arena) { arena in
-            let frame = ProtobufCWriter(descriptor: ProtoSchema.clientFrame.descriptor, arena: arena)
-            var known = false
-            _ = frame.oneofMessage(number: 2) { envelope in
-                let at = requestIndexes
-                envelope.uint64(at.callID, request.callID)
-                envelope.uint32(at.timeout, request.timeoutMillis)
-                envelope.string(at.token, request.authToken)
-                known = envelope.oneofMessage(number: request.method) { message.write(protobufC: $0) }
-            }
-            if known { ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true) }
-            return known
-        }
-    }
-
-    /// Appends `status` as a whole `ServerFrame`.
-    static func encode(_ status: Status, into buffer: inout ByteBuffer) {
-        var arena = ScratchArena(expectedBytes: 256 + status.message.utf8.count)
-        withUnsafeMutablePointer(to: &arena) { arena in
-            let frame = ProtobufCWriter(descriptor: ProtoSchema.serverFrame.descriptor, arena: arena)
-            _ = frame.oneofMessage(number: 3) { status.write(protobufC: $0) }
-            ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true)
+        return encodeFrame(.clientFrame, kind: 2, into: &buffer) { envelope in
+            let at = requestIndexes
+            envelope.uint64(at.callID, request.callID)
+            envelope.uint32(at.timeout, request.timeoutMillis)
+            envelope.string(at.token, request.authToken)
+            return envelope.oneofMessage(number: request.method) { message.write(protobufC: $0) }
         }
     }
 
     /// Appends `response`, whose body is `message`, as a whole `ServerFrame`; false as for requests.
     static func encode(_ response: Response, _ message: any WireMessage, into buffer: inout ByteBuffer) -> Bool {
         guard response.method >= firstMethodNumber else { return false }
-        var arena = ScratchArena()
+        return encodeFrame(.serverFrame, kind: 2, into: &buffer) { envelope in
+            envelope.uint64(responseIndexes.callID, response.callID)
+            return envelope.oneofMessage(number: response.method) { message.write(protobufC: $0) }
+        }
+    }
+
+    /// Appends `status` as a whole `ServerFrame`.
+    static func encode(_ status: Status, into buffer: inout ByteBuffer) {
+        _ = encodeFrame(.serverFrame, kind: 3, into: &buffer, expectedBytes: 256 + status.message.utf8.count) { written in
+            status.write(protobufC: written)
+            return true
+        }
+    }
+
+    /// Builds a `schema` frame whose `kind` oneof is field `kind`, written by `write`, and appends it packed when
+    /// `write` says it could write everything.
+    private static func encodeFrame(_ schema: ProtoSchema, kind: UInt32, into buffer: inout ByteBuffer, expectedBytes: Int = 2048,
+                                    _ write: (ProtobufCWriter) -> Bool) -> Bool {
+        var arena = ScratchArena(expectedBytes: expectedBytes)
         return withUnsafeMutablePointer(to: &arena) { arena in
-            let frame = ProtobufCWriter(descriptor: ProtoSchema.serverFrame.descriptor, arena: arena)
-            var known = false
-            _ = frame.oneofMessage(number: 2) { envelope in
-                envelope.uint64(responseIndexes.callID, response.callID)
-                known = envelope.oneofMessage(number: response.method) { message.write(protobufC: $0) }
-            }
-            if known { ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true) }
-            return known
+            let frame = ProtobufCWriter(descriptor: schema.descriptor, arena: arena)
+            var complete = false
+            _ = frame.oneofMessage(number: kind) { complete = write($0) }
+            if complete { ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true) }
+            return complete
         }
     }
 }
