@@ -7,9 +7,10 @@ import ServiceLifecycle
 /// The listener and its connections, until a graceful shutdown (SIGTERM, SIGINT). Runs last in the server's
 /// `ServiceGroup`, so it is shut down first: no new calls, open ones drain.
 struct ServerLifecycleService: Service {
-    let server: DomainFlowServer
+    let configuration: ServerConfiguration
 
     func run() async throws {
+        let server = try await DomainFlowServer.start(configuration: configuration)
         try? await gracefulShutdown()
         await server.shutdown()
     }

@@ -176,23 +176,23 @@ struct Serve: AsyncParsableCommand {
         config.proxyCheckURL = URL(string: proxyCheckURL)!
         config.proxyCheckTimeout = .seconds(proxyCheckTimeout)
 
-        let server: DomainFlowServer
         do {
             let keyFile = secretKeyFile ?? (getuid() == 0 ? "/var/lib/domainflow/secret.key"
                 : BaseDirectories.config() + "/domainflow/secret.key")
             config.secrets = try SecretBox.load(keyFile: keyFile)
             _ = try await AdminBootstrap.ensureAdmin(store: store, bcryptCost: auth.bcryptCost, logger: logger)
-            server = try await DomainFlowServer.start(configuration: config)
         } catch {
             await store.shutdown()
             try? await embedded?.stopOffTheLoop()
             throw error
         }
         // One group runs them until SIGTERM or SIGINT, then shuts them down in reverse order: the server drains,
-        // the engine's workers stop, then the store closes and the embedded cluster stops.
+        // the engine's workers stop, then the store closes and the embedded cluster stops. The listener opens
+        // inside the group, so that a signal is handled from the first call on; if it cannot open, the group
+        // stops the rest and the error ends the command.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreLifecycleService(store: store, embedded: embedded))]
         if let engine = config.makeEngine() { services.append(.init(service: EngineLifecycleService(engine: engine))) }
-        services.append(.init(service: ServerLifecycleService(server: server)))
+        services.append(.init(service: ServerLifecycleService(configuration: config)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

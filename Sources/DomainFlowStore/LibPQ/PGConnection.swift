@@ -52,31 +52,79 @@ public final class PGConnection: @unchecked Sendable {
     /// Runs several prepared statements in one round trip (libpq's pipeline mode), each in a transaction of
     /// its own (a sync follows each), so that one's failure leaves the others alone. One result per query, in order.
     public func executePipelined(_ queries: [(statement: Statement, parameters: [PGValue?])]) -> [Result<QueryResult, StoreError>] {
-        for query in queries where !prepared.contains(query.statement.name) {
-            do { try prepare(query.statement) } catch { return queries.map { _ in .failure(error) } }
+        var results = [Result<QueryResult, StoreError>?](repeating: nil, count: queries.count)
+        _ = runPipeline(queries.enumerated().map { index, query in
+            PipelinedQuery(statement: query.statement, parameters: query.parameters) { results[index] = $0 }
+        }) { [] }
+        return results.map { $0 ?? .failure(StoreError(kind: .internal, message: "pipeline: no result")) }
+    }
+
+    /// One statement of a pipeline and where its result goes.
+    public struct PipelinedQuery {
+        public let statement: Statement
+        public let parameters: [PGValue?]
+        public let complete: (Result<QueryResult, StoreError>) -> Void
+
+        public init(statement: Statement, parameters: [PGValue?], complete: @escaping (Result<QueryResult, StoreError>) -> Void) {
+            self.statement = statement
+            self.parameters = parameters
+            self.complete = complete
+        }
+    }
+
+    /// Runs `first` in pipeline mode (each statement in a transaction of its own: a sync follows each), and after
+    /// each result asks `more` for statements submitted meanwhile, which join the round trips in flight: the server
+    /// is never left idle while there is work. Each result goes to its query's `complete` as soon as it is read, in
+    /// order. Returns the queries `more` gave that name a statement not yet prepared on this connection (preparing
+    /// waits for the pipeline to drain); run them again.
+    public func runPipeline(_ first: [PipelinedQuery], more: () -> [PipelinedQuery]) -> [PipelinedQuery] {
+        for query in first where !prepared.contains(query.statement.name) {
+            do { try prepare(query.statement) } catch {
+                for query in first { query.complete(.failure(error)) }
+                return []
+            }
         }
         guard PQenterPipelineMode(handle) == 1 else {
-            return queries.map { query in Result { () throws(StoreError) in try execute(query.statement, query.parameters) } }
+            for query in first { query.complete(Result { () throws(StoreError) in try execute(query.statement, query.parameters) }) }
+            return []
         }
         defer { _ = PQexitPipelineMode(handle) }
-        var sent = 0
-        for query in queries {
-            let ok = withCStrings(query.parameters.map { $0?.text }) { pointers in
-                PQsendQueryPrepared(handle, query.statement.name, Int32(pointers.count), pointers, nil, nil, 0) == 1
+        var inFlight: [PipelinedQuery] = []
+        var next = 0  // index in inFlight of the next result to read
+        var deferred: [PipelinedQuery] = []
+        var broken: StoreError?
+        func send(_ queries: [PipelinedQuery]) {
+            for query in queries {
+                if let broken { query.complete(.failure(broken)); continue }
+                let ok = withCStrings(query.parameters.map { $0?.text }) { pointers in
+                    PQsendQueryPrepared(handle, query.statement.name, Int32(pointers.count), pointers, nil, nil, 0) == 1
+                }
+                guard ok, PQpipelineSync(handle) == 1 else {  // the connection failed while sending: the rest are never sent
+                    broken = StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
+                    query.complete(.failure(broken!))
+                    continue
+                }
+                inFlight.append(query)
             }
-            guard ok, PQpipelineSync(handle) == 1 else { break }
-            sent += 1
         }
-        var results: [Result<QueryResult, StoreError>] = []
-        results.reserveCapacity(queries.count)
-        for query in queries[..<sent] {
-            results.append(readPipelinedResult(context: query.statement.name))
+        send(first)
+        while next < inFlight.count {
+            let query = inFlight[next]
+            next += 1
+            query.complete(readPipelinedResult(context: query.statement.name))
+            if broken == nil {
+                var joining: [PipelinedQuery] = []
+                for query in more() {
+                    if prepared.contains(query.statement.name) { joining.append(query) } else { deferred.append(query) }
+                }
+                send(joining)
+            }
+            if next > 256 {  // keep the list short on a long-running pipeline
+                inFlight.removeFirst(next)
+                next = 0
+            }
         }
-        if sent < queries.count {  // the connection failed while sending: the rest were never sent
-            let lost = StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
-            results.append(contentsOf: repeatElement(.failure(lost), count: queries.count - sent))
-        }
-        return results
+        return deferred
     }
 
     /// The result of the next query of a pipeline, reading through to its sync.

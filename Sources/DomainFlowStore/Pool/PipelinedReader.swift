@@ -68,6 +68,20 @@ private final class Worker: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The jobs queued now (at most a batch), for a pipeline in flight; none once the reader is closed.
+    private func take() -> [PipelinedReader.Job] {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed, !jobs.isEmpty else { return [] }
+        let batch = Array(jobs.prefix(PipelinedReader.maxBatch))
+        jobs.removeFirst(batch.count)
+        return batch
+    }
+
+    private static func query(_ job: PipelinedReader.Job) -> PGConnection.PipelinedQuery {
+        PGConnection.PipelinedQuery(statement: job.statement, parameters: job.parameters, complete: job.complete)
+    }
+
     func shutdown() {
         condition.lock()
         closed = true
@@ -103,10 +117,18 @@ private final class Worker: @unchecked Sendable {
                 }
             }
             guard let open = connection else { continue }
-            let results = open.executePipelined(batch.map { ($0.statement, $0.parameters) })
-            statementsRun.add(batch.count, ordering: .relaxed)
-            roundTrips.add(1, ordering: .relaxed)
-            for (job, result) in zip(batch, results) { job.complete(result) }
+            // Each caller is answered as soon as its statement's result is read, and statements submitted meanwhile
+            // join the pipeline at once instead of waiting for this round trip to end.
+            var pending = batch.map(Self.query)
+            while !pending.isEmpty {
+                roundTrips.add(1, ordering: .relaxed)
+                statementsRun.add(pending.count, ordering: .relaxed)
+                pending = open.runPipeline(pending) {
+                    let joining = self.take().map(Self.query)
+                    self.statementsRun.add(joining.count, ordering: .relaxed)
+                    return joining
+                }
+            }
         }
     }
 }
