@@ -78,8 +78,12 @@ private final class Worker: @unchecked Sendable {
         return batch
     }
 
-    private static func query(_ job: PipelinedReader.Job) -> PGConnection.PipelinedQuery {
-        PGConnection.PipelinedQuery(statement: job.statement, parameters: job.parameters, complete: job.complete)
+    /// `job` as a query of a pipeline, counted when its result comes.
+    private func query(_ job: PipelinedReader.Job) -> PGConnection.PipelinedQuery {
+        PGConnection.PipelinedQuery(statement: job.statement, parameters: job.parameters) { result in
+            self.statementsRun.add(1, ordering: .relaxed)
+            job.complete(result)
+        }
     }
 
     func shutdown() {
@@ -119,13 +123,12 @@ private final class Worker: @unchecked Sendable {
             guard let open = connection else { continue }
             // Each caller is answered as soon as its statement's result is read, and statements submitted meanwhile
             // join the pipeline at once instead of waiting for this round trip to end.
-            var pending = batch.map(Self.query)
+            var pending = batch.map(query)
             while !pending.isEmpty {
                 roundTrips.add(1, ordering: .relaxed)
-                statementsRun.add(pending.count, ordering: .relaxed)
                 pending = open.runPipeline(pending) {
-                    let joining = self.take().map(Self.query)
-                    self.statementsRun.add(joining.count, ordering: .relaxed)
+                    let joining = self.take().map(self.query)
+                    if !joining.isEmpty { self.roundTrips.add(1, ordering: .relaxed) }
                     return joining
                 }
             }
