@@ -138,8 +138,9 @@ public enum HTTPFetcher {
     /// HTTP/1-shaped decoder and collector. Connection-level headers do not exist in HTTP/2.
     private static func sendHTTP2(_ head: HTTPRequestHead, on channel: any Channel, maxBodyBytes: Int,
                                   responded: EventLoopPromise<CollectedResponse>) -> EventLoopFuture<Void> {
-        var head = head
-        head.headers.remove(name: "Connection")
+        var stripped = head
+        stripped.headers.remove(name: "Connection")  // HTTP/2 has no connection-specific headers
+        let head = stripped
         return channel.configureHTTP2Pipeline(mode: .client, inboundStreamInitializer: nil).flatMap { multiplexer in
             let stream = channel.eventLoop.makePromise(of: (any Channel).self)
             multiplexer.createStreamChannel(promise: stream) { streamChannel in
