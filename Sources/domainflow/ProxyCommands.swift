@@ -37,7 +37,7 @@ struct ProxyCommand: AsyncParsableCommand {
                 return parsed
             }
             let password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
-            var request = ProxyRequest(name: name, `protocol`: parsed ?? .unspecified, host: host ?? "", port: port ?? 0,
+            var request = ProxyRequest(name: name, protocol: parsed ?? .unspecified, host: host ?? "", port: port ?? 0,
                                        username: username, password: password, setPassword: !password.isEmpty)
             request.description = description
             request.city = city
@@ -109,7 +109,7 @@ struct ProxyCommand: AsyncParsableCommand {
                 guard let parsed = ProxyProtocol(name: proxyProtocol) else { throw ValidationError("--proxy-protocol must be http, https, socks5 or socks4") }
                 kind = parsed
             }
-            var request = ProxyRequest(id: id, name: name ?? "", `protocol`: kind, host: host ?? "", port: port ?? 0,
+            var request = ProxyRequest(id: id, name: name ?? "", protocol: kind, host: host ?? "", port: port ?? 0,
                                        username: username ?? "")
             request.password = passwordStdin ? try PasswordInput.read(prompt: "", fromStdin: true) : ""
             request.description = description ?? ""

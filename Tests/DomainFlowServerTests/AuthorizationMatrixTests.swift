@@ -237,7 +237,7 @@ struct RequestBuilder {
         case "domainflow.v1.PersonaRequest":
             return (PersonaRequest(name: "matrix\(counter)", dns: PersonaTests.dns()).fields, [])
         case "domainflow.v1.ProxyRequest":
-            return (ProxyRequest(name: "matrix\(counter)", `protocol`: .http, host: "127.0.0.1", port: 9).fields, [])
+            return (ProxyRequest(name: "matrix\(counter)", protocol: .http, host: "127.0.0.1", port: 9).fields, [])
         case "domainflow.v1.CreateKeywordSetRequest", "domainflow.v1.UpdateKeywordSetRequest":
             var request = UpdateKeywordSetRequest(id: "")
             request.replaceRules = true

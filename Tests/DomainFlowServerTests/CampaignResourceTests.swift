@@ -20,7 +20,7 @@ import Testing
         return Fixture(
             dns: try await client.unary(Methods.createPersona, PersonaRequest(name: "dns" + suffix, dns: PersonaTests.dns())).id,
             http: try await client.unary(Methods.createPersona, PersonaRequest(name: "http" + suffix, http: http)).id,
-            proxy: try await client.unary(Methods.createProxy, ProxyRequest(name: "proxy" + suffix, `protocol`: .socks5,
+            proxy: try await client.unary(Methods.createProxy, ProxyRequest(name: "proxy" + suffix, protocol: .socks5,
                                                                             host: "127.0.0.1", port: 1080)).id,
             keywords: try await client.unary(Methods.createKeywordSet,
                                              CreateKeywordSetRequest(name: "kw" + suffix, rules: [KeywordRule(keyword: "sale")])).id)

@@ -191,9 +191,9 @@ import Testing
         try await AuthHarness.with { h in
             let client = try await h.admin()
             let w = try await Self.world(client)
-            let dead = try await client.unary(Methods.createProxy, ProxyRequest(name: "dead", `protocol`: .http, host: "127.0.0.1", port: 1)).id
-            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", `protocol`: .http, host: tinyHost, port: tinyPort)).id
-            let socks = try await client.unary(Methods.createProxy, ProxyRequest(name: "dante", `protocol`: .socks5, host: socksHost, port: socksPort)).id
+            let dead = try await client.unary(Methods.createProxy, ProxyRequest(name: "dead", protocol: .http, host: "127.0.0.1", port: 1)).id
+            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", protocol: .http, host: tinyHost, port: tinyPort)).id
+            let socks = try await client.unary(Methods.createProxy, ProxyRequest(name: "dante", protocol: .socks5, host: socksHost, port: socksPort)).id
             let names = ["lead", "parked", "plain", "hop", "broken", "aashop", "abshop", "acshop", "bcshop", "cashop", "closed"]
                 .map { "\($0).dftest.example" }
             let dns = try await Self.dns(client, w, names: names)
@@ -216,9 +216,9 @@ import Testing
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE action = 'proxy_marked_unhealthy'") == 1, "only the dead one")
 
             // With no usable proxy left, a campaign pauses with a clear error instead of burning its names.
-            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: tiny, name: "tiny", `protocol`: .http, host: tinyHost,
+            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: tiny, name: "tiny", protocol: .http, host: tinyHost,
                                                                                      port: tinyPort); r.disabled = true; return r }())
-            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: socks, name: "dante", `protocol`: .socks5, host: socksHost,
+            _ = try await client.unary(Methods.updateProxy, { var r = ProxyRequest(id: socks, name: "dante", protocol: .socks5, host: socksHost,
                                                                                      port: socksPort); r.disabled = true; return r }())
             let stuck = try await client.unary(Methods.createCampaign, CreateCampaignRequest(
                 name: "no proxies", type: .httpKeywordValidation, generation: nil, start: true,
@@ -269,7 +269,7 @@ import Testing
         try await AuthHarness.with(server: { $0.proxyCheckURL = echo; $0.engine.proxyRecheckInterval = .milliseconds(200) }) { h in
             let client = try await h.admin()
             let w = try await Self.world(client)
-            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", `protocol`: .http, host: tinyHost, port: tinyPort)).id
+            let tiny = try await client.unary(Methods.createProxy, ProxyRequest(name: "tiny", protocol: .http, host: tinyHost, port: tinyPort)).id
             let dns = try await Self.dns(client, w, names: ["lead.dftest.example"])
             // A campaign that uses it, paused so that it keeps it in use without fetching.
             let campaign = try await client.unary(Methods.createCampaign, CreateCampaignRequest(

@@ -197,17 +197,17 @@ import Testing
 
     static func proxies(_ h: AuthHarness) async throws {
         let client = try await h.admin()
-        var request = ProxyRequest(name: "office", `protocol`: .socks5, host: "127.0.0.1", port: 1080, username: "alice",
+        var request = ProxyRequest(name: "office", protocol: .socks5, host: "127.0.0.1", port: 1080, username: "alice",
                                    password: "a proxy password", setPassword: true)
         request.provider = "lab"
         let created = try await client.unary(Methods.createProxy, request)
-        var port = ProxyRequest(id: created.id, name: "", `protocol`: .unspecified, host: "", port: 1081)
+        var port = ProxyRequest(id: created.id, name: "", protocol: .unspecified, host: "", port: 1081)
         port.updateMask = ["port", "disabled"]
         port.disabled = true
         let moved = try await client.unary(Methods.updateProxy, port)
         #expect(moved.port == 1081 && !moved.enabled && moved.hasPassword && moved.name == "office" && moved.provider == "lab"
                 && moved.username == "alice" && moved.address == "127.0.0.1:1081")
-        var clear = ProxyRequest(id: created.id, name: "", `protocol`: .unspecified, host: "", port: 0)
+        var clear = ProxyRequest(id: created.id, name: "", protocol: .unspecified, host: "", port: 0)
         clear.updateMask = ["password"]
         #expect(try await client.unary(Methods.updateProxy, clear).hasPassword == false)
         clear.updateMask = ["host"]  // reset to empty: refused

@@ -32,7 +32,7 @@ import Testing
         let socksWrong = try await create(TestHTTPServices.proxy("microsocks-wrong", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH",
                                                                  username: "dfsocks", password: "not-it"))
         let socksNone = try await create(TestHTTPServices.proxy("microsocks-none", .socks5, "DOMAINFLOW_TEST_SOCKS_AUTH"))
-        let dead = try await create(ProxyRequest(name: "dead", `protocol`: .http, host: "127.0.0.1", port: 1))
+        let dead = try await create(ProxyRequest(name: "dead", protocol: .http, host: "127.0.0.1", port: 1))
 
         for proxy in [open, tunnel, authed, authedTunnel, socks5, socks4, socksAuth] {
             let result = try await client.unary(Methods.testProxy, TestProxyRequest(id: proxy.id, url: url))

@@ -10,7 +10,7 @@ import Testing
         let secrets = SecretBox.random()
         try await AuthHarness.with(secrets: secrets) { h in
             let client = try await h.admin()
-            var request = ProxyRequest(name: "office", `protocol`: .socks5, host: "127.0.0.1", port: 1080,
+            var request = ProxyRequest(name: "office", protocol: .socks5, host: "127.0.0.1", port: 1080,
                                        username: "alice", password: "hunter2-proxy-secret", setPassword: true)
             request.countryCode = "de"
             let created = try await client.unary(Methods.createProxy, request)
@@ -22,7 +22,7 @@ import Testing
             #expect(try secrets.open(stored) == "hunter2-proxy-secret", "and the server can use it")
             #expect(try await h.count("SELECT count(*) FROM audit_logs WHERE details::text LIKE '%hunter2%'") == 0)
 
-            var update = ProxyRequest(id: created.id, name: "office", `protocol`: .socks5, host: "proxy.example", port: 1081)
+            var update = ProxyRequest(id: created.id, name: "office", protocol: .socks5, host: "proxy.example", port: 1081)
             update.disabled = true
             let updated = try await client.unary(Methods.updateProxy, update)
             #expect(updated.hasPassword, "an update without set_password keeps the password")
@@ -46,23 +46,23 @@ import Testing
             let a = try await h.client("pxa", "a long enough password")
             let b = try await h.client("pxb", "a long enough password")
             let cases: [(ProxyRequest, String)] = [
-                (ProxyRequest(name: "x", `protocol`: .http, host: "bad host", port: 8080), "host"),
-                (ProxyRequest(name: "x", `protocol`: .http, host: "127.0.0.1", port: 0), "port"),
-                (ProxyRequest(name: "x", `protocol`: .http, host: "127.0.0.1", port: 70000), "port"),
-                (ProxyRequest(name: "x", `protocol`: .unspecified, host: "127.0.0.1", port: 8080), "protocol"),
-                (ProxyRequest(name: "", `protocol`: .http, host: "127.0.0.1", port: 8080), "name"),
-                (ProxyRequest(name: "x", `protocol`: .socks4, host: "127.0.0.1", port: 1080, username: "u", password: "p", setPassword: true), "password"),
+                (ProxyRequest(name: "x", protocol: .http, host: "bad host", port: 8080), "host"),
+                (ProxyRequest(name: "x", protocol: .http, host: "127.0.0.1", port: 0), "port"),
+                (ProxyRequest(name: "x", protocol: .http, host: "127.0.0.1", port: 70000), "port"),
+                (ProxyRequest(name: "x", protocol: .unspecified, host: "127.0.0.1", port: 8080), "protocol"),
+                (ProxyRequest(name: "", protocol: .http, host: "127.0.0.1", port: 8080), "name"),
+                (ProxyRequest(name: "x", protocol: .socks4, host: "127.0.0.1", port: 1080, username: "u", password: "p", setPassword: true), "password"),
             ]
             for (request, field) in cases {
                 let error = await expectCode(.invalidArgument) { try await a.unary(Methods.createProxy, request) }
                 #expect(error?.message.hasPrefix(field) == true, "\(error?.message ?? "") names \(field)")
             }
-            let mine = try await a.unary(Methods.createProxy, ProxyRequest(name: "mine", `protocol`: .http, host: "127.0.0.1", port: 3128))
-            await expectCode(.alreadyExists) { try await a.unary(Methods.createProxy, ProxyRequest(name: "mine", `protocol`: .http, host: "127.0.0.1", port: 3129)) }
+            let mine = try await a.unary(Methods.createProxy, ProxyRequest(name: "mine", protocol: .http, host: "127.0.0.1", port: 3128))
+            await expectCode(.alreadyExists) { try await a.unary(Methods.createProxy, ProxyRequest(name: "mine", protocol: .http, host: "127.0.0.1", port: 3129)) }
             await expectCode(.notFound) { try await b.unary(Methods.getProxy, .init(id: mine.id)) }
             await expectCode(.notFound) { try await b.unary(Methods.deleteProxy, .init(id: mine.id)) }
             await expectCode(.notFound) {
-                try await b.unary(Methods.updateProxy, ProxyRequest(id: mine.id, name: "taken", `protocol`: .http, host: "127.0.0.1", port: 1))
+                try await b.unary(Methods.updateProxy, ProxyRequest(id: mine.id, name: "taken", protocol: .http, host: "127.0.0.1", port: 1))
             }
             #expect(try await b.unary(Methods.listProxies, ListProxiesRequest()).proxies.isEmpty)
             #expect(try await h.count("SELECT count(*) FROM proxies") == 1)

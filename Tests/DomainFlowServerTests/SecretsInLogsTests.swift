@@ -49,7 +49,7 @@ struct CapturingLogHandler: LogHandler {
                                                                                      newPassword: newPassword))
             secrets.append(newPassword)
             let proxyPassword = "proxy-password-333"
-            _ = try await carol.unary(Methods.createProxy, ProxyRequest(name: "office", `protocol`: .http, host: "127.0.0.1",
+            _ = try await carol.unary(Methods.createProxy, ProxyRequest(name: "office", protocol: .http, host: "127.0.0.1",
                                                                         port: 3128, username: "carol", password: proxyPassword, setPassword: true))
             secrets.append(proxyPassword)
             let wrongPassword = "a wrong password 4444"

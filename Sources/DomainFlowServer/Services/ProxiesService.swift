@@ -175,7 +175,7 @@ enum ProxiesService {
     /// The current proxy with the fields of `request.updateMask` taken from the request; naming
     /// "password" replaces the stored one (an empty password removes it).
     private static func masked(_ request: ProxyRequest, current: Proxy) throws -> ProxyRequest {
-        var base = ProxyRequest(id: current.id, name: current.name, `protocol`: current.`protocol`, host: current.host,
+        var base = ProxyRequest(id: current.id, name: current.name, protocol: current.`protocol`, host: current.host,
                                 port: current.port, username: current.username)
         base.description = current.description
         base.disabled = !current.enabled

@@ -22,7 +22,7 @@ enum TestHTTPServices {
 
     static func proxy(_ name: String, _ kind: ProxyProtocol, _ variable: String, username: String = "", password: String = "") throws -> ProxyRequest {
         let (host, port) = try address(variable)
-        return ProxyRequest(name: name, `protocol`: kind, host: host, port: port, username: username, password: password, setPassword: !password.isEmpty)
+        return ProxyRequest(name: name, protocol: kind, host: host, port: port, username: username, password: password, setPassword: !password.isEmpty)
     }
 
     /// A TCP port that accepts connections (the kernel completes them) but never answers.
