@@ -17,7 +17,7 @@ public enum CampaignLifecycle {
     public static func apply(_ c: PGConnection, _ id: UUID, _ event: CampaignEvent, message: String? = nil) throws -> Change {
         guard let row = try c.execute(StatementRegistry.campaignStatusForUpdate, [.uuid(id)]).first,
               let status = CampaignStatus(rawValue: try row.string(0)) else {
-            throw StoreError(kind: .failedPrecondition, message: "no campaign \(id.uuidString.lowercased())")
+            throw StoreError(kind: .failedPrecondition, message: "no campaign \(id.lowercasedString)")
         }
         let next = try CampaignStateMachine.transition(from: status, on: event)
         _ = try c.execute(StatementRegistry.setCampaignStatus, [.uuid(id), .text(next.rawValue), message.map { .text($0) }])

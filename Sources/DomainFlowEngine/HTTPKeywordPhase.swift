@@ -373,7 +373,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 let owner = try c.execute(StatementRegistry.markProxyUnhealthy, [.uuid(proxy), .text(why)]).first?.optionalUUID(0)
                 _ = try c.execute(StatementRegistry.insertAudit, [
                     owner.map { .uuid($0) }, .text("proxy_marked_unhealthy"), .text("proxy"), .uuid(proxy),
-                    .json(#"{"reason": \#(JSONText.quote(why)), "campaign_id": "\#(batch.campaignID.uuidString.lowercased())"}"#),
+                    .json(#"{"reason": \#(JSONText.quote(why)), "campaign_id": "\#(batch.campaignID.lowercasedString)"}"#),
                     .text("domainflow-engine"),
                 ])
                 logger.notice("proxy marked unhealthy", metadata: ["proxy": "\(proxy)", "reason": "\(why)"])

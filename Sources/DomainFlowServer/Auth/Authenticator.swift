@@ -146,7 +146,7 @@ struct UserRow: Sendable {
     }
 
     var info: User {
-        User(id: id.uuidString.lowercased(), username: username, email: email, role: role, isActive: isActive,
+        User(id: id.lowercasedString, username: username, email: email, role: role, isActive: isActive,
                  createdAtMicros: createdAt.map(Micros.of) ?? 0, lastLoginMicros: lastLogin.map(Micros.of) ?? 0,
                  mustChangePassword: mustChangePassword)
     }

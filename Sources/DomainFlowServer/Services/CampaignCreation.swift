@@ -97,7 +97,7 @@ enum CampaignCreation {
             guard source.info.type == .domainGeneration else {
                 throw RPCError.invalidArgument("source_campaign_id: campaign \(source.info.name) is a \(source.info.type.name) campaign; a DNS campaign reads a domain_generation campaign's names")
             }
-            let parameters = #"{"source_campaign_id": "\#(sourceID.uuidString.lowercased())"}"#
+            let parameters = #"{"source_campaign_id": "\#(sourceID.lowercasedString)"}"#
             created = try insert(c, name: name, description: request.description, type: .dnsValidation, principal: principal,
                                  parameters: parameters, total: Int64(source.info.totalItems), pipeline: request.pipeline,
                                  source: sourceID, inputState: nil)
@@ -186,7 +186,7 @@ enum CampaignCreation {
         }
         var fields: [String] = []
         if upload { fields.append(String(UploadedInput.initialParameters.dropFirst().dropLast())) }  // the upload's own state
-        if let source { fields.append(#""source_campaign_id": "\#(source.uuidString.lowercased())""#) }
+        if let source { fields.append(#""source_campaign_id": "\#(source.lowercasedString)""#) }
         if o.minScore > 0 { fields.append(#""min_score": \#(o.minScore)"#) }
         if !o.schemes.isEmpty { fields.append(#""schemes": [\#(o.schemes.map { "\"\($0)\"" }.joined(separator: ", "))]"#) }
         if o.httpPort > 0 { fields.append(#""http_port": \#(o.httpPort)"#) }
@@ -213,9 +213,9 @@ enum CampaignCreation {
                                         http: String) throws {
         var previous = first
         for (index, step) in steps.enumerated() {
-            var parameters = #"{"source_campaign_id": "\#(previous.id.uuidString.lowercased())"}"#
+            var parameters = #"{"source_campaign_id": "\#(previous.id.lowercasedString)"}"#
             if step == .httpKeywordValidation, http != "{}" {
-                parameters = "{" + #""source_campaign_id": "\#(previous.id.uuidString.lowercased())", "# + http.dropFirst()
+                parameters = "{" + #""source_campaign_id": "\#(previous.id.lowercasedString)", "# + http.dropFirst()
             }
             let next = try insert(c, name: "\(name) / \(step.name)", description: "follow-on of \(previous.info.name)", type: step,
                                   principal: principal, parameters: parameters, total: Int64(previous.info.totalItems),

@@ -40,7 +40,7 @@ enum CampaignResourceLinks {
         for (kind, ids) in lists {
             for (position, id) in ids.enumerated() {
                 let scope: [PGValue?] = [.uuid(id), principal.ownerScope]
-                let label = id.uuidString.lowercased()
+                let label = id.lowercasedString
                 switch kind {
                 case .dnsPersona, .httpPersona:
                     guard let row = try c.execute(StatementRegistry.personaKindForUse, scope).first else {

@@ -24,12 +24,12 @@ struct CampaignRow: Sendable {
         self.status = status
         parameters = try row.json(6)
         var info = Campaign()
-        info.id = id.uuidString.lowercased()
+        info.id = id.lowercasedString
         info.name = try row.string(1)
         info.description = row.optionalString(2) ?? ""
         info.type = CampaignType(name: try row.string(3)) ?? .unspecified
         info.status = CampaignStatus(name: status.rawValue) ?? .unspecified
-        info.ownerID = ownerID.uuidString.lowercased()
+        info.ownerID = ownerID.lowercasedString
         if info.type == .domainGeneration, let generation = GenerationParameters.decoded(fromStored: parameters) {
             info.generation = generation
         }

@@ -188,7 +188,7 @@ enum CampaignsService {
 
     /// The campaign `id` of a lookup's result; NOT_FOUND when it found none (or someone else's).
     static func campaign(_ result: QueryResult, _ id: UUID) throws -> CampaignRow {
-        guard let row = result.first else { throw RPCError(.notFound, "no campaign \(id.uuidString.lowercased())") }
+        guard let row = result.first else { throw RPCError(.notFound, "no campaign \(id.lowercasedString)") }
         return try CampaignRow(row)
     }
 

@@ -103,10 +103,10 @@ enum KeywordSetsService {
 
     private static func setInfo(_ row: Row) throws -> KeywordSet {
         var info = KeywordSet()
-        info.id = try row.uuid(0).uuidString.lowercased()
+        info.id = try row.uuid(0).lowercasedString
         info.name = try row.string(1)
         info.description = row.optionalString(2) ?? ""
-        info.ownerID = try row.uuid(3).uuidString.lowercased()
+        info.ownerID = try row.uuid(3).lowercasedString
         info.createdAtMicros = try row.optionalDate(4).map(Micros.of) ?? 0
         info.updatedAtMicros = try row.optionalDate(5).map(Micros.of) ?? 0
         return info
@@ -156,14 +156,14 @@ enum KeywordSetsService {
 
     private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSet {
         guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.ownerScope]).first else {
-            throw RPCError(.notFound, "no keyword set \(id.uuidString.lowercased())")
+            throw RPCError(.notFound, "no keyword set \(id.lowercasedString)")
         }
         var info = try setInfo(row)
         info.rules = try c.execute(StatementRegistry.rulesOfKeywordSet, [.uuid(id)]).rows.map { r in
             var rule = KeywordRule(keyword: try r.string(1), kind: KeywordKind(name: try r.string(2)) ?? .string, caseSensitive: try r.bool(3),
                                    weight: r.optionalString(4) ?? "1.00", inactive: !(try r.optionalBool(5) ?? true),
                                    category: r.optionalString(6) ?? "", contextChars: UInt32(try r.int(7)))
-            rule.id = try r.uuid(0).uuidString.lowercased()
+            rule.id = try r.uuid(0).lowercasedString
             return rule
         }
         info.ruleCount = UInt32(info.rules.count)

@@ -128,11 +128,11 @@ enum PersonasService {
 
     private static func info(_ row: Row) throws -> Persona {
         var p = Persona()
-        p.id = try row.uuid(0).uuidString.lowercased()
+        p.id = try row.uuid(0).lowercasedString
         p.name = try row.string(1)
         p.description = row.optionalString(2) ?? ""
         p.kind = PersonaKind(name: try row.string(3)) ?? .unspecified
-        p.ownerID = try row.uuid(4).uuidString.lowercased()
+        p.ownerID = try row.uuid(4).lowercasedString
         let config = Data(try row.json(5).utf8)
         switch p.kind {
         case .dns: p.dns = try JSONDecoder().decode(DnsPersona.self, from: config)
@@ -159,14 +159,14 @@ enum PersonasService {
         }
         guard let proxyID else { return (http, nil) }
         guard let proxy = try ProxyChecker.targets(c, principal: principal, id: proxyID, secrets: secrets).first else {
-            throw RPCError(.notFound, "no proxy \(proxyID.uuidString.lowercased())")
+            throw RPCError(.notFound, "no proxy \(proxyID.lowercasedString)")
         }
         return (http, try proxy.endpoint.get())
     }
 
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> Persona {
         guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.ownerScope]).first else {
-            throw RPCError(.notFound, "no persona \(id.uuidString.lowercased())")
+            throw RPCError(.notFound, "no persona \(id.lowercasedString)")
         }
         return try info(row)
     }

@@ -75,7 +75,7 @@ enum ProxiesService {
             let targets = try await pool.withConnection(retryTransient: true) { c in
                 try ProxyChecker.targets(c, principal: principal, id: id, secrets: secrets)
             }
-            guard let target = targets.first else { throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())") }
+            guard let target = targets.first else { throw RPCError(.notFound, "no proxy \(id.lowercasedString)") }
             _ = try target.endpoint.get()  // FAILED_PRECONDITION when the proxy cannot be used as stored
             let result = await ProxyChecker.check(target, url: url, timeout: checkTimeout)
             return try await pool.withTransaction { [result] c in
@@ -196,7 +196,7 @@ enum ProxiesService {
 
     private static func info(_ row: Row) throws -> Proxy {
         var p = Proxy()
-        p.id = try row.uuid(0).uuidString.lowercased()
+        p.id = try row.uuid(0).lowercasedString
         p.name = try row.string(1)
         p.description = row.optionalString(2) ?? ""
         p.address = try row.string(3)
@@ -213,7 +213,7 @@ enum ProxiesService {
         p.city = row.optionalString(14) ?? ""
         p.countryCode = row.optionalString(15) ?? ""
         p.provider = row.optionalString(16) ?? ""
-        p.ownerID = try row.optionalUUID(17)?.uuidString.lowercased() ?? ""
+        p.ownerID = try row.optionalUUID(17)?.lowercasedString ?? ""
         return p
     }
 
@@ -222,7 +222,7 @@ enum ProxiesService {
     /// plain reads run it outside one, so the lock ends with the statement.
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> Proxy {
         guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.ownerScope]).first else {
-            throw RPCError(.notFound, "no proxy \(id.uuidString.lowercased())")
+            throw RPCError(.notFound, "no proxy \(id.lowercasedString)")
         }
         return try info(row)
     }

@@ -52,7 +52,7 @@ enum ProxyChecker {
     /// Fetches `url` through the proxy. Healthy: a response with a status below 400.
     static func check(_ target: ProxyTarget, url: URL, timeout: Duration) async -> ProxyCheckResult {
         var result = ProxyCheckResult()
-        result.proxyID = target.id.uuidString.lowercased()
+        result.proxyID = target.id.lowercasedString
         result.name = target.name
         result.url = url.absoluteString
         let endpoint: ProxyEndpoint

@@ -221,7 +221,7 @@ enum Paging {
     }
 
     static func uuid(_ text: String, field: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw RPCError.invalidArgument("\(field): not a UUID: '\(text)'") }
+        guard let id = UUID(canonicalText: text) else { throw RPCError.invalidArgument("\(field): not a UUID: '\(text)'") }
         return id
     }
 }

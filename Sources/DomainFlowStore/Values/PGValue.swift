@@ -22,7 +22,7 @@ public enum PGValue: Sendable, Equatable {
         case .int(let i): String(i)
         case .double(let d): d.isFinite ? "\(d)" : (d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))
         case .bool(let b): b ? "t" : "f"
-        case .uuid(let u): u.uuidString.lowercased()
+        case .uuid(let u): u.lowercasedString
         case .timestamp(let date): PGTimestamp.format(date)
         }
     }

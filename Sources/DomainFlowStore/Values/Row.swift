@@ -42,7 +42,7 @@ public struct Row: Sendable {
     }
 
     public func uuid(_ index: Int) throws(StoreError) -> UUID {
-        guard let text = values[index], let value = UUID(uuidString: text) else { throw mismatch(index, "uuid") }
+        guard let text = values[index], let value = UUID(canonicalText: text) else { throw mismatch(index, "uuid") }
         return value
     }
     public func optionalUUID(_ index: Int) throws(StoreError) -> UUID? {
