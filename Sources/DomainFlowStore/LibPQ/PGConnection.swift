@@ -49,16 +49,6 @@ public final class PGConnection: @unchecked Sendable {
         return try consume(result, context: statement.name)
     }
 
-    /// Runs several prepared statements in one round trip (libpq's pipeline mode), each in a transaction of
-    /// its own (a sync follows each), so that one's failure leaves the others alone. One result per query, in order.
-    public func executePipelined(_ queries: [(statement: Statement, parameters: [PGValue?])]) -> [Result<QueryResult, StoreError>] {
-        var results = [Result<QueryResult, StoreError>?](repeating: nil, count: queries.count)
-        _ = runPipeline(queries.enumerated().map { index, query in
-            PipelinedQuery(statement: query.statement, parameters: query.parameters) { results[index] = $0 }
-        }) { [] }
-        return results.map { $0 ?? .failure(StoreError(kind: .internal, message: "pipeline: no result")) }
-    }
-
     /// One statement of a pipeline and where its result goes.
     public struct PipelinedQuery {
         public let statement: Statement

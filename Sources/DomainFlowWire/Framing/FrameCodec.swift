@@ -75,16 +75,6 @@ public enum FrameCodec {
         }
     }
 
-    private static func decode(_ payload: ByteBuffer, as schema: ProtoSchema) throws(WireError) -> ProtoFields {
-        do {
-            return try payload.withUnsafeReadableBytes { bytes in try ProtobufCDecoder.decode(bytes, as: schema) }
-        } catch let error as WireError {
-            throw error
-        } catch {
-            throw .malformedMessage(schema.fullName)
-        }
-    }
-
     /// Encodes a standalone message (no envelope, no prefix); for tests and tools.
     public static func encodeMessage(_ fields: ProtoFields, as schema: ProtoSchema) throws(WireError) -> [UInt8] {
         try ProtobufCEncoder.encode(fields, as: schema)

@@ -92,17 +92,6 @@ public struct Request: Sendable, Equatable {
             && lhs.method == rhs.method && lhs.message == rhs.message
     }
 
-    init(fields f: ProtoFields) {
-        let methodEntry = f.entries.first { $0.number >= firstMethodNumber }
-        var method = methodEntry?.number ?? 0
-        if methodEntry == nil, let unknown = f.unknownFieldNumbers.first(where: { $0 >= firstMethodNumber }) {
-            method = unknown  // a method this server does not know: UNIMPLEMENTED, not "malformed"
-        }
-        var message = ProtoFields()
-        if case .message(let m) = methodEntry?.value { message = m }
-        self.init(callID: f.uint64(1), timeoutMillis: f.uint32(2), authToken: f.string(3), method: method, message: message)
-    }
-
     var fields: ProtoFields {
         var f: ProtoFields = [1: .uint(callID), 2: .uint(UInt64(timeoutMillis)), 3: .string(authToken)]
         if method != 0 { f[method] = .message(message) }
@@ -133,13 +122,6 @@ public struct Response: Sendable, Equatable {
 
     public static func == (lhs: Response, rhs: Response) -> Bool {
         lhs.callID == rhs.callID && lhs.method == rhs.method && lhs.message == rhs.message
-    }
-
-    init(fields f: ProtoFields) {
-        let entry = f.entries.first { $0.number >= firstMethodNumber }
-        var message = ProtoFields()
-        if case .message(let m) = entry?.value { message = m }
-        self.init(callID: f.uint64(1), method: entry?.number ?? 0, message: message)
     }
 
     var fields: ProtoFields {
