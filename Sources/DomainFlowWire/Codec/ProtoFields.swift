@@ -111,33 +111,22 @@ public struct ProtoFields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     /// The enum field `number` (`name` in the `.proto`); INVALID_ARGUMENT naming it for a value `E` does not have.
     public func enumeration<E: RawRepresentable<Int32>>(_ number: UInt32, _ name: String, as type: E.Type = E.self) throws(RPCError) -> E {
-        try Self.enumValue(int32(number), name)
+        try FieldErrors.enumValue(int32(number), name)
     }
     /// The repeated enum field `number`; INVALID_ARGUMENT naming it for a value `E` does not have.
     public func enumerations<E: RawRepresentable<Int32>>(_ number: UInt32, _ name: String, as type: E.Type = E.self) throws(RPCError) -> [E] {
         var values: [E] = []
-        for raw in int32s(number) { values.append(try Self.enumValue(raw, name)) }
+        for raw in int32s(number) { values.append(try FieldErrors.enumValue(raw, name)) }
         return values
-    }
-    private static func enumValue<E: RawRepresentable<Int32>>(_ raw: Int32, _ name: String) throws(RPCError) -> E {
-        guard let value = E(rawValue: raw) else { throw .invalidArgument("\(name): unknown value \(raw)") }
-        return value
     }
 
     /// The repeated message field `number` (`name` in the `.proto`), decoded as `M`; an error inside names its path.
     public func messages<M: WireMessage>(_ number: UInt32, _ name: String, as type: M.Type = M.self) throws -> [M] {
-        try Self.within(name) { try list(number).compactMap { if case .message(let m) = $0 { try M(fields: m) } else { nil } } }
+        try FieldErrors.within(name) { try list(number).compactMap { if case .message(let m) = $0 { try M(fields: m) } else { nil } } }
     }
     /// The sub-message at `number` (`name` in the `.proto`) decoded as `M`, or nil when absent; an error inside names its path.
     public func decode<M: WireMessage>(_ number: UInt32, _ name: String, as type: M.Type = M.self) throws -> M? {
-        try Self.within(name) { try message(number).map(M.init(fields:)) }
-    }
-
-    /// Runs `body`, prefixing the message of an INVALID_ARGUMENT it throws with `name.` (the path of the field).
-    private static func within<T>(_ name: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as RPCError where error.code == .invalidArgument {
-            throw RPCError.invalidArgument("\(name).\(error.message)")
-        }
+        try FieldErrors.within(name) { try message(number).map(M.init(fields:)) }
     }
 }
 

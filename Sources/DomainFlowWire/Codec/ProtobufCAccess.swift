@@ -57,13 +57,13 @@ public struct ProtobufCReader {
 
     /// The enum field at `index` (`name` in the `.proto`); INVALID_ARGUMENT naming it for a value `E` lacks.
     func enumeration<E: RawRepresentable<Int32>>(_ index: Int, _ name: String) throws(RPCError) -> E {
-        try Self.enumValue(int32(index), name)
+        try FieldErrors.enumValue(int32(index), name)
     }
 
     /// The sub-message at `index` (`name` in the `.proto`), or nil when absent; an error inside names its path.
     func message<M: WireMessage>(_ index: Int, _ name: String) throws -> M? {
         guard let sub = subMessage(index) else { return nil }
-        return try Self.within(name) { try M(protobufC: sub) }
+        return try FieldErrors.within(name) { try M(protobufC: sub) }
     }
 
     func strings(_ index: Int) -> [String] {
@@ -75,7 +75,7 @@ public struct ProtobufCReader {
     func messages<M: WireMessage>(_ index: Int, _ name: String) throws -> [M] {
         guard let base = elements(index), let d = field(index).descriptor else { return [] }
         let sub = d.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
-        return try Self.within(name) {
+        return try FieldErrors.within(name) {
             try (0..<count(index)).compactMap { i in
                 try base.load(fromByteOffset: i * MemoryLayout<UnsafeRawPointer>.stride, as: UnsafeRawPointer?.self).map {
                     try M(protobufC: ProtobufCReader(message: $0, descriptor: sub))
@@ -85,7 +85,7 @@ public struct ProtobufCReader {
     }
     func enumerations<E: RawRepresentable<Int32>>(_ index: Int, _ name: String) throws(RPCError) -> [E] {
         var values: [E] = []
-        for raw in int32s(index) { values.append(try Self.enumValue(raw, name)) }
+        for raw in int32s(index) { values.append(try FieldErrors.enumValue(raw, name)) }
         return values
     }
     func int32s(_ index: Int) -> [Int32] { scalars(index) }
@@ -99,18 +99,6 @@ public struct ProtobufCReader {
     private func scalars<T>(_ index: Int) -> [T] {
         guard let base = elements(index) else { return [] }
         return Array(UnsafeBufferPointer(start: base.assumingMemoryBound(to: T.self), count: count(index)))
-    }
-
-    private static func enumValue<E: RawRepresentable<Int32>>(_ raw: Int32, _ name: String) throws(RPCError) -> E {
-        guard let value = E(rawValue: raw) else { throw .invalidArgument("\(name): unknown value \(raw)") }
-        return value
-    }
-
-    /// Runs `body`, prefixing the message of an INVALID_ARGUMENT it throws with `name.` (the path of the field).
-    private static func within<T>(_ name: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as RPCError where error.code == .invalidArgument {
-            throw RPCError.invalidArgument("\(name).\(error.message)")
-        }
     }
 }
 
