@@ -11,11 +11,10 @@ enum EnvelopeFastPath {
     private struct Indexes {
         let callID: Int, timeout: Int, token: Int, firstMethod: Int
         init(_ schema: ProtoSchema) {
-            let reader = ProtobufCReader(message: UnsafeRawPointer(bitPattern: 1)!, descriptor: schema.descriptor)
-            callID = reader.index(ofField: 1)!
-            timeout = reader.index(ofField: 2) ?? -1
-            token = reader.index(ofField: 3) ?? -1
-            firstMethod = reader.index(ofField: firstMethodNumber)!
+            callID = schema.fieldIndex(1)!
+            timeout = schema.fieldIndex(2) ?? -1
+            token = schema.fieldIndex(3) ?? -1
+            firstMethod = schema.fieldIndex(firstMethodNumber)!
         }
     }
 

@@ -48,6 +48,13 @@ public struct ProtoSchema: @unchecked Sendable {
         }
     }
 
+    /// The position of field `number` in the descriptor's field list (the index `ProtobufCReader` and
+    /// `ProtobufCWriter` take), or nil when the message has no such field.
+    func fieldIndex(_ number: UInt32) -> Int? {
+        guard let field = protobuf_c_message_descriptor_get_field(descriptor, number) else { return nil }
+        return field - descriptor.pointee.fields
+    }
+
     /// The values of the enum in field `number` (name as in the `.proto`, number), or [] if it is not an enum.
     public func enumValues(ofField number: UInt32) -> [(name: String, number: Int32)] {
         guard let field = protobuf_c_message_descriptor_get_field(descriptor, number),

@@ -19,10 +19,7 @@ public struct ProtobufCReader {
     private func elements(_ index: Int) -> UnsafeRawPointer? { count(index) > 0 ? slot(index).load(as: UnsafeRawPointer?.self) : nil }
 
     /// The index of field `number` in the descriptor's list, or nil when the message has no such field.
-    func index(ofField number: UInt32) -> Int? {
-        guard let field = protobuf_c_message_descriptor_get_field(descriptor, number) else { return nil }
-        return field - descriptor.pointee.fields
-    }
+    func index(ofField number: UInt32) -> Int? { ProtoSchema(descriptor: descriptor).fieldIndex(number) }
     /// The number of the field set in the oneof that the field at `index` belongs to (0: none).
     func oneofCase(_ index: Int) -> UInt32 { message.load(fromByteOffset: Int(field(index).quantifier_offset), as: UInt32.self) }
     /// The sub-message at `index`, undecoded, with its descriptor; nil when absent.
@@ -163,10 +160,9 @@ public struct ProtobufCWriter {
 
     /// Sets the oneof field `number` to a message written by `write`; false when the message has no such field.
     func oneofMessage(number: UInt32, _ write: (ProtobufCWriter) -> Void) -> Bool {
-        guard let pointer = protobuf_c_message_descriptor_get_field(descriptor, number), pointer.pointee.type == PROTOBUF_C_TYPE_MESSAGE
+        guard let index = ProtoSchema(descriptor: descriptor).fieldIndex(number), field(index).type == PROTOBUF_C_TYPE_MESSAGE
         else { return false }
-        let index = pointer - descriptor.pointee.fields
-        (message + Int(pointer.pointee.quantifier_offset)).storeBytes(of: number, as: UInt32.self)
+        (message + Int(field(index).quantifier_offset)).storeBytes(of: number, as: UInt32.self)
         slot(index).storeBytes(of: build(index, write), as: UnsafeMutableRawPointer.self)
         return true
     }
