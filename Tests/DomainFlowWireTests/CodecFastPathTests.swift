@@ -82,4 +82,27 @@ import Testing
         }
         #expect(Methods.requestType(15) == nil && Methods.responseType(9999) == nil)
     }
+
+    /// A message that is not generated: it travels through its fields (the default direct-path write).
+    struct RawFields: WireMessage {
+        var fields: ProtoFields
+        init(fields: ProtoFields) { self.fields = fields }
+    }
+
+    @Test func aHandBuiltMessageTravelsByItsFieldsAndOneTheSchemaRefusesIsNeverSentCut() throws {
+        let ping = PingRequest(payload: [1, 2, 3])
+        var fast = ByteBuffer(), generic = ByteBuffer()
+        try FrameCodec.encode(.request(Request(callID: 1, method: Methods.ping.number, body: .typed(RawFields(fields: ping.fields)))), into: &fast)
+        try FrameCodec.encode(.request(Request(callID: 1, method: Methods.ping.number, message: ping.fields)), into: &generic)
+        #expect(fast == generic)
+
+        var refused = ping.fields
+        refused[99] = .string("no such field")
+        var buffer = ByteBuffer()
+        #expect(throws: WireError.self, "an unknown field fails the encode instead of being left out") {
+            try FrameCodec.encode(.request(Request(callID: 2, method: Methods.ping.number, body: .typed(RawFields(fields: refused)))),
+                                  into: &buffer)
+        }
+        #expect(buffer.readableBytes == 0, "nothing was written")
+    }
 }

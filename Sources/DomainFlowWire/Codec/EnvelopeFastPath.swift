@@ -82,7 +82,8 @@ enum EnvelopeFastPath {
     }
 
     /// Builds a `schema` frame whose `kind` oneof is field `kind`, written by `write`, and appends it packed when
-    /// `write` says it could write everything.
+    /// `write` says it could write everything and no generic write inside failed (else nothing is appended and the
+    /// caller's generic path reports the error).
     private static func encodeFrame(_ schema: ProtoSchema, kind: UInt32, into buffer: inout ByteBuffer, expectedBytes: Int = 2048,
                                     _ write: (ProtobufCWriter) -> Bool) -> Bool {
         var arena = ScratchArena(expectedBytes: expectedBytes)
@@ -90,6 +91,7 @@ enum EnvelopeFastPath {
             let frame = ProtobufCWriter(descriptor: schema.descriptor, arena: arena)
             var complete = false
             _ = frame.oneofMessage(number: kind) { complete = write($0) }
+            complete = complete && arena.pointee.failure == nil
             if complete { ProtobufCEncoder.pack(frame.message, into: &buffer, lengthPrefixed: true) }
             return complete
         }

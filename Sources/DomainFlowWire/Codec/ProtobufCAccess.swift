@@ -145,9 +145,14 @@ public struct ProtobufCWriter {
     func float(_ index: Int, _ value: Float) { if value != 0 { slot(index).storeBytes(of: value, as: Float.self) } }
     func enumeration<E: RawRepresentable<Int32>>(_ index: Int, _ value: E) { int32(index, value.rawValue) }
 
-    /// Sets the fields generically (the slow path, for messages that are not generated).
+    /// Sets the fields generically (the slow path, for messages that are not generated); a field the schema refuses
+    /// is recorded as the arena's failure, so that the message is not sent.
     func fill(_ fields: ProtoFields) {
-        try? ProtobufCEncoder.fill(message, descriptor, with: fields, &arena.pointee)
+        do {
+            try ProtobufCEncoder.fill(message, descriptor, with: fields, &arena.pointee)
+        } catch {
+            arena.pointee.failure = arena.pointee.failure ?? error
+        }
     }
 
     /// A new message of the type of the (message) field at `index`, built by `write` in the same arena.

@@ -8,6 +8,9 @@ struct ScratchArena: ~Copyable {
     private var cursor: UnsafeMutableRawPointer?
     private var remaining = 0
     private var nextBlockSize: Int
+    /// Why what was built here is not a whole message (a generic write whose fields the schema refuses): then it
+    /// must not be sent, and the caller takes the path that reports the error.
+    var failure: WireError?
 
     /// An arena whose first block holds `expectedBytes` (it grows as needed).
     init(expectedBytes: Int = 2048) {
