@@ -93,21 +93,16 @@ public final class CampaignEngine: Sendable {
     func runOneBatch(beginQueued: Bool) async throws -> Bool {
         let holder = configuration.holderID
         let leaseSeconds = Double(configuration.leaseDuration.components.seconds)
-        let types = PGValue.array(campaignTypes)
+        let types = campaignTypes
         let lease = try await store.pool.withConnection(retryTransient: true) { c -> LeasedBatch? in
             if beginQueued {
                 try c.transaction {
-                    for row in try c.execute(StatementRegistry.queuedCampaigns, [types]).rows {
-                        try CampaignLifecycle.applyIfAllowed(c, try row.uuid(0), .begin)
+                    for id in try c.run(Campaigns.queued(ofTypes: types)) {
+                        try CampaignLifecycle.applyIfAllowed(c, id, .begin)
                     }
                 }
             }
-            guard let row = try c.execute(StatementRegistry.leaseBatch, [.text(holder), .double(leaseSeconds), types]).first else {
-                return nil
-            }
-            return LeasedBatch(campaignID: try row.uuid(0), campaignType: try row.string(5), batchIndex: try row.int(1),
-                               startOffset: try row.int(2), count: try row.int(3), parameters: try row.json(4),
-                               sourceCampaignID: try row.optionalUUID(6))
+            return try c.run(Batches.lease(holder: holder, seconds: leaseSeconds, typeNames: types))
         }
         guard let lease, let phase = phases[lease.campaignType] else { return false }
         let output: BatchOutput
@@ -122,27 +117,27 @@ public final class CampaignEngine: Sendable {
             logger.warning("campaign paused", metadata: ["campaign": "\(lease.campaignID)", "reason": "\(error)"])
             _ = try await store.pool.withTransaction { c in
                 try CampaignLifecycle.applyIfAllowed(c, lease.campaignID, .pause, message: error.description)
-                _ = try c.execute(StatementRegistry.releaseLease, [.uuid(lease.campaignID), .int(lease.batchIndex), .text(holder)])
+                try c.run(Batches.releaseLease(campaign: lease.campaignID, batch: lease.batchIndex, holder: holder))
             }
             return true
         }
         try Task.checkCancellation()
-        let campaign = PGValue.uuid(lease.campaignID)
+        let campaign = lease.campaignID
         let counts = String(decoding: try JSONEncoder().encode(output.outcomeCounts), as: UTF8.self)
         let writeStart = ContinuousClock.now
         let wrote = try await store.pool.withTransaction { c -> Bool in
             // The lease may have expired and gone to another worker: then this batch is theirs.
-            guard try c.execute(StatementRegistry.confirmLease, [campaign, .int(lease.batchIndex), .text(holder)]).first != nil else {
+            guard try c.run(Batches.confirmLease(campaign: campaign, batch: lease.batchIndex, holder: holder)) else {
                 return false
             }
             // A batch's commit need not wait for the WAL flush: if PostgreSQL loses the last commits in a crash, it
             // loses each batch whole (rows, done mark and progress together), and the batch is leased and done again.
             _ = try c.simpleQuery("SET LOCAL synchronous_commit = off")
             try output.write(c)
-            _ = try c.execute(StatementRegistry.finishBatch, [campaign, .int(lease.batchIndex), .text(holder)])
-            _ = try c.execute(StatementRegistry.addProgress, [campaign, .int(output.processed), .int(output.skipped), .json(counts),
-                                                              .int(output.queriesSent)])
-            if try c.execute(StatementRegistry.allBatchesDone, [campaign]).first?.bool(0) == true {
+            try c.run(Batches.finish(campaign: campaign, batch: lease.batchIndex, holder: holder))
+            try c.run(Batches.addProgress(campaign: campaign, processed: output.processed, skipped: output.skipped,
+                                          outcomeCounts: counts, queriesSent: output.queriesSent))
+            if try c.run(Batches.allDone(campaign: campaign)) {
                 try CampaignLifecycle.applyIfAllowed(c, lease.campaignID, .complete)
             }
             return true

@@ -15,12 +15,11 @@ public enum CampaignLifecycle {
     /// not allow it, or FAILED_PRECONDITION when it is gone. `message` becomes the error message.
     @discardableResult
     public static func apply(_ c: PGConnection, _ id: UUID, _ event: CampaignEvent, message: String? = nil) throws -> Change {
-        guard let row = try c.execute(StatementRegistry.campaignStatusForUpdate, [.uuid(id)]).first,
-              let status = CampaignStatus(rawValue: try row.string(0)) else {
+        guard let status = try c.run(Campaigns.statusForUpdate(id: id)) else {
             throw StoreError(kind: .failedPrecondition, message: "no campaign \(id.lowercasedString)")
         }
         let next = try CampaignStateMachine.transition(from: status, on: event)
-        _ = try c.execute(StatementRegistry.setCampaignStatus, [.uuid(id), .text(next.rawValue), message.map { .text($0) }])
+        try c.run(Campaigns.setStatus(id: id, next, message: message))
         return Change(from: status, to: next)
     }
 
@@ -37,11 +36,11 @@ public enum CampaignBatches {
     /// Batches over offsets `start ..< start + count`.
     public static func cut(_ c: PGConnection, campaign: UUID, start: Int64, count: Int64, batchSize: Int) throws {
         guard count > 0 else { return }
-        _ = try c.execute(StatementRegistry.createBatches, [.uuid(campaign), .int(start), .int(batchSize), .int(count)])
+        try c.run(Batches.cut(campaign: campaign, start: start, count: count, batchSize: batchSize))
     }
 
     /// The source campaign's batches, mirrored.
     public static func mirror(_ c: PGConnection, campaign: UUID, source: UUID) throws {
-        _ = try c.execute(StatementRegistry.mirrorBatches, [.uuid(campaign), .uuid(source)])
+        try c.run(Batches.mirror(campaign: campaign, source: source))
     }
 }

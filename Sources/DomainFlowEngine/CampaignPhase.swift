@@ -1,19 +1,6 @@
 import DomainFlowStore
 import Foundation
 
-/// A batch a worker holds the lease of.
-public struct LeasedBatch: Sendable {
-    public let campaignID: UUID
-    public let campaignType: String
-    public let batchIndex: Int64
-    public let startOffset: Int64
-    public let count: Int64
-    /// The campaign's `parameters` (JSON).
-    public let parameters: String
-    /// The campaign whose results this one reads, if any.
-    public let sourceCampaignID: UUID?
-}
-
 /// What processing one batch produced: written, with the batch's completion and progress, in one transaction.
 public struct BatchOutput: Sendable {
     /// Offsets of the batch covered (the batch's count).

@@ -37,22 +37,18 @@ public final class DNSValidationPhase: CampaignPhase {
     public func process(_ batch: LeasedBatch) async throws -> BatchOutput {
         let namesOf = batch.sourceCampaignID ?? batch.campaignID
         let inputs = try await store.pool.withConnection(retryTransient: true) { c -> Inputs in
-            let personas = try c.execute(StatementRegistry.dnsPersonasOfCampaign, [.uuid(batch.campaignID)]).rows.map { row in
-                try DNSPersonaSettings(json: try row.json(0))
-            }
+            let personas = try c.run(CampaignLinks.dnsPersonaConfigs(of: batch.campaignID)).map { try DNSPersonaSettings(json: $0) }
             var wildcards: [String: [DNSRecordType: Set<String>]] = [:]
             var lying: [String: String] = [:]
-            for row in try c.execute(StatementRegistry.findingsOfCampaign, [.uuid(batch.campaignID)]).rows {
-                switch try row.string(0) {
-                case "wildcard_probe": wildcards[try row.string(1)] = WildcardSignatureText.decode(try row.string(2))
-                case "lying_resolver": lying[try row.string(1)] = try row.string(2)
+            for finding in try c.run(Findings.of(campaign: batch.campaignID)) {
+                switch finding.kind {
+                case "wildcard_probe": wildcards[finding.subject] = WildcardSignatureText.decode(finding.detail)
+                case "lying_resolver": lying[finding.subject] = finding.detail
                 default: break
                 }
             }
-            let names = try c.execute(StatementRegistry.namesOfBatch, [.uuid(namesOf), .int(batch.startOffset),
-                                                                        .int(batch.startOffset + batch.count)]).rows.map {
-                (name: try $0.string(0), offset: try $0.int(1))
-            }
+            let names = try c.run(DomainNames.ofBatch(campaign: namesOf, batch.startOffset..<(batch.startOffset + batch.count)))
+                .map { (name: $0.name, offset: $0.offset) }
             return Inputs(personas: personas, wildcards: wildcards, lying: lying, names: names)
         }
         guard !inputs.personas.isEmpty else { throw PermanentPhaseError("the campaign has no DNS persona") }
@@ -85,7 +81,7 @@ public final class DNSValidationPhase: CampaignPhase {
 
     /// What one persona's names came to, and what its probes found.
     private struct PersonaOutcome: Sendable {
-        var rows: [[PGValue?]] = []
+        var rows: [DNSResultRecord] = []
         var rollUp: [(offset: Int64, status: String, available: Bool)] = []
         var counts: [String: Int64] = [:]
         var queries: Int64 = 0
@@ -169,13 +165,11 @@ public final class DNSValidationPhase: CampaignPhase {
                 available = available || r.nxdomainAgreed
                 outcome.counts[isWildcard ? "wildcard" : r.outcome.rawValue, default: 0] += 1
                 let message = isWildcard ? "matches the wildcard of \(WildcardDetector.parent(of: entry.name))" : r.message
-                outcome.rows.append([
-                    nil, .text(entry.name), .text(item.type.rawValue), r.records.isEmpty ? nil : .text(r.records.joined(separator: "\n")),
-                    .bool(business == "valid_dns"), .int(result.elapsedMillis), .text(message), .text("completed"),
-                    .text(business), .text(r.outcome.rawValue), .int(entry.offset),
-                    r.resolver.map { .text(persona.run.resolvers[$0]) }, .int(r.attempts),
-                    r.chain.isEmpty ? nil : .text(r.chain.joined(separator: "\n")), .bool(r.nxdomainAgreed),
-                ])
+                outcome.rows.append(DNSResultRecord(
+                    name: entry.name, recordType: item.type.rawValue, outcome: r.outcome.rawValue, records: r.records,
+                    businessStatus: business, responseTimeMs: Int64(result.elapsedMillis),
+                    resolver: r.resolver.map { persona.run.resolvers[$0] }, attempts: Int64(r.attempts), cnameChain: r.chain,
+                    message: message, offset: entry.offset, isAvailable: r.nxdomainAgreed))
             }
             let status = live ? "dns_live" : wildcard ? "dns_wildcard" : dead ? "dns_dead" : "dns_error"
             outcome.rollUp.append((entry.offset, status, available))
@@ -187,33 +181,26 @@ public final class DNSValidationPhase: CampaignPhase {
         var counts: [String: Int64] = [:]
         var queries: Int64 = 0
         var rollUp: [(offset: Int64, status: String, available: Bool)] = []
-        var findings: [[PGValue?]] = []
-        var rows: [[PGValue?]] = []
-        let campaign = PGValue.uuid(batch.campaignID)
+        var findings: [FindingRecord] = []
+        var rows: [DNSResultRecord] = []
         for outcome in outcomes {
             for (key, value) in outcome.counts { counts[key, default: 0] += value }
             queries += outcome.queries
             rollUp += outcome.rollUp
-            for var row in outcome.rows {
-                row[0] = campaign
-                rows.append(row)
-            }
+            rows += outcome.rows
             for (parent, signature) in outcome.newWildcards {
-                findings.append([campaign, .text("wildcard_probe"), .text(parent), .text(WildcardSignatureText.encode(signature))])
+                findings.append(FindingRecord(kind: "wildcard_probe", subject: parent, detail: WildcardSignatureText.encode(signature)))
             }
             for (resolver, parent) in outcome.newLiars {
-                findings.append([campaign, .text("lying_resolver"), .text(resolver), .text(parent)])
+                findings.append(FindingRecord(kind: "lying_resolver", subject: resolver, detail: parent))
             }
         }
         let names = Int64(rollUp.count)
-        let finalRows = rows, finalFindings = findings, finalRollUp = rollUp
+        let finalRows = rows, finalFindings = findings, finalRollUp = rollUp, campaign = batch.campaignID
         return BatchOutput(processed: batch.count, skipped: batch.count - names, outcomeCounts: counts, queriesSent: queries) { c in
-            _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: finalRows)
-            _ = try c.execute(StatementRegistry.rollUpNames, [
-                .uuid(namesOf), PGValue.array(finalRollUp.map { String($0.offset) }), PGValue.array(finalRollUp.map(\.status)),
-                PGValue.array(finalRollUp.map { $0.available ? "t" : "f" }),
-            ])
-            for finding in finalFindings { _ = try c.execute(StatementRegistry.insertFinding, finding) }
+            try c.copy(DNSResults.copy(into: campaign), finalRows)
+            try c.run(DomainNames.rollUpDNS(campaign: namesOf, finalRollUp))
+            for finding in finalFindings { try c.run(Findings.insert(campaign: campaign, finding)) }
         }
     }
 }

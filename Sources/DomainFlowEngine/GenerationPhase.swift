@@ -15,16 +15,14 @@ public struct GenerationPhase: CampaignPhase {
         } catch {
             throw PermanentPhaseError("bad parameters: \(error)")
         }
-        let campaign = PGValue.uuid(batch.campaignID)
-        let completed = PGValue.text("completed"), generated = PGValue.text("generated")
-        var rows: [[PGValue?]] = []
-        rows.reserveCapacity(Int(batch.count))
+        var names: [NameAtOffset] = []
+        names.reserveCapacity(Int(batch.count))
         for offset in batch.startOffset..<(batch.startOffset + batch.count) {
-            if let name = pattern.name(at: offset) { rows.append([campaign, .text(name), .int(offset), completed, generated]) }
+            if let name = pattern.name(at: offset) { names.append(NameAtOffset(name: name, offset: offset)) }
         }
-        let finalRows = rows
-        return BatchOutput(processed: batch.count, skipped: batch.count - Int64(rows.count)) { c in
-            _ = try c.copyIn(StatementRegistry.generatedDomainsCopy, rows: finalRows)
+        let finalNames = names, campaign = batch.campaignID
+        return BatchOutput(processed: batch.count, skipped: batch.count - Int64(names.count)) { c in
+            try c.copy(DomainNames.copyGenerated(into: campaign), finalNames)
         }
     }
 }

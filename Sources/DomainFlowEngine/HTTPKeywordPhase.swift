@@ -80,37 +80,37 @@ public final class HTTPKeywordPhase: CampaignPhase {
         let source = batch.sourceCampaignID
         let unseal = self.unseal
         let inputs = try await store.pool.withConnection(retryTransient: true) { c -> Inputs in
-            let personas = try c.execute(StatementRegistry.httpPersonasOfCampaign, [.uuid(batch.campaignID)]).rows.map { row in
+            let personas = try c.run(CampaignLinks.httpPersonaConfigs(of: batch.campaignID)).map { persona in
                 do {
-                    return Persona(id: try row.uuid(0), settings: try JSONDecoder().decode(HTTPPersonaSettings.self, from: Data(try row.json(1).utf8)))
-                } catch let error as StoreError { throw error } catch {
+                    return Persona(id: persona.id, settings: try JSONDecoder().decode(HTTPPersonaSettings.self, from: Data(persona.config.utf8)))
+                } catch {
                     throw PermanentPhaseError("an HTTP persona's stored configuration cannot be read: \(error)")
                 }
             }
-            let rules = try c.execute(StatementRegistry.keywordRulesOfCampaign, [.uuid(batch.campaignID)]).rows.map { row in
-                KeywordScoringRule(keyword: try row.string(0), isRegex: try row.string(1) == "regex", caseSensitive: try row.bool(2),
-                                   weight: try row.double(3), contextChars: Int(try row.int(4)))
+            let rules = try c.run(CampaignLinks.scoringRules(of: batch.campaignID)).map { rule in
+                KeywordScoringRule(keyword: rule.keyword, isRegex: rule.isRegex, caseSensitive: rule.caseSensitive,
+                                   weight: rule.weight, contextChars: rule.contextChars)
             }
-            let proxies = try c.execute(StatementRegistry.proxiesOfCampaign, [.uuid(batch.campaignID)]).rows.compactMap {
-                try CampaignProxy(row: $0, unseal: unseal)  // nil: not usable by this server, skipped
+            let proxies = try c.run(CampaignLinks.usableProxies(of: batch.campaignID)).compactMap {
+                CampaignProxy($0, unseal: unseal)  // nil: not usable by this server, skipped
             }
-            let proxiesNamed = try c.execute(StatementRegistry.proxyCountOfCampaign, [.uuid(batch.campaignID)]).first?.int(0) ?? 0
-            let range: [PGValue?] = [.int(batch.startOffset), .int(batch.startOffset + batch.count)]
+            let proxiesNamed = Int64(try c.run(CampaignLinks.proxyCount(of: batch.campaignID)))
+            let range = batch.startOffset..<(batch.startOffset + batch.count)
             guard let source else {
                 // An uploaded list: its own names (URL lines keep their URL), resolved below.
-                let names = try c.execute(StatementRegistry.uploadedNamesOfBatch, [.uuid(batch.campaignID)] + range).rows.map {
-                    Target(name: try $0.string(0), offset: try $0.int(1), address: nil, url: try $0.string(2))
+                let names = try c.run(DomainNames.ofBatch(campaign: batch.campaignID, range)).map {
+                    Target(name: $0.name, offset: $0.offset, address: nil, url: $0.url ?? "")
                 }
-                let dnsPersonas = try c.execute(StatementRegistry.dnsPersonasOfCampaign, [.uuid(batch.campaignID)]).rows.map {
-                    try DNSPersonaSettings(json: try $0.json(0))
+                let dnsPersonas = try c.run(CampaignLinks.dnsPersonaConfigs(of: batch.campaignID)).map {
+                    try DNSPersonaSettings(json: $0)
                 }
                 return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: batch.campaignID,
                               proxiesNamed: proxiesNamed, dnsPersonas: dnsPersonas)
             }
-            let names = try c.execute(StatementRegistry.liveNamesOfBatch, [.uuid(source)] + range).rows.map {
-                Target(name: try $0.string(0), offset: try $0.int(1), address: try $0.string(2))
+            let names = try c.run(DNSResults.liveNames(campaign: source, range)).map {
+                Target(name: $0.name, offset: $0.offset, address: $0.address)
             }
-            let root = try c.execute(StatementRegistry.namesRootOf, [.uuid(source)]).first?.uuid(0) ?? source
+            let root = try c.run(Campaigns.namesRoot(of: source)) ?? source
             return Inputs(personas: personas, rules: rules, proxies: proxies, names: names, namesRoot: root, proxiesNamed: proxiesNamed)
         }
         guard !inputs.personas.isEmpty else { throw PermanentPhaseError("the campaign has no HTTP persona") }
@@ -299,10 +299,9 @@ public final class HTTPKeywordPhase: CampaignPhase {
     }
 
     private func output(_ batch: LeasedBatch, options: Options, namesRoot: UUID, pages: [Page], rules: [KeywordScoringRule]) -> BatchOutput {
-        let campaign = PGValue.uuid(batch.campaignID)
-        var summaries: [[PGValue?]] = []
-        var keywordRows: [[PGValue?]] = []
-        var rollUp: [(Int64, String)] = []
+        var summaries: [HTTPSummaryRecord] = []
+        var keywordHits: [KeywordHitRecord] = []
+        var rollUp: [(offset: Int64, status: String)] = []
         var counts: [String: Int64] = [:]
         var requests: Int64 = 0
         var proxyFailures: [(UUID, String)] = []
@@ -320,62 +319,39 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 if let index = byKeyword.firstIndex(where: { $0.keyword == keyword }) { byKeyword[index].count += hit.count }
                 else { byKeyword.append((keyword, hit.count, hit.snippets.first ?? "")) }
             }
-            let keywordsJSON = "[" + byKeyword.map {
-                #"{"keyword":\#(JSONText.quote($0.keyword)),"count":\#($0.count),"context":\#(JSONText.quote($0.context))}"#
-            }.joined(separator: ",") + "]"
-            let millis: PGValue? = result.map { .int(Int64($0.elapsed.wholeMilliseconds)) }
+            let millis = result.map { Int64($0.elapsed.wholeMilliseconds) }
             let finalURL = result?.finalURL.absoluteString
-            let status: PGValue? = result.map { .int(Int64($0.status)) }
-            var row: [PGValue?] = [campaign, .int(page.offset), .text(page.name), .text(page.url)]
-            row.append(finalURL.map { .text($0) })
-            row.append(status)
-            row.append(page.title.isEmpty ? nil : .text(String(page.title.prefix(500))))
-            row.append(result.map { .text(Self.sha256($0.body)) })
-            row.append(.int(Int64(result?.body.count ?? 0)))
-            row.append(.bool(result?.truncated ?? false))
-            let redirects = result?.redirects.map { $0.absoluteString } ?? []
-            row.append(redirects.isEmpty ? nil : .text(redirects.joined(separator: "\n")))
-            let server = result?.headers.first { $0.name.lowercased() == "server" }?.value
-            row.append(server.map { .text($0) })
-            row.append(result.map { .text($0.httpVersion) })
-            row.append(.bool(finalURL?.hasPrefix("https://") ?? false))
-            row.append(.double(page.parked.score))
-            row.append(page.parked.signals.isEmpty ? nil : .text(page.parked.signals.joined(separator: "\n")))
-            row.append(.double(page.score))
-            row.append(.bool(lead))
-            row.append(.json(keywordsJSON))
-            row.append(.text(outcome))
-            row.append(page.error.map { .text($0.kind.rawValue) })
-            row.append(page.error.map { .text($0.message) })
-            row.append(page.proxy.map { .uuid($0) })
-            row.append(.uuid(page.persona))
-            row.append(.text(page.address))
-            row.append(millis)
-            row.append(.text(business))
-            summaries.append(row)
+            summaries.append(HTTPSummaryRecord(
+                offset: page.offset, name: page.name, url: page.url, finalURL: finalURL, statusCode: result.map { Int($0.status) },
+                title: page.title.isEmpty ? nil : String(page.title.prefix(500)), bodySHA256: result.map { Self.sha256($0.body) },
+                bodyBytes: Int64(result?.body.count ?? 0), truncated: result?.truncated ?? false,
+                redirects: result?.redirects.map { $0.absoluteString } ?? [],
+                server: result?.headers.first { $0.name.lowercased() == "server" }?.value, httpVersion: result?.httpVersion,
+                tls: finalURL?.hasPrefix("https://") ?? false, parkedScore: page.parked.score, parkedSignals: page.parked.signals,
+                leadScore: page.score, isLead: lead,
+                keywords: byKeyword.map { MatchedKeyword(keyword: $0.keyword, count: UInt64($0.count), context: $0.context) },
+                outcome: outcome, errorKind: page.error?.kind.rawValue, errorMessage: page.error?.message, proxyID: page.proxy,
+                personaID: page.persona, address: page.address, responseTimeMs: millis, businessStatus: business))
             for keyword in byKeyword {
-                keywordRows.append([
-                    campaign, .text(finalURL ?? page.url), .text(String(keyword.keyword.prefix(255))), .bool(true), .int(Int64(keyword.count)),
-                    keyword.context.isEmpty ? nil : .text(keyword.context), result.map { .int(Int64($0.status)) },
-                    millis, .text("completed"), .text(business), .int(page.offset),
-                ])
+                keywordHits.append(KeywordHitRecord(
+                    offset: page.offset, url: finalURL ?? page.url, keyword: String(keyword.keyword.prefix(255)),
+                    occurrences: Int64(keyword.count), context: keyword.context.isEmpty ? nil : keyword.context,
+                    responseCode: result.map { Int($0.status) }, responseTimeMs: millis, businessStatus: business))
             }
         }
         let fetched = Int64(pages.count)
-        let finalSummaries = summaries, finalKeywords = keywordRows, finalRollUp = rollUp, failures = proxyFailures
-        let logger = self.logger
+        let finalSummaries = summaries, finalHits = keywordHits, finalRollUp = rollUp, failures = proxyFailures
+        let logger = self.logger, campaign = batch.campaignID
         return BatchOutput(processed: batch.count, skipped: batch.count - fetched, outcomeCounts: counts, queriesSent: requests) { c in
-            _ = try c.copyIn(StatementRegistry.httpSummariesCopy, rows: finalSummaries)
-            _ = try c.copyIn(StatementRegistry.httpKeywordResultsCopy, rows: finalKeywords)
-            _ = try c.execute(StatementRegistry.rollUpLeads, [.uuid(namesRoot), PGValue.array(finalRollUp.map { String($0.0) }),
-                                                              PGValue.array(finalRollUp.map(\.1))])
+            try c.copy(HTTPResults.copySummaries(into: campaign), finalSummaries)
+            try c.copy(HTTPResults.copyKeywordHits(into: campaign), finalHits)
+            try c.run(DomainNames.rollUpLeads(campaign: namesRoot, finalRollUp))
             for (proxy, why) in failures {
-                let owner = try c.execute(StatementRegistry.markProxyUnhealthy, [.uuid(proxy), .text(why)]).first?.optionalUUID(0)
-                _ = try c.execute(StatementRegistry.insertAudit, [
-                    owner.map { .uuid($0) }, .text("proxy_marked_unhealthy"), .text("proxy"), .uuid(proxy),
-                    .json(#"{"reason": \#(JSONText.quote(why)), "campaign_id": "\#(batch.campaignID.lowercasedString)"}"#),
-                    .text("domainflow-engine"),
-                ])
+                let owner = try c.run(Proxies.markUnhealthy(id: proxy, why: why))
+                try c.run(AuditLogs.insert(
+                    userID: owner, action: "proxy_marked_unhealthy", resourceType: "proxy", resourceID: proxy,
+                    details: #"{"reason": \#(JSONText.quote(why)), "campaign_id": "\#(campaign.lowercasedString)"}"#,
+                    userAgent: "domainflow-engine"))
                 logger.notice("proxy marked unhealthy", metadata: ["proxy": "\(proxy)", "reason": "\(why)"])
             }
         }

@@ -16,28 +16,28 @@ public enum StoreBenchmark {
         let store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: 1), logger: logger)
         defer { Task { await store.shutdown() } }
         return try await store.pool.withConnection { c in
-            let owner = try c.execute(StatementRegistry.insertUser, [.text("bench-\(UUID())"), .text("bench-\(UUID())@example.com"),
-                                                                     .text("!"), .text("user"), .bool(false)]).first!.uuid(0)
+            let owner = try c.run(Users.insertForTests(username: "bench-\(UUID())", email: "bench-\(UUID())@example.com",
+                                                       passwordHash: "!", roleName: "user", isActive: false))
             func campaign() throws -> UUID {
-                try c.execute(StatementRegistry.insertCampaign, [.text("bench"), nil, .text("dns_validation"),
-                                                                 .text("running"), .uuid(owner), .json("{}")]).first!.uuid(0)
+                try c.run(Campaigns.insertForTests(name: "bench", typeName: "dns_validation", status: "running", ownerID: owner))
             }
             let copyCampaign = try campaign()
             let clock = ContinuousClock()
             var start = clock.now
-            _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: (0..<copyRows).lazy.map { row(copyCampaign, $0) })
+            try c.copy(DNSResults.copy(into: copyCampaign), (0..<copyRows).lazy.map(row))
             let copySeconds = (clock.now - start).seconds
             let insertCampaign = try campaign()
             start = clock.now
-            for i in 0..<insertRows { _ = try c.execute(StatementRegistry.insertDNSResult, row(insertCampaign, i)) }
+            for i in 0..<insertRows { try c.run(DNSResults.insertForTests(campaign: insertCampaign, row(i))) }
             let insertSeconds = (clock.now - start).seconds
             return Result(copyRowsPerSecond: Double(copyRows) / copySeconds, insertRowsPerSecond: Double(insertRows) / insertSeconds)
         }
     }
 
     /// The benchmark's row `i`: the same shape `Scripts/bench` feeds to psql's \\copy.
-    static func row(_ campaign: UUID, _ i: Int) -> [PGValue?] {
-        [.uuid(campaign), .text("name\(i).example.com"), .text("A"), .text("192.0.2.\(i % 250)"), .bool(true),
-         .int(i % 500), nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(i), nil, .int(1), nil, .bool(false)]
+    static func row(_ i: Int) -> DNSResultRecord {
+        DNSResultRecord(name: "name\(i).example.com", recordType: "A", outcome: "answer", records: ["192.0.2.\(i % 250)"],
+                        businessStatus: "valid_dns", responseTimeMs: Int64(i % 500), resolver: nil, attempts: 1, cnameChain: [],
+                        message: nil, offset: Int64(i), isAvailable: false)
     }
 }

@@ -58,7 +58,7 @@ import Testing
         }
         // While it is down: UNAVAILABLE, promptly.
         do {
-            _ = try await store.pool.withConnection { try $0.execute(StatementRegistry.countUsers) }
+            _ = try await store.pool.withConnection { try $0.run(Users.count()) }
             Issue.record("call succeeded with the database down")
         } catch let error as StoreError {
             #expect(error.kind == .unavailable)
@@ -67,7 +67,7 @@ import Testing
         // Later calls succeed on replaced connections, with every statement prepared.
         for _ in 0..<4 {
             let (count, prepared) = try await store.pool.withConnection(retryTransient: true) { c in
-                (try c.execute(StatementRegistry.countUsers).first!.int(0),
+                (try c.run(Users.count()),
                  try c.simpleQuery("SELECT count(*) FROM pg_prepared_statements").first!.int(0))
             }
             #expect(count == 0)

@@ -5,14 +5,19 @@ import Testing
 
 @Suite struct StoreTests {
     private func insertUser(_ c: PGConnection, _ name: String, email: String? = nil) throws -> UUID {
-        try c.execute(StatementRegistry.insertUser, [.text(name), .text(email ?? "\(name)@example.com"),
-                                                     .text("$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnot"),
-                                                     .text("user"), .bool(true)]).first!.uuid(0)
+        try c.run(Users.insertForTests(username: name, email: email ?? "\(name)@example.com",
+                                       passwordHash: "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnot", roleName: "user"))
     }
 
     private func insertCampaign(_ c: PGConnection, owner: UUID, status: String = "pending") throws -> UUID {
-        try c.execute(StatementRegistry.insertCampaign, [.text("c"), nil, .text("dns_validation"), .text(status),
-                                                         .uuid(owner), .json("{}")]).first!.uuid(0)
+        try c.run(Campaigns.insertForTests(name: "c", typeName: "dns_validation", status: status, ownerID: owner))
+    }
+
+    /// A DNS result row whose text columns hold `value`.
+    private func result(_ name: String, type: String = "TXT", value: String?, message: String?) -> DNSResultRecord {
+        DNSResultRecord(name: name, recordType: type, outcome: "answer", records: value.map { [$0] } ?? [],
+                        businessStatus: "valid_dns", responseTimeMs: 1, resolver: nil, attempts: 1, cnameChain: [],
+                        message: message, offset: 0, isAvailable: false)
     }
 
     @Test func constraintViolationsMapToStatusKindsAndChangeNothing() async throws {
@@ -34,8 +39,7 @@ import Testing
             }
             // Negative port.
             #expect {
-                _ = try c.execute(StatementRegistry.insertProxy, [.text("p"), .text("127.0.0.1:1"), .text("http"),
-                                                                  .text("127.0.0.1"), .int(-1)])
+                _ = try c.run(Proxies.insertForTests(name: "p", host: "127.0.0.1", port: -1))
             } throws: { error in
                 (error as? StoreError)?.constraint == "proxies_port_range"
             }
@@ -43,7 +47,7 @@ import Testing
             #expect { _ = try self.insertCampaign(c, owner: UUID()) } throws: { error in
                 (error as? StoreError)?.kind == .failedPrecondition
             }
-            #expect(try c.execute(StatementRegistry.countUsers).first?.int(0) == 1, "only alice was written")
+            #expect(try c.run(Users.count()) == 1, "only alice was written")
             #expect(try c.simpleQuery("SELECT count(*) FROM campaigns").first?.int(0) == 0)
             #expect(try c.simpleQuery("SELECT count(*) FROM proxies").first?.int(0) == 0)
         }
@@ -59,23 +63,22 @@ import Testing
             let campaign = try self.insertCampaign(c, owner: owner)
             // Half by prepared statement, half by COPY.
             for (i, s) in strings.enumerated() where i % 2 == 0 {
-                _ = try c.execute(StatementRegistry.insertDNSResult, [.uuid(campaign), .text("d\(i).example"), .text("TXT"),
-                    .text(s), .bool(true), .int(1), .text(s), .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)])
+                try c.run(DNSResults.insertForTests(campaign: campaign, self.result("d\(i).example", value: s, message: s)))
             }
-            let copied = strings.enumerated().filter { $0.offset % 2 == 1 }.map { i, s -> [PGValue?] in
-                [.uuid(campaign), .text("d\(i).example"), .text("TXT"), .text(s), .bool(true), .int(1), .text(s),
-                 .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)]
+            let copied = strings.enumerated().filter { $0.offset % 2 == 1 }.map { i, s in
+                self.result("d\(i).example", value: s, message: s)
             }
-            _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: copied)
-            return try c.execute(StatementRegistry.dnsResultsOfCampaign, [.uuid(campaign)]).rows
+            try c.copy(DNSResults.copy(into: campaign), copied)
+            return try c.run(DNSResults.allForTests(campaign: campaign))
         }
         #expect(stored.count == strings.count)
         for row in stored {
-            let index = Int(row[0]!.dropFirst().prefix(while: { $0 != "." }))!
-            #expect(row[2] == strings[index], "record_value of row \(index)")
-            #expect(row[5] == strings[index], "error_message of row \(index)")
+            let index = Int(row.name.dropFirst().prefix(while: { $0 != "." }))!
+            // Records are stored one per line, so a value's own newline reads back as two records.
+            #expect(row.records.joined(separator: "\n") == strings[index], "record_value of row \(index)")
+            #expect(row.message == strings[index], "error_message of row \(index)")
         }
-        #expect(try await store.pool.withConnection { try $0.execute(StatementRegistry.countUsers).first?.int(0) } == 1,
+        #expect(try await store.pool.withConnection { try $0.run(Users.count()) } == 1,
                 "the injection attempt was only data")
         await store.shutdown()
     }
@@ -111,26 +114,23 @@ import Testing
                 throw Boom()
             }
         }
-        #expect(try await store.pool.withConnection { try $0.execute(StatementRegistry.countUsers).first?.int(0) } == 0)
+        #expect(try await store.pool.withConnection { try $0.run(Users.count()) } == 0)
         await store.shutdown()
     }
 
     @Test func copyLoadsManyRowsAndRetriedBatchesNeverDuplicate() async throws {
         let store = try await TestDatabase.store()
-        let count = try await store.pool.withConnection { c -> Int64 in
+        let count = try await store.pool.withConnection { c -> Int in
             let owner = try self.insertUser(c, "bulk")
             let campaign = try self.insertCampaign(c, owner: owner)
-            let rows = (0..<10_000).lazy.map { i -> [PGValue?] in
-                [.uuid(campaign), .text("n\(i).example"), .text("A"), .text("192.0.2.\(i % 255)"), .bool(true), .int(i % 100),
-                 nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)]
-            }
-            #expect(try c.copyIn(StatementRegistry.dnsResultsCopy, rows: rows) == 10_000)
+            let rows = (0..<10_000).lazy.map { i in self.result("n\(i).example", type: "A", value: "192.0.2.\(i % 255)", message: nil) }
+            #expect(try c.copy(DNSResults.copy(into: campaign), rows) == 10_000)
             // A retried batch through the idempotent insert adds nothing.
             for i in 0..<100 {
-                _ = try c.execute(StatementRegistry.insertDNSResult, [.uuid(campaign), .text("n\(i).example"), .text("A"),
-                    .text("x"), .bool(true), .int(1), nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)])
+                #expect(try c.run(DNSResults.insertForTests(campaign: campaign,
+                                                            self.result("n\(i).example", type: "A", value: "x", message: nil))) == 0)
             }
-            return try c.execute(StatementRegistry.countDNSResults, [.uuid(campaign)]).first!.int(0)
+            return try c.run(DNSResults.countForTests(campaign: campaign))
         }
         #expect(count == 10_000)
         await store.shutdown()
@@ -141,16 +141,14 @@ import Testing
         try await store.pool.withConnection { c in
             let owner = try self.insertUser(c, "copy")
             let campaign = try self.insertCampaign(c, owner: owner)
-            let rows: [[PGValue?]] = [
-                [.uuid(campaign), .text("ok.example"), .text("A"), nil, .bool(true), nil, nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)],
-                [.uuid(campaign), .text("bad.example"), .text("BOGUS"), nil, .bool(true), nil, nil, .text("completed"), .text("valid_dns"), .text("answer"), .int(0), nil, .int(1), nil, .bool(false)],
-            ]
-            #expect { _ = try c.copyIn(StatementRegistry.dnsResultsCopy, rows: rows) } throws: { error in
+            let rows = [self.result("ok.example", type: "A", value: nil, message: nil),
+                        self.result("bad.example", type: "BOGUS", value: nil, message: nil)]
+            #expect { _ = try c.copy(DNSResults.copy(into: campaign), rows) } throws: { error in
                 (error as? StoreError)?.constraint == "dns_results_record_type_check"
             }
-            #expect(try c.execute(StatementRegistry.countDNSResults, [.uuid(campaign)]).first?.int(0) == 0)
+            #expect(try c.run(DNSResults.countForTests(campaign: campaign)) == 0)
             // The connection is still usable after the failed COPY.
-            #expect(try c.execute(StatementRegistry.countUsers).first?.int(0) == 1)
+            #expect(try c.run(Users.count()) == 1)
         }
         await store.shutdown()
     }

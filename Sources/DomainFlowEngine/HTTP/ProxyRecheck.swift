@@ -27,7 +27,7 @@ struct ProxyRecheck: Sendable {
     func checkOnce() async throws -> Int {
         let unseal = self.unseal
         let proxies = try await store.pool.withConnection(retryTransient: true) { c in
-            try c.execute(StatementRegistry.unhealthyProxiesInUse).rows.compactMap { try CampaignProxy(row: $0, unseal: unseal) }
+            try c.run(Proxies.unhealthyInUse()).compactMap { CampaignProxy($0, unseal: unseal) }
         }
         var recovered = 0
         for proxy in proxies {
@@ -35,12 +35,10 @@ struct ProxyRecheck: Sendable {
             guard let result = try? await HTTPFetcher.fetch(request), result.status < 400 else { continue }
             let millis = Int64(result.elapsed.wholeMilliseconds)
             try await store.pool.withTransaction { c in
-                let owner = try c.execute(StatementRegistry.markProxyHealthy, [.uuid(proxy.id), .text("\(result.status) \(result.reason)"),
-                                                                               .int(millis)]).first?.optionalUUID(0)
-                _ = try c.execute(StatementRegistry.insertAudit, [
-                    owner.map { .uuid($0) }, .text("proxy_marked_healthy"), .text("proxy"), .uuid(proxy.id),
-                    .json(#"{"status": \#(result.status), "latency_ms": \#(millis)}"#), .text("domainflow-engine"),
-                ])
+                let owner = try c.run(Proxies.markHealthy(id: proxy.id, status: "\(result.status) \(result.reason)", latencyMs: millis))
+                try c.run(AuditLogs.insert(userID: owner, action: "proxy_marked_healthy", resourceType: "proxy", resourceID: proxy.id,
+                                           details: #"{"status": \#(result.status), "latency_ms": \#(millis)}"#,
+                                           userAgent: "domainflow-engine"))
             }
             logger.notice("proxy healthy again", metadata: ["proxy": "\(proxy.name)"])
             recovered += 1
@@ -50,11 +48,11 @@ struct ProxyRecheck: Sendable {
 }
 
 extension CampaignProxy {
-    /// A proxy row (id, name, protocol, host, port, username, sealed password), or nil when this server cannot use
-    /// it as stored (an unknown protocol, a password its key cannot unseal).
-    init?(row: Row, unseal: (String) throws -> String) throws {
+    /// A stored proxy, or nil when this server cannot use it as stored (an unknown protocol, a password its key
+    /// cannot unseal).
+    init?(_ access: ProxyAccess, unseal: (String) throws -> String) {
         let kind: ProxyEndpoint.Kind
-        switch row.optionalString(2) ?? "" {
+        switch access.protocolName {
         case "http": kind = .http
         case "https": kind = .httpsConnect
         case "socks5": kind = .socks5
@@ -62,12 +60,12 @@ extension CampaignProxy {
         default: return nil
         }
         var password = ""
-        if let sealed = row.optionalString(6) {
+        if let sealed = access.sealedPassword {
             guard let opened = try? unseal(sealed) else { return nil }
             password = opened
         }
-        self.init(id: try row.uuid(0), name: try row.string(1),
-                  endpoint: ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "", port: Int(try row.optionalInt(4) ?? 0),
-                                          username: row.optionalString(5) ?? "", password: password))
+        self.init(id: access.id, name: access.name,
+                  endpoint: ProxyEndpoint(kind: kind, host: access.host, port: access.port, username: access.username,
+                                          password: password))
     }
 }

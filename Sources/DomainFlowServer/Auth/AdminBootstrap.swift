@@ -16,7 +16,7 @@ public enum AdminBootstrap {
 
     /// Creates `admin` when the users table is empty; returns what it created, or nil.
     public static func ensureAdmin(store: Store, bcryptCost: Int = 12, logger: Logger) async throws -> Created? {
-        let count = try await store.pool.withConnection { try $0.execute(StatementRegistry.countUsers).first?.int(0) ?? 0 }
+        let count = try await store.pool.withConnection { try $0.run(Users.count()) }
         guard count == 0 else { return nil }
         do {
             let created = try await createAdmin(store: store, username: "admin", email: "admin@domainflow.local",
@@ -42,9 +42,8 @@ public enum AdminBootstrap {
         let hasher = PasswordHasher(cost: bcryptCost)
         let hash = try await NIOThreadPool.singleton.runIfActive { try hasher.hash(password) }
         try await store.pool.withTransaction { c in
-            let row = try UserRow(try c.execute(StatementRegistry.createUser, [
-                .text(username), .text(email), .text(hash), .text(Role.admin.description), .bool(true),
-            ]).first!)
+            let row = try c.run(Users.create(username: username, email: email, passwordHash: hash,
+                                             roleName: Role.admin.description, mustChangePassword: true))
             try AuditRecorder.write(c, userID: nil, action: "user_create", resourceType: "user", resourceID: row.id,
                                     details: ["by": "server", "role": "admin", "username": username],
                                     userAgent: "domainflow-server")

@@ -22,9 +22,7 @@ enum AuditRecorder {
                       details: [String: Any], userAgent: String) throws {
         let json = (try? JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        _ = try connection.execute(StatementRegistry.insertAudit, [
-            userID.map(PGValue.uuid), .text(action), resourceType.map(PGValue.text), resourceID.map(PGValue.uuid),
-            .json(json), userAgent.isEmpty ? nil : .text(userAgent),
-        ])
+        try connection.run(AuditLogs.insert(userID: userID, action: action, resourceType: resourceType, resourceID: resourceID,
+                                            details: json, userAgent: userAgent.isEmpty ? nil : userAgent))
     }
 }

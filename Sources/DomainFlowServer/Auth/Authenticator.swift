@@ -64,9 +64,7 @@ final class Authenticator: Sendable {
             if let cached = cache.withLockedValue({ $0[key] }), ContinuousClock.now - cached.checkedAt < cacheTTL {
                 return cached.principal
             }
-            let row = try await store.pool.read(StatementRegistry.userByUsername, [.text(username)], retryTransient: true) { result in
-                try result.first.map(UserRow.init)
-            }
+            let row = try await store.pool.run(Users.find(username: username), retryTransient: true)
             guard let row, row.isActive else {
                 throw RPCError(.unauthenticated, "peer uid \(peer.uid) maps to \(username), which is not an active user")
             }
@@ -85,16 +83,15 @@ final class Authenticator: Sendable {
             return cached.principal
         }
         let lifetime = Double(configuration.sessionLifetime.components.seconds)
-        let row = try await store.pool.withConnection(retryTransient: true) { c -> (UUID, Date, UUID, String, String, Bool)? in
-            guard let r = try c.execute(StatementRegistry.useSession, [.text(token), .double(lifetime)]).first else { return nil }
-            return (try r.uuid(0), try r.date(1), try r.uuid(2), try r.string(3), try r.string(4), try r.bool(5))
+        let session = try await store.pool.withConnection(retryTransient: true) { c in
+            try c.run(Sessions.use(token: token, lifetime: lifetime))
         }
-        guard let row, let role = Role(name: row.4) else {
+        guard let session, let role = Role(name: session.roleName) else {
             cache.withLockedValue { _ = $0.removeValue(forKey: token) }
             throw RPCError(.unauthenticated, "the session is invalid, expired or revoked: log in again")
         }
-        let principal = Principal(userID: row.2, username: row.3, role: role, sessionID: row.0, sessionExpiresAt: row.1,
-                                  mustChangePassword: row.5)
+        let principal = Principal(userID: session.userID, username: session.username, role: role, sessionID: session.id,
+                                  sessionExpiresAt: session.expiresAt, mustChangePassword: session.mustChangePassword)
         cache.withLockedValue { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[token] = (principal, now)
@@ -121,34 +118,14 @@ final class Authenticator: Sendable {
     }
 }
 
-/// A `users` row as the auth code needs it (columns of `StatementRegistry.userColumns`).
-struct UserRow: Sendable {
-    let id: UUID
-    let username: String
-    let email: String
-    let role: Role
-    let isActive: Bool
-    let createdAt: Date?
-    let lastLogin: Date?
-    let mustChangePassword: Bool
-    let passwordHash: String
-
-    init(_ row: Row) throws {
-        id = try row.uuid(0)
-        username = try row.string(1)
-        email = try row.string(2)
-        role = Role(name: try row.string(3)) ?? .viewer
-        isActive = try row.bool(4)
-        createdAt = try row.optionalDate(5)
-        lastLogin = try row.optionalDate(6)
-        mustChangePassword = try row.bool(7)
-        passwordHash = try row.string(8)
-    }
+extension UserRecord {
+    /// The stored role; an unknown one (never written by this server) counts as viewer.
+    var role: Role { Role(name: roleName) ?? .viewer }
 
     var info: User {
         User(id: id.lowercasedString, username: username, email: email, role: role, isActive: isActive,
-                 createdAtMicros: createdAt.map(Micros.of) ?? 0, lastLoginMicros: lastLogin.map(Micros.of) ?? 0,
-                 mustChangePassword: mustChangePassword)
+             createdAtMicros: createdAt.map(Micros.of) ?? 0, lastLoginMicros: lastLogin.map(Micros.of) ?? 0,
+             mustChangePassword: mustChangePassword)
     }
 }
 

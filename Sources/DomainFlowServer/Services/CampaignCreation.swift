@@ -41,7 +41,7 @@ enum CampaignCreation {
         let resources = try CampaignResourceLinks.parse(request.resources, pipeline: request.pipeline)
         try requireResourcesToStart(request, steps: request.pipeline)
         let key = pattern.normalisedKey
-        let next = try c.execute(StatementRegistry.patternNextOffset, [.text(key)]).first?.int(0) ?? 0
+        let next = try c.run(Campaigns.nextPatternOffset(key: key))
         let start = parameters.explicitStartOffset ? Int64(clamping: parameters.startOffset) : next
         guard start < pattern.totalCombinations else {
             throw RPCError.invalidArgument("generation.start_offset: \(start) is past the pattern's \(pattern.totalCombinations) combinations")
@@ -58,7 +58,7 @@ enum CampaignCreation {
         let created = try insert(c, name: name, description: request.description, type: .domainGeneration, principal: principal,
                                  parameters: json, total: spec.count, pipeline: request.pipeline, source: nil, inputState: nil)
         try CampaignResourceLinks.link(c, campaign: created.id, resources, principal: principal)
-        _ = try c.execute(StatementRegistry.reservePatternRange, [.text(key), .int(start + spec.count)])
+        try c.run(Campaigns.reservePatternRange(key: key, end: start + spec.count))
         try CampaignBatches.cut(c, campaign: created.id, start: start, count: spec.count, batchSize: batchSize)
         try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_create",
                                  resourceType: "campaign", resourceID: created.id,
@@ -229,10 +229,9 @@ enum CampaignCreation {
     private static func insert(_ c: PGConnection, name: String, description: String, type: CampaignType, principal: Principal,
                                parameters: String, total: Int64, pipeline: [CampaignType], source: UUID?,
                                inputState: String?) throws -> CampaignRow {
-        try CampaignRow(try c.execute(StatementRegistry.createCampaign, [
-            .text(name), description.isEmpty ? nil : .text(description), .text(type.name), .uuid(principal.userID),
-            .json(parameters), .int(total), .text(pipeline.map(\.name).joined(separator: ",")), source.map { .uuid($0) },
-            inputState.map { .text($0) },
-        ]).first!)
+        CampaignRow(try c.run(Campaigns.create(NewCampaign(
+            name: name, description: description.isEmpty ? nil : description, typeName: type.name, ownerID: principal.userID,
+            parameters: parameters, totalItems: total, pipeline: pipeline.map(\.name), sourceCampaignID: source,
+            inputState: inputState))))
     }
 }

@@ -39,25 +39,26 @@ enum CampaignResourceLinks {
     static func link(_ c: PGConnection, campaign: UUID, _ lists: [(Kind, [UUID])], principal: Principal) throws {
         for (kind, ids) in lists {
             for (position, id) in ids.enumerated() {
-                let scope: [PGValue?] = [.uuid(id), principal.ownerScope]
                 let label = id.lowercasedString
                 switch kind {
                 case .dnsPersona, .httpPersona:
-                    guard let row = try c.execute(StatementRegistry.personaKindForUse, scope).first else {
+                    guard let persona = try c.run(CampaignLinks.personaForUse(id: id, scope: principal.ownerScope)) else {
                         throw RPCError(.notFound, "no persona \(label)")
                     }
                     let wanted = kind == .dnsPersona ? "dns" : "http"
-                    guard try row.string(0) == wanted else {
-                        throw RPCError.invalidArgument("\(kind.rawValue)_ids: persona \(try row.string(1)) is not a \(wanted.uppercased()) persona")
+                    guard persona.kind == wanted else {
+                        throw RPCError.invalidArgument("\(kind.rawValue)_ids: persona \(persona.name) is not a \(wanted.uppercased()) persona")
                     }
                 case .proxy:
-                    guard try c.execute(StatementRegistry.proxyForUse, scope).first != nil else { throw RPCError(.notFound, "no proxy \(label)") }
+                    guard try c.run(CampaignLinks.proxyForUse(id: id, scope: principal.ownerScope)) else {
+                        throw RPCError(.notFound, "no proxy \(label)")
+                    }
                 case .keywordSet:
-                    guard try c.execute(StatementRegistry.keywordSetForUse, scope).first != nil else {
+                    guard try c.run(CampaignLinks.keywordSetForUse(id: id, scope: principal.ownerScope)) else {
                         throw RPCError(.notFound, "no keyword set \(label)")
                     }
                 }
-                _ = try c.execute(StatementRegistry.linkCampaignResource, [.uuid(campaign), .text(kind.rawValue), .uuid(id), .int(Int64(position))])
+                try c.run(CampaignLinks.link(campaign: campaign, kind: kind.rawValue, id: id, position: position))
             }
         }
     }
@@ -65,24 +66,21 @@ enum CampaignResourceLinks {
     /// FAILED_PRECONDITION naming the campaign if one that has not ended uses the resource. Run it while
     /// holding the resource's row lock (the delete's own `FOR UPDATE` read).
     static func refuseDeleteIfInUse(_ c: PGConnection, id: UUID, as kinds: [Kind], what: String) throws {
-        let types = "{" + kinds.map(\.rawValue).joined(separator: ",") + "}"
-        guard let row = try c.execute(StatementRegistry.resourceInUse, [.uuid(id), .text(types)]).first else { return }
-        throw RPCError(.failedPrecondition, "\(what) is used by campaign '\(try row.string(0))' (\(try row.string(2).lowercased()), "
-                       + "\(try row.string(1))): cancel it or let it finish first")
+        guard let user = try c.run(CampaignLinks.campaignUsing(id, as: kinds.map(\.rawValue))) else { return }
+        throw RPCError(.failedPrecondition, "\(what) is used by campaign '\(user.name)' (\(user.id.lowercasedString), "
+                       + "\(user.status)): cancel it or let it finish first")
     }
 
-    /// The summary column of `StatementRegistry.campaignColumns` ("type:id,type:id", in list order).
-    static func resources(from summary: String?) -> CampaignResources {
+    /// The protocol's lists of a campaign's resource links.
+    static func resources(from links: [CampaignRecord.ResourceLink]) -> CampaignResources {
         var resources = CampaignResources()
-        for entry in (summary ?? "").split(separator: ",") {
-            let parts = entry.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])) else { continue }
-            let id = String(parts[1])
-            switch kind {
-            case .dnsPersona: resources.dnsPersonaIDs.append(id)
-            case .httpPersona: resources.httpPersonaIDs.append(id)
-            case .proxy: resources.proxyIDs.append(id)
-            case .keywordSet: resources.keywordSetIDs.append(id)
+        for link in links {
+            switch Kind(rawValue: link.kind) {
+            case .dnsPersona: resources.dnsPersonaIDs.append(link.id)
+            case .httpPersona: resources.httpPersonaIDs.append(link.id)
+            case .proxy: resources.proxyIDs.append(link.id)
+            case .keywordSet: resources.keywordSetIDs.append(link.id)
+            case nil: continue
             }
         }
         return resources

@@ -4,7 +4,7 @@ import DomainFlowWire
 import Foundation
 import Synchronization
 
-/// A `campaigns` row (columns of `StatementRegistry.campaignColumns`) as the protocol shows it.
+/// A campaign as the protocol shows it, with the stored facts the services decide on.
 struct CampaignRow: Sendable {
     let id: UUID
     let ownerID: UUID
@@ -15,47 +15,44 @@ struct CampaignRow: Sendable {
     /// The stored `parameters` (JSON).
     let parameters: String
 
-    init(_ row: Row) throws {
-        id = try row.uuid(0)
-        ownerID = try row.uuid(5)
-        guard let status = CampaignStatus(rawValue: try row.string(4)) else {
-            throw StoreError(kind: .internal, message: "unknown campaign status \(row[4] ?? "")")
-        }
-        self.status = status
-        parameters = try row.json(6)
+    init(_ record: CampaignRecord) {
+        id = record.id
+        ownerID = record.ownerID
+        status = record.status
+        parameters = record.parameters
+        inputState = record.inputState
         var info = Campaign()
         info.id = id.lowercasedString
-        info.name = try row.string(1)
-        info.description = row.optionalString(2) ?? ""
-        info.type = CampaignType(name: try row.string(3)) ?? .unspecified
+        info.name = record.name
+        info.description = record.description ?? ""
+        info.type = CampaignType(name: record.typeName) ?? .unspecified
         info.status = CampaignStatus(name: status.rawValue) ?? .unspecified
         info.ownerID = ownerID.lowercasedString
         if info.type == .domainGeneration, let generation = GenerationParameters.decoded(fromStored: parameters) {
             info.generation = generation
         }
-        info.totalItems = UInt64(try row.int(7))
-        info.processedItems = UInt64(try row.int(8))
-        info.skippedItems = UInt64(try row.int(9))
-        info.createdAtMicros = try row.optionalDate(10).map(Micros.of) ?? 0
-        info.updatedAtMicros = try row.optionalDate(11).map(Micros.of) ?? 0
-        info.startedAtMicros = try row.optionalDate(12).map(Micros.of) ?? 0
-        info.completedAtMicros = try row.optionalDate(13).map(Micros.of) ?? 0
-        info.errorMessage = row.optionalString(14) ?? ""
-        info.pipeline = PostgresArray.parse(row.optionalString(15) ?? "{}").compactMap(CampaignType.init(name:))
-        info.sourceCampaignID = row.optionalString(16) ?? ""
-        info.resources = CampaignResourceLinks.resources(from: row.optionalString(17))
-        let outcomeCounts = try row.json(18)
-        if outcomeCounts != "{}", let counts = try? JSONDecoder().decode([String: UInt64].self, from: Data(outcomeCounts.utf8)) {
-            info.outcomeCounts = counts.sorted { $0.key < $1.key }.map { OutcomeCount(outcome: $0.key, count: $0.value) }
-        }
-        info.dnsQueriesSent = UInt64(try row.int(19))
-        inputState = row.optionalString(20)
+        info.totalItems = UInt64(record.totalItems)
+        info.processedItems = UInt64(record.processedItems)
+        info.skippedItems = UInt64(record.skippedItems)
+        info.createdAtMicros = record.createdAt.map(Micros.of) ?? 0
+        info.updatedAtMicros = record.updatedAt.map(Micros.of) ?? 0
+        info.startedAtMicros = record.startedAt.map(Micros.of) ?? 0
+        info.completedAtMicros = record.completedAt.map(Micros.of) ?? 0
+        info.errorMessage = record.errorMessage ?? ""
+        info.pipeline = record.pipeline.compactMap(CampaignType.init(name:))
+        info.sourceCampaignID = record.sourceCampaignID?.lowercasedString ?? ""
+        info.resources = CampaignResourceLinks.resources(from: record.resources)
+        info.outcomeCounts = record.outcomeCounts.sorted { $0.key < $1.key }.map { OutcomeCount(outcome: $0.key, count: $0.value) }
+        info.dnsQueriesSent = UInt64(record.queriesSent)
         info.inputOpen = inputState == "open"
-        for finding in (row.optionalString(21) ?? "").split(separator: "\n") {
-            if finding.hasPrefix("lying_resolver=") { info.lyingResolvers.append(String(finding.dropFirst("lying_resolver=".count))) }
-            if finding.hasPrefix("wildcard_probe=") { info.wildcardZones.append(String(finding.dropFirst("wildcard_probe=".count))) }
+        for finding in record.findings {
+            switch finding.kind {
+            case "lying_resolver": info.lyingResolvers.append(finding.subject)
+            case "wildcard_probe": info.wildcardZones.append(finding.subject)
+            default: break
+            }
         }
-        if inputState != nil { info.input = UploadedInput.summary(ofParameters: try row.json(6)) }
+        if inputState != nil { info.input = UploadedInput.summary(ofParameters: parameters) }
         self.info = info
     }
 }
@@ -98,15 +95,6 @@ extension GenerationParameters {
                                          characterSet: characterSet, constant: constant, tlds: tlds)
         } catch {
             throw RPCError.invalidArgument("generation.\(error.field): \(error.reason)")
-        }
-    }
-}
-
-/// PostgreSQL's text form of a one-dimensional array of simple words, e.g. `{a,b}`.
-enum PostgresArray {
-    static func parse(_ text: String) -> [String] {
-        text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
     }
 }

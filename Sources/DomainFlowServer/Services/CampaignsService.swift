@@ -13,9 +13,7 @@ enum CampaignsService {
         router.unary(Methods.previewGeneration) { request, _ in
             guard let parameters = request.generation else { throw RPCError.invalidArgument("generation: required") }
             let pattern = try parameters.pattern()
-            let next = try await pool.read(StatementRegistry.patternNextOffset, [.text(pattern.normalisedKey)], retryTransient: true) { result in
-                try result.first?.int(0) ?? 0
-            }
+            let next = try await pool.run(Campaigns.nextPatternOffset(key: pattern.normalisedKey), retryTransient: true)
             let start = parameters.explicitStartOffset ? Int64(clamping: parameters.startOffset) : next
             let sample = Int(request.sampleSize == 0 ? 10 : min(request.sampleSize, 1000))
             var names: [String] = []
@@ -81,25 +79,20 @@ enum CampaignsService {
         router.unary(Methods.getCampaign) { request, context in
             let principal = try context.requirePrincipal()
             let id = try Paging.uuid(request.id, field: "id")
-            return try await pool.read(StatementRegistry.campaignByID, [.uuid(id), principal.ownerScope], retryTransient: true) {
-                try campaign($0, id).info
-            }
+            let record = try await pool.run(Campaigns.find(id: id, scope: principal.ownerScope), retryTransient: true)
+            return try campaign(record, id).info
         }
 
         router.unary(Methods.listCampaigns) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let parameters: [PGValue?] = [
-                principal.ownerScope,
-                request.type == .unspecified ? nil : .text(request.type.name),
-                request.status == .unspecified ? nil : .text(request.status.name),
-                request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
-            ]
-            let rows = try await pool.read(StatementRegistry.listCampaigns, parameters, retryTransient: true) { result in
-                try result.rows.map(CampaignRow.init)
-            }
+            let filter = CampaignFilter(
+                ownerScope: principal.ownerScope, typeName: request.type == .unspecified ? nil : request.type.name,
+                status: request.status == .unspecified ? nil : DomainFlowCore.CampaignStatus(rawValue: request.status.name),
+                nameContains: request.nameContains.isEmpty ? nil : request.nameContains)
+            let rows = try await pool.run(Campaigns.list(filter, limit: limit + 1, offset: offset), retryTransient: true)
             let page = Paging.page(rows, limit: limit, offset: offset)
-            return ListCampaignsResponse(campaigns: page.items.map(\.info), nextPageToken: page.nextPageToken)
+            return ListCampaignsResponse(campaigns: page.items.map { CampaignRow($0).info }, nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.startCampaign) { request, context in
@@ -132,7 +125,7 @@ enum CampaignsService {
                 guard row.status != .running, row.status != .queued else {
                     throw RPCError(.failedPrecondition, "the campaign is \(row.status.rawValue); pause or cancel it before deleting")
                 }
-                _ = try c.execute(StatementRegistry.deleteCampaign, [.uuid(id)])  // results cascade
+                try c.run(Campaigns.delete(id: id))  // results cascade
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_delete",
                                          resourceType: "campaign", resourceID: id, details: ["name": row.info.name])
                 return row.info
@@ -168,11 +161,8 @@ enum CampaignsService {
             var cursor: Int64 = request.fromStart ? -1 : Int64(clamping: request.afterOffset)
             while true {
                 let after = cursor
-                let page = try await pool.withConnection(retryTransient: true) { c in
-                    try c.execute(StatementRegistry.generatedDomainsPage, [.uuid(id), .int(after), .int(1000)]).rows.map {
-                        GeneratedDomain(domainName: try $0.string(0), offset: UInt64(try $0.int(1)))
-                    }
-                }
+                let page = try await pool.run(DomainNames.page(campaign: id, after: after, limit: 1000), retryTransient: true)
+                    .map { GeneratedDomain(domainName: $0.name, offset: UInt64($0.offset)) }
                 try await writer.write(contentsOf: page)
                 guard let lastOffset = page.last?.offset, page.count == 1000 else { return }
                 cursor = Int64(lastOffset)
@@ -182,14 +172,13 @@ enum CampaignsService {
 
     /// The campaign, if the principal may see it (NOT_FOUND otherwise, whether or not it exists).
     static func find(_ c: PGConnection, _ id: UUID, principal: Principal, forUpdate: Bool) throws -> CampaignRow {
-        let statement = forUpdate ? StatementRegistry.campaignByIDForUpdate : StatementRegistry.campaignByID
-        return try campaign(try c.execute(statement, [.uuid(id), principal.ownerScope]), id)
+        try campaign(try c.run(Campaigns.find(id: id, scope: principal.ownerScope, forUpdate: forUpdate)), id)
     }
 
-    /// The campaign `id` of a lookup's result; NOT_FOUND when it found none (or someone else's).
-    static func campaign(_ result: QueryResult, _ id: UUID) throws -> CampaignRow {
-        guard let row = result.first else { throw RPCError(.notFound, "no campaign \(id.lowercasedString)") }
-        return try CampaignRow(row)
+    /// The campaign `id` of a lookup; NOT_FOUND when it found none (or someone else's).
+    static func campaign(_ record: CampaignRecord?, _ id: UUID) throws -> CampaignRow {
+        guard let record else { throw RPCError(.notFound, "no campaign \(id.lowercasedString)") }
+        return CampaignRow(record)
     }
 
     /// Applies `event` through the engine's lifecycle (the state machine), in the caller's transaction, audited.
@@ -213,8 +202,8 @@ enum CampaignsService {
         let row = try find(c, id, principal: principal, forUpdate: true)
         try checkRunnable(row)
         let started = try transition(c, id, principal: principal, event: .start, context: context)
-        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows {
-            let next = try find(c, try followOn.uuid(0), principal: principal, forUpdate: true)
+        for followOn in try c.run(Campaigns.followOns(of: id)) {
+            let next = try find(c, followOn.id, principal: principal, forUpdate: true)
             guard next.status == .pending, (try? checkRunnable(next)) != nil else { break }
             _ = try transition(c, next.id, principal: principal, event: .start, context: context)
         }
@@ -224,8 +213,8 @@ enum CampaignsService {
     /// Cancels a campaign and the follow-ons of its pipeline that have not ended: they would read a partial input.
     static func cancel(_ c: PGConnection, _ id: UUID, principal: Principal, context: CallContext) throws -> CampaignRow {
         let cancelled = try transition(c, id, principal: principal, event: .cancel, context: context)
-        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows {
-            let next = try find(c, try followOn.uuid(0), principal: principal, forUpdate: true)
+        for followOn in try c.run(Campaigns.followOns(of: id)) {
+            let next = try find(c, followOn.id, principal: principal, forUpdate: true)
             if !next.status.isTerminal { _ = try transition(c, next.id, principal: principal, event: .cancel, context: context) }
         }
         return cancelled

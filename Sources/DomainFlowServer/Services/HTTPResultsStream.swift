@@ -17,11 +17,9 @@ enum HTTPResultsStream {
         var cursor: Int64 = request.fromStart ? -1 : Int64(clamping: request.afterOffset)
         while true {
             let after = cursor
-            let page = try await pool.withConnection(retryTransient: true) { c in
-                try c.execute(StatementRegistry.httpResultsPage, [
-                    .uuid(campaign), .int(after), .int(pageSize), .bool(request.leadsOnly), request.minScore > 0 ? .double(request.minScore) : nil,
-                ]).rows.map(HttpResult.init(row:))
-            }
+            let filter = HTTPResultFilter(leadsOnly: request.leadsOnly, minScore: request.minScore > 0 ? request.minScore : nil)
+            let page = try await pool.run(HTTPResults.page(campaign: campaign, after: after, limit: pageSize, filter),
+                                          retryTransient: true).map(HttpResult.init)
             try await writer.write(contentsOf: page)
             guard let last = page.last, page.count == pageSize else { return }
             cursor = Int64(last.offset)
@@ -34,45 +32,40 @@ extension HTTPResultsStream {
     static func httpStep(_ c: PGConnection, of id: UUID, principal: Principal) throws -> UUID {
         let row = try CampaignsService.find(c, id, principal: principal, forUpdate: false)
         if row.info.type == .httpKeywordValidation { return row.id }
-        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(id)]).rows where try followOn.string(2) == "http_keyword_validation" {
-            return try followOn.uuid(0)
+        for followOn in try c.run(Campaigns.followOns(of: id)) where followOn.typeName == "http_keyword_validation" {
+            return followOn.id
         }
         throw RPCError(.failedPrecondition, "campaign \(row.info.name) is a \(row.info.type.name) campaign with no http_keyword_validation step")
     }
 }
 
 extension HttpResult {
-    /// A row of `StatementRegistry.httpResultsPage`.
-    init(row: Row) throws {
+    init(_ r: HTTPSummaryRecord) {
         self.init()
-        func lines(_ index: Int) -> [String] { row.optionalString(index).map { $0.split(separator: "\n").map(String.init) } ?? [] }
-        domainName = try row.string(0)
-        url = try row.string(1)
-        finalURL = row.optionalString(2) ?? ""
-        statusCode = UInt32(clamping: try row.optionalInt(3) ?? 0)
-        title = row.optionalString(4) ?? ""
-        businessStatus = try row.string(5)
-        outcome = try row.string(6)
-        score = try row.double(7)
-        parkedScore = try row.double(8)
+        domainName = r.name
+        url = r.url
+        finalURL = r.finalURL ?? ""
+        statusCode = UInt32(clamping: r.statusCode ?? 0)
+        title = r.title ?? ""
+        businessStatus = r.businessStatus
+        outcome = r.outcome
+        score = r.leadScore
+        parkedScore = r.parkedScore
         parked = outcome == "parked"
-        parkedSignals = lines(9)
-        struct Keyword: Decodable { let keyword: String; let count: UInt64; let context: String }
-        keywords = ((try? JSONDecoder().decode([Keyword].self, from: Data(try row.json(10).utf8))) ?? []).map {
-            KeywordCount(keyword: $0.keyword, count: $0.count, context: $0.context)
-        }
-        errorKind = row.optionalString(11) ?? ""
-        error = row.optionalString(12) ?? ""
-        responseTimeMs = UInt32(clamping: try row.optionalInt(13) ?? 0)
-        offset = UInt64(try row.int(14))
-        isLead = try row.bool(15)
-        redirects = lines(16)
-        server = row.optionalString(17) ?? ""
-        httpVersion = row.optionalString(18) ?? ""
-        bodySHA256 = row.optionalString(19) ?? ""
-        bodyBytes = UInt64(try row.int(20))
-        address = row.optionalString(21) ?? ""
-        proxyID = row.optionalString(22) ?? ""
-        personaID = row.optionalString(23) ?? ""
+        parkedSignals = r.parkedSignals
+        keywords = r.keywords.map { KeywordCount(keyword: $0.keyword, count: $0.count, context: $0.context) }
+        errorKind = r.errorKind ?? ""
+        error = r.errorMessage ?? ""
+        responseTimeMs = UInt32(clamping: r.responseTimeMs ?? 0)
+        offset = UInt64(r.offset)
+        isLead = r.isLead
+        redirects = r.redirects
+        server = r.server ?? ""
+        httpVersion = r.httpVersion ?? ""
+        bodySHA256 = r.bodySHA256 ?? ""
+        bodyBytes = UInt64(r.bodyBytes)
+        address = r.address ?? ""
+        proxyID = r.proxyID?.lowercasedString ?? ""
+        personaID = r.personaID?.lowercasedString ?? ""
     }
 }

@@ -14,10 +14,8 @@ enum KeywordSetsService {
             let name = try InputValidation.resourceName(request.name)
             let rules = try request.rules.enumerated().map { try KeywordRuleValidation.validated($1, index: $0) }
             return try await pool.withTransaction { c in
-                let set = try c.execute(StatementRegistry.createKeywordSet, [
-                    .text(name), request.description.isEmpty ? nil : .text(request.description), .uuid(principal.userID),
-                ]).first!
-                let id = try set.uuid(0)
+                let id = try c.run(KeywordSets.create(name: name, description: request.description.isEmpty ? nil : request.description,
+                                                      ownerID: principal.userID)).id
                 try insertRules(c, id, rules)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "keyword_set_create",
                                          resourceType: "keyword_set", resourceID: id, details: ["name": name, "rules": rules.count])
@@ -34,16 +32,9 @@ enum KeywordSetsService {
         router.unary(Methods.listKeywordSets) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let sets = try await pool.read(StatementRegistry.listKeywordSets, [
-                principal.ownerScope,
-                request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
-            ], retryTransient: true) { result in
-                try result.rows.map { row -> KeywordSet in
-                    var info = try setInfo(row)
-                    info.ruleCount = UInt32(try row.int(6))
-                    return info
-                }
-            }
+            let sets = try await pool.run(KeywordSets.list(scope: principal.ownerScope,
+                                                           nameContains: request.nameContains.isEmpty ? nil : request.nameContains,
+                                                           limit: limit + 1, offset: offset), retryTransient: true).map(setInfo)
             let page = Paging.page(sets, limit: limit, offset: offset)
             return ListKeywordSetsResponse(sets: page.items, nextPageToken: page.nextPageToken)
         }
@@ -56,12 +47,10 @@ enum KeywordSetsService {
                 ? try request.rules.enumerated().map { try KeywordRuleValidation.validated($1, index: $0) } : []
             return try await pool.withTransaction { c in
                 _ = try load(c, id, principal: principal)  // NOT_FOUND unless visible; locks the row
-                _ = try c.execute(StatementRegistry.updateKeywordSet, [
-                    .uuid(id), name.map(PGValue.text), .bool(request.setDescription),
-                    request.description.isEmpty ? nil : .text(request.description),
-                ])
+                try c.run(KeywordSets.update(id: id, name: name, setDescription: request.setDescription,
+                                             description: request.description.isEmpty ? nil : request.description))
                 if request.replaceRules {
-                    _ = try c.execute(StatementRegistry.deleteRulesOfKeywordSet, [.uuid(id)])
+                    try c.run(KeywordSets.deleteRules(of: id))
                     try insertRules(c, id, rules)
                 }
                 var changes: [String: Any] = [:]
@@ -84,7 +73,7 @@ enum KeywordSetsService {
             return try await pool.withTransaction { c in
                 let set = try load(c, id, principal: principal)
                 try CampaignResourceLinks.refuseDeleteIfInUse(c, id: id, as: [.keywordSet], what: "keyword set \(set.name)")
-                _ = try c.execute(StatementRegistry.deleteKeywordSet, [.uuid(id)])  // rules cascade
+                try c.run(KeywordSets.delete(id: id))  // rules cascade
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "keyword_set_delete",
                                          resourceType: "keyword_set", resourceID: id, details: ["name": set.name])
                 return set
@@ -94,21 +83,22 @@ enum KeywordSetsService {
 
     private static func insertRules(_ c: PGConnection, _ setID: UUID, _ rules: [KeywordRule]) throws {
         guard !rules.isEmpty else { return }
-        _ = try c.copyIn(StatementRegistry.keywordRulesCopy, rows: rules.enumerated().map { index, rule in
-            [.uuid(setID), .text(rule.keyword), .text(rule.kind.effectiveName), .bool(rule.caseSensitive), .numeric(rule.weight),
-             .bool(!rule.inactive), rule.category.isEmpty ? nil : .text(rule.category), .int(Int64(rule.contextChars)),
-             .int(index)]
+        try c.copy(KeywordSets.copyRules(into: setID), rules.enumerated().map { index, rule in
+            NewKeywordRule(keyword: rule.keyword, kind: rule.kind.effectiveName, caseSensitive: rule.caseSensitive,
+                           weight: rule.weight, isActive: !rule.inactive, category: rule.category.isEmpty ? nil : rule.category,
+                           contextChars: Int(rule.contextChars), position: index)
         })
     }
 
-    private static func setInfo(_ row: Row) throws -> KeywordSet {
+    private static func setInfo(_ record: KeywordSetRecord) -> KeywordSet {
         var info = KeywordSet()
-        info.id = try row.uuid(0).lowercasedString
-        info.name = try row.string(1)
-        info.description = row.optionalString(2) ?? ""
-        info.ownerID = try row.uuid(3).lowercasedString
-        info.createdAtMicros = try row.optionalDate(4).map(Micros.of) ?? 0
-        info.updatedAtMicros = try row.optionalDate(5).map(Micros.of) ?? 0
+        info.id = record.id.lowercasedString
+        info.name = record.name
+        info.description = record.description ?? ""
+        info.ownerID = record.ownerID.lowercasedString
+        info.createdAtMicros = record.createdAt.map(Micros.of) ?? 0
+        info.updatedAtMicros = record.updatedAt.map(Micros.of) ?? 0
+        info.ruleCount = record.ruleCount.map { UInt32($0) } ?? 0
         return info
     }
 
@@ -155,15 +145,15 @@ enum KeywordSetsService {
     }
 
     private static func load(_ c: PGConnection, _ id: UUID, principal: Principal) throws -> KeywordSet {
-        guard let row = try c.execute(StatementRegistry.keywordSetByID, [.uuid(id), principal.ownerScope]).first else {
+        guard let record = try c.run(KeywordSets.find(id: id, scope: principal.ownerScope)) else {
             throw RPCError(.notFound, "no keyword set \(id.lowercasedString)")
         }
-        var info = try setInfo(row)
-        info.rules = try c.execute(StatementRegistry.rulesOfKeywordSet, [.uuid(id)]).rows.map { r in
-            var rule = KeywordRule(keyword: try r.string(1), kind: KeywordKind(name: try r.string(2)) ?? .string, caseSensitive: try r.bool(3),
-                                   weight: r.optionalString(4) ?? "1.00", inactive: !(try r.optionalBool(5) ?? true),
-                                   category: r.optionalString(6) ?? "", contextChars: UInt32(try r.int(7)))
-            rule.id = try r.uuid(0).lowercasedString
+        var info = setInfo(record)
+        info.rules = try c.run(KeywordSets.rules(of: id)).map { r in
+            var rule = KeywordRule(keyword: r.keyword, kind: KeywordKind(name: r.kind) ?? .string, caseSensitive: r.caseSensitive,
+                                   weight: r.weight, inactive: !r.isActive, category: r.category ?? "",
+                                   contextChars: UInt32(r.contextChars))
+            rule.id = r.id.lowercasedString
             return rule
         }
         info.ruleCount = UInt32(info.rules.count)

@@ -14,10 +14,10 @@ enum PersonasService {
             let principal = try context.requirePrincipal()
             let values = try stored(request)
             return try await pool.withTransaction { c in
-                let row = try c.execute(StatementRegistry.createPersona, values + [.uuid(principal.userID)]).first!
-                let persona = try info(row)
+                let record = try c.run(Personas.create(values, ownerID: principal.userID))
+                let persona = try info(record)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_create",
-                                         resourceType: "persona", resourceID: try row.uuid(0),
+                                         resourceType: "persona", resourceID: record.id,
                                          details: ["name": persona.name, "kind": persona.kind.name])
                 return persona
             }
@@ -32,12 +32,10 @@ enum PersonasService {
         router.unary(Methods.listPersonas) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let rows = try await pool.read(StatementRegistry.listPersonas, [
-                principal.ownerScope, request.kind == .unspecified ? nil : .text(request.kind.name),
-                request.nameContains.isEmpty ? nil : .text(request.nameContains), .int(limit + 1), .int(offset),
-            ], retryTransient: true) { result in
-                try result.rows.map(info)
-            }
+            let rows = try await pool.run(Personas.list(
+                scope: principal.ownerScope, kind: request.kind == .unspecified ? nil : request.kind.name,
+                nameContains: request.nameContains.isEmpty ? nil : request.nameContains, limit: limit + 1, offset: offset),
+                retryTransient: true).map(info)
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListPersonasResponse(personas: page.items, nextPageToken: page.nextPageToken)
         }
@@ -49,7 +47,10 @@ enum PersonasService {
             return try await pool.withTransaction { c in
                 let current = try find(c, id, principal)
                 let values = try full ?? stored(try masked(request, current: current))
-                let persona = try info(try c.execute(StatementRegistry.updatePersona, [.uuid(id)] + values).first!)
+                guard let updated = try c.run(Personas.update(id: id, values)) else {
+                    throw RPCError(.notFound, "no persona \(id.lowercasedString)")
+                }
+                let persona = try info(updated)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_update",
                                          resourceType: "persona", resourceID: id, details: ["name": persona.name, "kind": persona.kind.name])
                 return persona
@@ -85,7 +86,7 @@ enum PersonasService {
             return try await pool.withTransaction { c in
                 let persona = try find(c, id, principal)
                 try CampaignResourceLinks.refuseDeleteIfInUse(c, id: id, as: [.dnsPersona, .httpPersona], what: "persona \(persona.name)")
-                _ = try c.execute(StatementRegistry.deletePersona, [.uuid(id)])
+                try c.run(Personas.delete(id: id))
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "persona_delete",
                                          resourceType: "persona", resourceID: id, details: ["name": persona.name])
                 return persona
@@ -94,21 +95,21 @@ enum PersonasService {
     }
 
     /// Validates a request into the stored values: name, description, kind, config, user_agent, accept_language, accept_encoding.
-    private static func stored(_ request: PersonaRequest) throws -> [PGValue?] {
+    private static func stored(_ request: PersonaRequest) throws -> PersonaValues {
         let name = try InputValidation.resourceName(request.name)
-        let description: PGValue? = request.description.isEmpty ? nil : .text(request.description)
+        let description = request.description.isEmpty ? nil : request.description
         switch request.kind {
         case .dns:
             guard let dns = request.dns, request.http == nil else { throw RPCError.invalidArgument("dns: required for a DNS persona (and http must be unset)") }
             let config = try PersonaValidation.dns(dns)
-            return [.text(name), description, .text("dns"), .json(try json(config)), nil, nil, nil]
+            return PersonaValues(name: name, description: description, kind: "dns", config: try json(config))
         case .http:
             guard let http = request.http, request.dns == nil else { throw RPCError.invalidArgument("http: required for an HTTP persona (and dns must be unset)") }
             let config = try PersonaValidation.http(http)
-            return [.text(name), description, .text("http"), .json(try json(config)),
-                    config.userAgent.isEmpty ? nil : .text(config.userAgent),
-                    config.acceptLanguage.isEmpty ? nil : .text(config.acceptLanguage),
-                    config.acceptEncoding.isEmpty ? nil : .text(config.acceptEncoding)]
+            return PersonaValues(name: name, description: description, kind: "http", config: try json(config),
+                                 userAgent: config.userAgent.isEmpty ? nil : config.userAgent,
+                                 acceptLanguage: config.acceptLanguage.isEmpty ? nil : config.acceptLanguage,
+                                 acceptEncoding: config.acceptEncoding.isEmpty ? nil : config.acceptEncoding)
         case .unspecified:
             throw RPCError.invalidArgument("kind: must be PERSONA_DNS or PERSONA_HTTP")
         }
@@ -126,21 +127,21 @@ enum PersonasService {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
-    private static func info(_ row: Row) throws -> Persona {
+    private static func info(_ record: PersonaRecord) throws -> Persona {
         var p = Persona()
-        p.id = try row.uuid(0).lowercasedString
-        p.name = try row.string(1)
-        p.description = row.optionalString(2) ?? ""
-        p.kind = PersonaKind(name: try row.string(3)) ?? .unspecified
-        p.ownerID = try row.uuid(4).lowercasedString
-        let config = Data(try row.json(5).utf8)
+        p.id = record.id.lowercasedString
+        p.name = record.name
+        p.description = record.description ?? ""
+        p.kind = PersonaKind(name: record.kind) ?? .unspecified
+        p.ownerID = record.ownerID.lowercasedString
+        let config = Data(record.config.utf8)
         switch p.kind {
         case .dns: p.dns = try JSONDecoder().decode(DnsPersona.self, from: config)
         case .http: p.http = try JSONDecoder().decode(HttpPersona.self, from: config)
         case .unspecified: break
         }
-        p.createdAtMicros = try row.optionalDate(6).map(Micros.of) ?? 0
-        p.updatedAtMicros = try row.optionalDate(7).map(Micros.of) ?? 0
+        p.createdAtMicros = record.createdAt.map(Micros.of) ?? 0
+        p.updatedAtMicros = record.updatedAt.map(Micros.of) ?? 0
         return p
     }
 
@@ -165,9 +166,9 @@ enum PersonasService {
     }
 
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> Persona {
-        guard let row = try c.execute(StatementRegistry.personaByID, [.uuid(id), principal.ownerScope]).first else {
+        guard let record = try c.run(Personas.find(id: id, scope: principal.ownerScope)) else {
             throw RPCError(.notFound, "no persona \(id.lowercasedString)")
         }
-        return try info(row)
+        return try info(record)
     }
 }

@@ -15,14 +15,10 @@ enum ProxiesService {
             let v = try validated(request)
             let sealed = try seal(request, secrets)
             return try await pool.withTransaction { c in
-                let row = try c.execute(StatementRegistry.createProxy, [
-                    .text(v.name), v.description, .text(request.`protocol`.name), v.username, .bool(!request.disabled),
-                    sealed.map(PGValue.text), .text(v.host), .int(Int64(request.port)), v.city, v.countryCode, v.provider,
-                    .uuid(principal.userID),
-                ]).first!
-                let proxy = try info(row)
+                let record = try c.run(Proxies.create(v.values(request, sealedPassword: sealed), ownerID: principal.userID))
+                let proxy = info(record)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_create",
-                                         resourceType: "proxy", resourceID: try row.uuid(0),
+                                         resourceType: "proxy", resourceID: record.id,
                                          details: ["name": proxy.name, "address": proxy.address, "protocol": proxy.`protocol`.name,
                                                    "password_set": sealed != nil])
                 return proxy
@@ -38,12 +34,9 @@ enum ProxiesService {
         router.unary(Methods.listProxies) { request, context in
             let principal = try context.requirePrincipal()
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let rows = try await pool.read(StatementRegistry.listProxies, [
-                principal.ownerScope, request.nameContains.isEmpty ? nil : .text(request.nameContains),
-                .bool(request.enabledOnly), .int(limit + 1), .int(offset),
-            ], retryTransient: true) { result in
-                try result.rows.map(info)
-            }
+            let rows = try await pool.run(Proxies.list(
+                scope: principal.ownerScope, nameContains: request.nameContains.isEmpty ? nil : request.nameContains,
+                enabledOnly: request.enabledOnly, limit: limit + 1, offset: offset), retryTransient: true).map(info)
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListProxiesResponse(proxies: page.items, nextPageToken: page.nextPageToken)
         }
@@ -56,11 +49,11 @@ enum ProxiesService {
                 let request = request.updateMask.isEmpty ? request : try masked(request, current: current)
                 let v = try validated(request)
                 let sealed = request.setPassword ? try seal(request, secrets) : nil
-                let proxy = try info(try c.execute(StatementRegistry.updateProxy, [
-                    .uuid(id), .text(v.name), v.description, .text(request.`protocol`.name), v.username,
-                    sealed.map(PGValue.text), .bool(request.setPassword), .text(v.host), .int(Int64(request.port)),
-                    .bool(!request.disabled), v.city, v.countryCode, v.provider,
-                ]).first!)
+                guard let updated = try c.run(Proxies.update(id: id, v.values(request, sealedPassword: sealed),
+                                                             replacePassword: request.setPassword)) else {
+                    throw RPCError(.notFound, "no proxy \(id.lowercasedString)")
+                }
+                let proxy = info(updated)
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_update",
                                          resourceType: "proxy", resourceID: id,
                                          details: ["name": proxy.name, "address": proxy.address, "password_changed": request.setPassword])
@@ -128,7 +121,7 @@ enum ProxiesService {
             return try await pool.withTransaction { c in
                 let proxy = try find(c, id, principal)
                 try CampaignResourceLinks.refuseDeleteIfInUse(c, id: id, as: [.proxy], what: "proxy \(proxy.name)")
-                _ = try c.execute(StatementRegistry.deleteProxy, [.uuid(id)])
+                try c.run(Proxies.delete(id: id))
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "proxy_delete",
                                          resourceType: "proxy", resourceID: id, details: ["name": proxy.name])
                 return proxy
@@ -138,7 +131,13 @@ enum ProxiesService {
 
     private struct Validated {
         let name: String, host: String
-        let description, username, city, countryCode, provider: PGValue?
+        let description, username, city, countryCode, provider: String?
+
+        func values(_ request: ProxyRequest, sealedPassword: String?) -> ProxyValues {
+            ProxyValues(name: name, description: description, protocolName: request.`protocol`.name, username: username,
+                        isEnabled: !request.disabled, sealedPassword: sealedPassword, host: host, port: Int(request.port),
+                        city: city, countryCode: countryCode, provider: provider)
+        }
     }
 
     private static func validated(_ r: ProxyRequest) throws -> Validated {
@@ -162,13 +161,13 @@ enum ProxiesService {
         guard r.countryCode.isEmpty || r.countryCode.range(of: "^[A-Za-z]{2}$", options: .regularExpression) != nil else {
             throw RPCError.invalidArgument("country_code: two letters (ISO 3166-1 alpha-2)")
         }
-        func text(_ s: String, max: Int, _ field: String) throws -> PGValue? {
+        func text(_ s: String, max: Int, _ field: String) throws -> String? {
             guard s.count <= max else { throw RPCError.invalidArgument("\(field): at most \(max) characters") }
-            return s.isEmpty ? nil : .text(s)
+            return s.isEmpty ? nil : s
         }
         return Validated(name: name, host: host, description: try text(r.description, max: 10_000, "description"),
                          username: try text(r.username, max: 255, "username"), city: try text(r.city, max: 100, "city"),
-                         countryCode: r.countryCode.isEmpty ? nil : .text(r.countryCode.uppercased()),
+                         countryCode: r.countryCode.isEmpty ? nil : r.countryCode.uppercased(),
                          provider: try text(r.provider, max: 100, "provider"))
     }
 
@@ -194,26 +193,26 @@ enum ProxiesService {
         return try secrets.seal(r.password)
     }
 
-    private static func info(_ row: Row) throws -> Proxy {
+    private static func info(_ record: ProxyRecord) -> Proxy {
         var p = Proxy()
-        p.id = try row.uuid(0).lowercasedString
-        p.name = try row.string(1)
-        p.description = row.optionalString(2) ?? ""
-        p.address = try row.string(3)
-        p.`protocol` = ProxyProtocol(name: row.optionalString(4) ?? "") ?? .unspecified
-        p.username = row.optionalString(5) ?? ""
-        p.hasPassword = try row.bool(6)
-        p.host = row.optionalString(7) ?? ""
-        p.port = UInt32(try row.optionalInt(8) ?? 0)
-        p.enabled = try row.optionalBool(9) ?? false
-        p.healthy = try row.optionalBool(10) ?? false
-        p.lastStatus = row.optionalString(11) ?? ""
-        p.lastCheckedAtMicros = try row.optionalDate(12).map(Micros.of) ?? 0
-        p.latencyMs = UInt32(try row.optionalInt(13) ?? 0)
-        p.city = row.optionalString(14) ?? ""
-        p.countryCode = row.optionalString(15) ?? ""
-        p.provider = row.optionalString(16) ?? ""
-        p.ownerID = try row.optionalUUID(17)?.lowercasedString ?? ""
+        p.id = record.id.lowercasedString
+        p.name = record.name
+        p.description = record.description ?? ""
+        p.address = record.address
+        p.`protocol` = ProxyProtocol(name: record.protocolName ?? "") ?? .unspecified
+        p.username = record.username ?? ""
+        p.hasPassword = record.hasPassword
+        p.host = record.host ?? ""
+        p.port = UInt32(clamping: record.port ?? 0)
+        p.enabled = record.isEnabled ?? false
+        p.healthy = record.isHealthy ?? false
+        p.lastStatus = record.lastStatus ?? ""
+        p.lastCheckedAtMicros = record.lastCheckedAt.map(Micros.of) ?? 0
+        p.latencyMs = UInt32(clamping: record.latencyMs ?? 0)
+        p.city = record.city ?? ""
+        p.countryCode = record.countryCode ?? ""
+        p.provider = record.provider ?? ""
+        p.ownerID = record.ownerID?.lowercasedString ?? ""
         return p
     }
 
@@ -221,9 +220,9 @@ enum ProxiesService {
     /// Its statement locks the row (FOR UPDATE) for the updates and deletes that run it in a transaction;
     /// plain reads run it outside one, so the lock ends with the statement.
     private static func find(_ c: PGConnection, _ id: UUID, _ principal: Principal) throws -> Proxy {
-        guard let row = try c.execute(StatementRegistry.proxyByID, [.uuid(id), principal.ownerScope]).first else {
+        guard let record = try c.run(Proxies.find(id: id, scope: principal.ownerScope)) else {
             throw RPCError(.notFound, "no proxy \(id.lowercasedString)")
         }
-        return try info(row)
+        return info(record)
     }
 }

@@ -14,23 +14,22 @@ struct ProxyTarget: Sendable {
 
 /// The real check behind `TestProxy` and `CheckAllProxies`: a fetch through the proxy, recorded on it.
 enum ProxyChecker {
-    /// The proxies a check covers, from `StatementRegistry.proxiesToCheck`: one (`id`) or every enabled one.
+    /// The proxies a check covers: one (`id`) or every enabled one the principal may see.
     static func targets(_ c: PGConnection, principal: Principal, id: UUID?, secrets: SecretBox?) throws -> [ProxyTarget] {
-        try c.execute(StatementRegistry.proxiesToCheck, [principal.ownerScope, id.map(PGValue.uuid)]).rows.map { row in
-            let name = try row.string(1)
+        try c.run(Proxies.toCheck(scope: principal.ownerScope, id: id)).map { proxy in
+            let name = proxy.name
             let endpoint = Result { () throws(RPCError) -> ProxyEndpoint in
-                let stored = row.optionalString(2) ?? ""
                 let kind: ProxyEndpoint.Kind
-                switch ProxyProtocol(name: stored) {
+                switch ProxyProtocol(name: proxy.protocolName) {
                 case .http: kind = .http
                 case .https: kind = .httpsConnect
                 case .socks5: kind = .socks5
                 case .socks4: kind = .socks4
                 case .unspecified, nil:
-                    throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(stored)', which DomainFlow cannot use")
+                    throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(proxy.protocolName)', which DomainFlow cannot use")
                 }
                 var password = ""
-                if let sealed = row.optionalString(6) {
+                if let sealed = proxy.sealedPassword {
                     guard let secrets else {
                         throw RPCError(.failedPrecondition, "proxy \(name) has a password but this server has no secret key to unseal it")
                     }
@@ -38,10 +37,9 @@ enum ProxyChecker {
                         throw RPCError(.failedPrecondition, "proxy \(name)'s password cannot be unsealed with this server's key")
                     }
                 }
-                return ProxyEndpoint(kind: kind, host: row.optionalString(3) ?? "", port: Int((try? row.optionalInt(4)) ?? 0),
-                                     username: row.optionalString(5) ?? "", password: password)
+                return ProxyEndpoint(kind: kind, host: proxy.host, port: proxy.port, username: proxy.username, password: password)
             }
-            return ProxyTarget(id: try row.uuid(0), name: name, endpoint: endpoint)
+            return ProxyTarget(id: proxy.id, name: name, endpoint: endpoint)
         }
     }
 
@@ -81,9 +79,8 @@ enum ProxyChecker {
     /// Stores the outcome on the proxy (`is_healthy`, `last_status`, `latency_ms`, `last_checked_at`) and
     /// sets `checkedAtMicros` from the database's clock.
     static func record(_ result: inout ProxyCheckResult, id: UUID, on c: PGConnection) throws {
-        let latency: PGValue? = result.statusCode == 0 ? nil : .int(Int64(result.latencyMs))
-        if let row = try c.execute(StatementRegistry.recordProxyCheck, [.uuid(id), .bool(result.healthy), .text(result.status), latency]).first {
-            result.checkedAtMicros = try row.optionalDate(0).map(Micros.of) ?? 0
-        }
+        let checkedAt = try c.run(Proxies.recordCheck(id: id, healthy: result.healthy, status: result.status,
+                                                      latencyMs: result.statusCode == 0 ? nil : Int(result.latencyMs)))
+        result.checkedAtMicros = checkedAt.map(Micros.of) ?? 0
     }
 }

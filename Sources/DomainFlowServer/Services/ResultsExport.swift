@@ -35,13 +35,10 @@ enum ResultsExport {
             try target(c, request, id: id, principal: principal)
         }
         let start = Int64(clamping: request.startOffset)
-        let bounds = try await pool.withConnection(retryTransient: true) { c -> (Int64, Int64)? in
-            guard let row = try c.execute(ExportStatements.offsetRange(source), [.uuid(campaign), .int(start)]).first,
-                  let low = try row.optionalInt(0), let high = try row.optionalInt(1) else { return nil }
-            return (low, high)
-        }
+        let bounds = try await pool.run(ExportStatements.offsetRange(source, campaign: campaign, start: start),
+                                        retryTransient: true)
         var header = request.header
-        guard let (low, high) = bounds else {
+        guard let bounds else {
             if header {  // no rows: the header alone
                 let names = ExportStatements.columnNames(source).joined(separator: ",") + "\n"
                 try await writer.write(ExportChunk(data: Array(names.utf8), rows: 0, resumeOffset: request.startOffset))
@@ -49,13 +46,15 @@ enum ResultsExport {
             return
         }
         let step = offsetsPerRange(source)
-        let settings = Settings(request, campaign: campaign)
-        var from = low
-        while from <= high {
+        let settings = ExportStatements.Settings(
+            campaign: campaign, outcomes: request.outcomes, liveOnly: request.liveOnly, availableOnly: request.availableOnly,
+            leadsOnly: request.leadsOnly, minScore: request.minScore)
+        var from = bounds.lowerBound
+        while from <= bounds.upperBound {
             let (first, to, withHeader) = (from, from + step, header)
             let (bytes, rows) = try await pool.withConnection(retryTransient: true) { c in
                 try c.transaction {
-                    _ = try c.execute(ExportStatements.settings, settings.values(from: first, to: to))
+                    try c.run(ExportStatements.apply(settings, from: first, to: to))
                     var bytes: [UInt8] = []
                     let rows = try c.copyOut(ExportStatements.copy(source, format, header: withHeader), appendingTo: &bytes)
                     return (bytes, rows)
@@ -106,25 +105,5 @@ enum ResultsExport {
             index = end
         }
         return result
-    }
-
-    /// The values `ExportStatements.settings` hands to the COPY.
-    private struct Settings {
-        let campaign: String, outcomes: String, live: String, available: String, leads: String, minScore: String
-
-        init(_ request: ExportCampaignResultsRequest, campaign: UUID) {
-            self.campaign = campaign.uuidString
-            // Outcomes were checked against the known names, so the array literal needs no quoting.
-            outcomes = "{" + request.outcomes.joined(separator: ",") + "}"
-            live = request.liveOnly ? "true" : "false"
-            available = request.availableOnly ? "true" : "false"
-            leads = request.leadsOnly ? "true" : "false"
-            minScore = String(request.minScore)
-        }
-
-        func values(from: Int64, to: Int64) -> [PGValue?] {
-            [.text(campaign), .text(String(from)), .text(String(to)), .text(outcomes), .text(live), .text(available), .text(leads),
-             .text(minScore)]
-        }
     }
 }

@@ -57,7 +57,7 @@ enum UploadedInput {
             throw RPCError.invalidArgument("first_line: the next chunk must start at line \(state.nextLine), not \(request.firstLine)")
         }
         var response = AppendCampaignInputResponse()
-        var names: [String] = [], offsets: [String] = [], urls: [String] = []
+        var names: [NameAtOffset] = []
         var seen = Set<String>()
         let takesURLs = row.info.type == .httpKeywordValidation
         for (index, line) in request.lines.enumerated() {
@@ -70,9 +70,7 @@ enum UploadedInput {
             case .name(let name):
                 // A URL line is its own entry (a site's pages); a bare name once.
                 if seen.insert(url.isEmpty ? name : url).inserted {
-                    names.append(name)
-                    offsets.append(String(number - 1))
-                    urls.append(url)
+                    names.append(NameAtOffset(name: name, offset: Int64(number - 1), url: url.isEmpty ? nil : url))
                 } else {
                     response.duplicates += 1
                 }
@@ -85,9 +83,7 @@ enum UploadedInput {
             }
         }
         if !names.isEmpty {
-            let inserted = try c.execute(StatementRegistry.insertUploadedNames, [.uuid(row.id), PGValue.array(names), PGValue.array(offsets),
-                                                                                 PGValue.array(urls)])
-                .first?.int(0) ?? 0
+            let inserted = try c.run(DomainNames.insertUploaded(campaign: row.id, names))
             response.accepted = UInt64(inserted)
             response.duplicates += UInt64(names.count) - UInt64(inserted)  // names seen in an earlier chunk
         }
@@ -96,7 +92,7 @@ enum UploadedInput {
         state.input.valid += response.accepted
         state.input.duplicates += response.duplicates
         state.input.invalid += response.invalid
-        _ = try c.execute(StatementRegistry.updateCampaignInput, [.uuid(row.id), .json(encode(state)), .int(0), .text("open")])
+        try c.run(Campaigns.updateInput(id: row.id, state: encode(state), totalItems: 0, inputState: "open"))
         return response
     }
 
@@ -117,20 +113,20 @@ enum UploadedInput {
             throw RPCError.invalidArgument("total_lines: \(received) lines were received, not \(request.totalLines); send the missing chunks first")
         }
         guard state.input.valid > 0 else {
-            _ = try c.execute(StatementRegistry.deleteCampaign, [.uuid(row.id)])
+            try c.run(Campaigns.delete(id: row.id))
             var words = "input: no valid domain names in \(received) line\(received == 1 ? "" : "s")"
             if let first = state.input.firstInvalid.first {
                 words += " (\(state.input.invalid) invalid; line \(first.line) '\(first.text)': \(first.reason))"
             }
             return .rejected(RPCError.invalidArgument(words + "; the campaign was deleted"))
         }
-        _ = try c.execute(StatementRegistry.updateCampaignInput, [.uuid(row.id), .json(encode(state)), .int(Int64(received)), .text("sealed")])
+        try c.run(Campaigns.updateInput(id: row.id, state: encode(state), totalItems: Int64(received), inputState: "sealed"))
         try CampaignBatches.cut(c, campaign: row.id, start: 0, count: Int64(received), batchSize: batchSize)
         var source = row.id
-        for followOn in try c.execute(StatementRegistry.followOnsOf, [.uuid(row.id)]).rows {
-            let id = try followOn.uuid(0)
+        for followOn in try c.run(Campaigns.followOns(of: row.id)) {
+            let id = followOn.id
             try CampaignBatches.mirror(c, campaign: id, source: source)
-            _ = try c.execute(StatementRegistry.setTotalItems, [.uuid(id), .int(Int64(received))])
+            try c.run(Campaigns.setTotalItems(id: id, Int64(received)))
             source = id
         }
         try AuditRecorder.record(c, context: context, userID: principal.userID, action: "campaign_input",

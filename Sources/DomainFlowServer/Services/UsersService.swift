@@ -17,7 +17,7 @@ enum UsersService {
         router.unary(Methods.logout) { _, context in
             let principal = try context.requirePrincipal()
             try await pool.withTransaction { c in
-                if let session = principal.sessionID { _ = try c.execute(StatementRegistry.revokeSession, [.uuid(session)]) }
+                if let session = principal.sessionID { try c.run(Sessions.revoke(id: session)) }
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "logout",
                                          resourceType: "session", resourceID: principal.sessionID)
             }
@@ -27,9 +27,7 @@ enum UsersService {
 
         router.unary(Methods.whoAmI) { _, context in
             let principal = try context.requirePrincipal()
-            let row = try await pool.read(StatementRegistry.userRowByID, [.uuid(principal.userID)], retryTransient: true) { result in
-                try result.first.map(UserRow.init)
-            }
+            let row = try await pool.run(Users.find(id: principal.userID), retryTransient: true)
             guard let row else { throw RPCError(.unauthenticated, "the user no longer exists") }
             return WhoAmIResponse(user: row.info, sessionExpiresAtMicros: principal.sessionExpiresAt.map(Micros.of) ?? 0,
                                   viaPeerCredentials: principal.sessionID == nil)
@@ -38,9 +36,7 @@ enum UsersService {
         router.unary(Methods.changePassword) { request, context in
             let principal = try context.requirePrincipal()
             try InputValidation.password(request.newPassword, username: principal.username, field: "new_password")
-            let row = try await pool.read(StatementRegistry.userRowByID, [.uuid(principal.userID)], retryTransient: true) { result in
-                try result.first.map(UserRow.init)
-            }
+            let row = try await pool.run(Users.find(id: principal.userID), retryTransient: true)
             guard let row, try await auth.verifyPassword(request.currentPassword, against: row.passwordHash) else {
                 throw RPCError(.permissionDenied, "current_password is wrong")
             }
@@ -49,9 +45,9 @@ enum UsersService {
             }
             let hash = try await auth.hashPassword(request.newPassword)
             try await pool.withTransaction { c in
-                _ = try c.execute(StatementRegistry.setPassword, [.uuid(principal.userID), .text(hash), .bool(false)])
+                try c.run(Users.setPassword(id: principal.userID, hash: hash, mustChange: false))
                 // Other sessions of the user end; this one stays.
-                _ = try c.execute(StatementRegistry.revokeUserSessions, [.uuid(principal.userID), principal.sessionID.map(PGValue.uuid)])
+                try c.run(Sessions.revokeAll(of: principal.userID, keeping: principal.sessionID))
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "password_change",
                                          resourceType: "user", resourceID: principal.userID)
             }
@@ -67,9 +63,8 @@ enum UsersService {
             let role = InputValidation.role(request.role, default: .user)
             let hash = try await auth.hashPassword(request.password)
             return try await pool.withTransaction { c in
-                let row = try UserRow(try c.execute(StatementRegistry.createUser, [
-                    .text(request.username), .text(request.email), .text(hash), .text(role.description), .bool(false),
-                ]).first!)
+                let row = try c.run(Users.create(username: request.username, email: request.email, passwordHash: hash,
+                                                 roleName: role.description, mustChangePassword: false))
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "user_create",
                                          resourceType: "user", resourceID: row.id,
                                          details: ["username": row.username, "email": row.email, "role": role.description])
@@ -79,18 +74,14 @@ enum UsersService {
 
         router.unary(Methods.listUsers) { request, _ in
             let (limit, offset) = try Paging.bounds(request.pageSize, request.pageToken)
-            let rows = try await pool.read(StatementRegistry.listUsers, [.int(limit + 1), .int(offset)], retryTransient: true) { result in
-                try result.rows.map(UserRow.init)
-            }
+            let rows = try await pool.run(Users.list(limit: limit + 1, offset: offset), retryTransient: true)
             let page = Paging.page(rows, limit: limit, offset: offset)
             return ListUsersResponse(users: page.items.map(\.info), nextPageToken: page.nextPageToken)
         }
 
         router.unary(Methods.getUser) { request, _ in
             let id = try Paging.uuid(request.id, field: "id")
-            let row = try await pool.read(StatementRegistry.userRowByID, [.uuid(id)], retryTransient: true) { result in
-                try result.first.map(UserRow.init)
-            }
+            let row = try await pool.run(Users.find(id: id), retryTransient: true)
             guard let row else { throw RPCError(.notFound, "no user \(request.id)") }
             return row.info
         }
@@ -102,17 +93,17 @@ enum UsersService {
             if id == principal.userID, request.active == .deactivate || (request.role != .unspecified && request.role != .admin) {
                 throw RPCError(.failedPrecondition, "admins cannot deactivate or demote themselves")
             }
-            let active: PGValue? = switch request.active {
+            let active: Bool? = switch request.active {
             case .activeUnchanged: nil
-            case .activate: .bool(true)
-            case .deactivate: .bool(false)
+            case .activate: true
+            case .deactivate: false
             }
-            let row = try await pool.withTransaction { c -> UserRow in
-                guard let updated = try c.execute(StatementRegistry.updateUser, [
-                    .uuid(id), request.role == .unspecified ? nil : .text(request.role.description),
-                    request.email.isEmpty ? nil : .text(request.email), active,
-                ]).first.map(UserRow.init) else { throw RPCError(.notFound, "no user \(request.id)") }
-                if request.active == .deactivate { _ = try c.execute(StatementRegistry.revokeUserSessions, [.uuid(id), nil]) }
+            let row = try await pool.withTransaction { c -> UserRecord in
+                guard let updated = try c.run(Users.update(
+                    id: id, roleName: request.role == .unspecified ? nil : request.role.description,
+                    email: request.email.isEmpty ? nil : request.email, isActive: active))
+                else { throw RPCError(.notFound, "no user \(request.id)") }
+                if request.active == .deactivate { try c.run(Sessions.revokeAll(of: id, keeping: nil)) }
                 var changes: [String: Any] = [:]
                 if request.role != .unspecified { changes["role"] = request.role.description }
                 if !request.email.isEmpty { changes["email"] = request.email }
@@ -130,10 +121,10 @@ enum UsersService {
             let id = try Paging.uuid(request.id, field: "id")
             guard id != principal.userID else { throw RPCError(.failedPrecondition, "admins cannot delete themselves") }
             try await pool.withTransaction { c in
-                guard let row = try c.execute(StatementRegistry.userRowByID, [.uuid(id)]).first.map(UserRow.init) else {
+                guard let row = try c.run(Users.find(id: id)) else {
                     throw RPCError(.notFound, "no user \(request.id)")
                 }
-                _ = try c.execute(StatementRegistry.deleteUser, [.uuid(id)])  // sessions cascade
+                try c.run(Users.delete(id: id))  // sessions cascade
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "user_delete",
                                          resourceType: "user", resourceID: id, details: ["username": row.username])
             }
@@ -147,10 +138,10 @@ enum UsersService {
             try InputValidation.password(request.newPassword, field: "new_password")
             let hash = try await auth.hashPassword(request.newPassword)
             try await pool.withTransaction { c in
-                guard try c.execute(StatementRegistry.setPassword, [.uuid(id), .text(hash), .bool(true)]).affectedRows == 1 else {
+                guard try c.run(Users.setPassword(id: id, hash: hash, mustChange: true)) == 1 else {
                     throw RPCError(.notFound, "no user \(request.id)")
                 }
-                _ = try c.execute(StatementRegistry.revokeUserSessions, [.uuid(id), nil])
+                try c.run(Sessions.revokeAll(of: id, keeping: nil))
                 try AuditRecorder.record(c, context: context, userID: principal.userID, action: "password_reset",
                                          resourceType: "user", resourceID: id)
             }
@@ -173,9 +164,7 @@ enum UsersService {
             throw RPCError(.resourceExhausted,
                            "too many failed logins; try again in \(max(1, wait.components.seconds)) s")
         }
-        let row = try await pool.read(StatementRegistry.userByLogin, [.text(request.login)], retryTransient: true) { result in
-            try result.first.map(UserRow.init)
-        }
+        let row = try await pool.run(Users.find(login: request.login), retryTransient: true)
         let matches = try await auth.verifyPassword(request.password, against: row?.passwordHash)
         guard matches, let row, row.isActive else {
             auth.throttle.recordFailure(for: keys)
@@ -191,14 +180,13 @@ enum UsersService {
         let token = SessionToken.generate()
         let lifetime = Double(auth.configuration.sessionLifetime.components.seconds)
         let expiresAt = try await pool.withTransaction { c -> Date in
-            let session = try c.execute(StatementRegistry.createSession, [
-                .uuid(row.id), .text(token), .double(lifetime),
-                context.peer.map { .int(Int64($0.uid)) }, context.peer.map { .int(Int64($0.pid)) },
-            ]).first!
-            _ = try c.execute(StatementRegistry.touchLastLogin, [.uuid(row.id)])
+            let session = try c.run(Sessions.create(userID: row.id, token: token, lifetime: lifetime,
+                                                    peerUID: context.peer.map { Int64($0.uid) },
+                                                    peerPID: context.peer.map { Int64($0.pid) }))
+            try c.run(Users.touchLastLogin(id: row.id))
             try AuditRecorder.record(c, context: context, userID: row.id, action: "login",
-                                     resourceType: "session", resourceID: try session.uuid(0))
-            return try session.date(1)
+                                     resourceType: "session", resourceID: session.id)
+            return session.expiresAt
         }
         return LoginResponse(token: token, expiresAtMicros: Micros.of(expiresAt), user: row.info)
     }

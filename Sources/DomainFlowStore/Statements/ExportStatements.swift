@@ -1,3 +1,5 @@
+import Foundation
+
 /// The statements of `ExportCampaignResults`: PostgreSQL formats the rows (CSV, or one JSON object
 /// per line) and `COPY ... TO STDOUT` streams them, a range of input offsets at a time.
 ///
@@ -13,33 +15,69 @@ public enum ExportStatements {
         case csv, jsonl
     }
 
-    /// $1 campaign, $2 first offset (inclusive), $3 last offset (exclusive), $4 outcomes (an array literal; `{}`: all),
-    /// $5 live only, $6 available only, $7 leads only, $8 minimum score. Local to the transaction.
-    public static let settings = Statement("export_settings", """
-        SELECT set_config('domainflow.x_campaign', $1, true), set_config('domainflow.x_from', $2, true),
-               set_config('domainflow.x_to', $3, true), set_config('domainflow.x_outcomes', $4, true),
-               set_config('domainflow.x_live', $5, true), set_config('domainflow.x_available', $6, true),
-               set_config('domainflow.x_leads', $7, true), set_config('domainflow.x_min_score', $8, true)
-        """)
+    /// What one range's COPY selects: the campaign, offsets `from ..< to`, and the request's filters.
+    public struct Settings: Sendable {
+        public var campaign: UUID
+        /// Outcomes to keep (empty: all); names checked against the known outcomes by the caller.
+        public var outcomes: [String]
+        public var liveOnly: Bool
+        public var availableOnly: Bool
+        public var leadsOnly: Bool
+        public var minScore: Double
 
-    /// The prepared statements of the export (the COPY texts are not prepared: COPY cannot be).
-    static let prepared = [settings, namesRange, dnsRange, httpRange]
-
-    /// $1 campaign, $2 first offset: the lowest and highest input offsets with rows at or after it.
-    public static func offsetRange(_ source: Source) -> Statement {
-        switch source {
-        case .names: namesRange
-        case .dns: dnsRange
-        case .http, .httpKeywords, .leads: httpRange
+        public init(campaign: UUID, outcomes: [String], liveOnly: Bool, availableOnly: Bool, leadsOnly: Bool,
+                    minScore: Double) {
+            self.campaign = campaign
+            self.outcomes = outcomes
+            self.liveOnly = liveOnly
+            self.availableOnly = availableOnly
+            self.leadsOnly = leadsOnly
+            self.minScore = minScore
         }
     }
 
-    private static let namesRange = Statement("export_range_names",
-        "SELECT min(offset_index), max(offset_index) FROM generated_domains WHERE campaign_id = $1 AND offset_index >= $2")
-    private static let dnsRange = Statement("export_range_dns",
-        "SELECT min(offset_index), max(offset_index) FROM dns_validation_results WHERE campaign_id = $1 AND offset_index >= $2")
-    private static let httpRange = Statement("export_range_http",
-        "SELECT min(offset_index), max(offset_index) FROM http_fetch_summaries WHERE campaign_id = $1 AND offset_index >= $2")
+    private enum SQL {
+        /// Local to the transaction.
+        static let settings = Statement("export_settings", """
+            SELECT set_config('domainflow.x_campaign', $1, true), set_config('domainflow.x_from', $2, true),
+                   set_config('domainflow.x_to', $3, true), set_config('domainflow.x_outcomes', $4, true),
+                   set_config('domainflow.x_live', $5, true), set_config('domainflow.x_available', $6, true),
+                   set_config('domainflow.x_leads', $7, true), set_config('domainflow.x_min_score', $8, true)
+            """)
+        static let namesRange = Statement("export_range_names",
+            "SELECT min(offset_index), max(offset_index) FROM generated_domains WHERE campaign_id = $1 AND offset_index >= $2")
+        static let dnsRange = Statement("export_range_dns",
+            "SELECT min(offset_index), max(offset_index) FROM dns_validation_results WHERE campaign_id = $1 AND offset_index >= $2")
+        static let httpRange = Statement("export_range_http",
+            "SELECT min(offset_index), max(offset_index) FROM http_fetch_summaries WHERE campaign_id = $1 AND offset_index >= $2")
+    }
+
+    /// The prepared statements of the export (the COPY texts are not prepared: COPY cannot be).
+    static let prepared = [SQL.settings, SQL.namesRange, SQL.dnsRange, SQL.httpRange]
+
+    /// Hands `settings` and the range `from ..< to` to the COPY that follows in the same transaction.
+    public static func apply(_ settings: Settings, from: Int64, to: Int64) -> Query<Int> {
+        // Outcomes were checked against the known names, so the array literal needs no quoting.
+        .affectedRows(SQL.settings, [
+            .text(settings.campaign.lowercasedString), .text(String(from)), .text(String(to)),
+            .text("{" + settings.outcomes.joined(separator: ",") + "}"), .text(settings.liveOnly ? "true" : "false"),
+            .text(settings.availableOnly ? "true" : "false"), .text(settings.leadsOnly ? "true" : "false"),
+            .text(String(settings.minScore)),
+        ])
+    }
+
+    /// The lowest and highest input offsets of `source`'s rows at or after `start`; nil when there is none.
+    public static func offsetRange(_ source: Source, campaign: UUID, start: Int64) -> Query<ClosedRange<Int64>?> {
+        let statement = switch source {
+        case .names: SQL.namesRange
+        case .dns: SQL.dnsRange
+        case .http, .httpKeywords, .leads: SQL.httpRange
+        }
+        return Query(statement, [.uuid(campaign), .int(start)]) { (result: QueryResult) throws(StoreError) -> ClosedRange<Int64>? in
+            guard let row = result.first, let low = try row.optionalInt(0), let high = try row.optionalInt(1) else { return nil }
+            return low...high
+        }
+    }
 
     /// The COPY of one offset range of `source` in `format` (CSV with a header line when `header`).
     public static func copy(_ source: Source, _ format: Format, header: Bool) -> String {

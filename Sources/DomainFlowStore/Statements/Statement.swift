@@ -28,3 +28,22 @@ public struct CopyTarget: Sendable {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+/// A `COPY … FROM STDIN` of typed rows: the target and how one row becomes its column values, in order.
+public struct CopyStatement<Row>: Sendable {
+    let target: CopyTarget
+    let values: @Sendable (Row) -> [PGValue?]
+
+    init(table: String, columns: [String], values: @escaping @Sendable (Row) -> [PGValue?]) {
+        target = CopyTarget(table: table, columns: columns)
+        self.values = values
+    }
+}
+
+extension PGConnection {
+    /// Loads `rows` with one COPY; the number of rows loaded.
+    @discardableResult
+    public func copy<Row>(_ statement: CopyStatement<Row>, _ rows: some Sequence<Row>) throws(StoreError) -> Int {
+        try copyIn(statement.target, rows: rows.lazy.map(statement.values))
+    }
+}
