@@ -132,7 +132,7 @@ public final class CampaignEngine: Sendable {
             }
             // A batch's commit need not wait for the WAL flush: if PostgreSQL loses the last commits in a crash, it
             // loses each batch whole (rows, done mark and progress together), and the batch is leased and done again.
-            _ = try c.simpleQuery("SET LOCAL synchronous_commit = off")
+            try c.run(Batches.skipFlushWait())
             try output.write(c)
             try c.run(Batches.finish(campaign: campaign, batch: lease.batchIndex, holder: holder))
             try c.run(Batches.addProgress(campaign: campaign, processed: output.processed, skipped: output.skipped,

@@ -1,6 +1,6 @@
 import DomainFlowClient
 import DomainFlowServer
-import DomainFlowStore
+@testable import DomainFlowStore
 import DomainFlowTestSupport
 import DomainFlowWire
 import Foundation

@@ -1,5 +1,5 @@
 import DomainFlowClient
-import DomainFlowStore
+@testable import DomainFlowStore
 import DomainFlowTestSupport
 import DomainFlowWire
 import Foundation

@@ -1,6 +1,6 @@
 import DomainFlowClient
 import DomainFlowServer
-import DomainFlowStore
+@testable import DomainFlowStore
 import DomainFlowWire
 import Foundation
 import Glibc

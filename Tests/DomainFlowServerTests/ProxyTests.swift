@@ -1,3 +1,4 @@
+@testable import DomainFlowStore
 import DomainFlowClient
 import DomainFlowServer
 import DomainFlowWire

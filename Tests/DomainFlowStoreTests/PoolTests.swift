@@ -1,4 +1,4 @@
-import DomainFlowStore
+@testable import DomainFlowStore
 import Dispatch
 import DomainFlowTestSupport
 import NIOConcurrencyHelpers

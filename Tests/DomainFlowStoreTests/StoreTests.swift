@@ -1,4 +1,4 @@
-import DomainFlowStore
+@testable import DomainFlowStore
 import DomainFlowTestSupport
 import Foundation
 import Testing

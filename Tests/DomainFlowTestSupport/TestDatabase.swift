@@ -18,8 +18,7 @@ public enum TestDatabase {
         let admin = try adminConnectionString()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let connection = try PGConnection(connectionString: admin)
-        // The name is generated above, never user input; CREATE DATABASE takes no parameters.
-        _ = try connection.simpleQuery("CREATE DATABASE \(name)")
+        try connection.createDatabase(String(name))
         return admin + " dbname=\(name)"
     }
 

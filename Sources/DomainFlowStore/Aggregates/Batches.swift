@@ -65,12 +65,15 @@ public enum Batches {
                 queries_sent = queries_sent + $5, updated_at = now()
             WHERE id = $1
             """)
+        static let skipFlushWait = Statement("engine_skip_flush_wait",
+            "SELECT set_config('synchronous_commit', 'off', true)")
         static let allDone = Statement("engine_all_batches_done",
             "SELECT NOT EXISTS (SELECT 1 FROM campaign_batches WHERE campaign_id = $1 AND status = 'pending')")
     }
 
     static let prepared = [
         SQL.create, SQL.mirror, SQL.lease, SQL.confirmLease, SQL.releaseLease, SQL.finish, SQL.addProgress, SQL.allDone,
+        SQL.skipFlushWait,
     ]
 
     /// Batches of `batchSize` over offsets `start ..< start + count`.
@@ -114,6 +117,10 @@ public enum Batches {
         .affectedRows(SQL.addProgress, [.uuid(campaign), .int(processed), .int(skipped), .json(outcomeCounts),
                                         .int(queriesSent)])
     }
+
+    /// Lets the current transaction commit without waiting for its WAL flush (`synchronous_commit = off` until it
+    /// ends): a crash may then lose the last commits, each one whole.
+    public static func skipFlushWait() -> Query<Int> { .affectedRows(SQL.skipFlushWait) }
 
     /// Whether the campaign has no pending batch left.
     public static func allDone(campaign: UUID) -> Query<Bool> {

@@ -102,10 +102,7 @@ public final class EmbeddedPostgres: Sendable {
 
     private func createDatabaseIfMissing() throws {
         let admin = try PGConnection(connectionString: "host=\(dataDirectory) port=5432 user=postgres dbname=postgres")
-        let exists = try admin.simpleQuery("SELECT 1 FROM pg_database WHERE datname = 'domainflow'").rows.isEmpty == false
-        if databaseName == "domainflow", !exists {
-            _ = try admin.simpleQuery("CREATE DATABASE domainflow")
-        }
+        if databaseName == "domainflow", try !admin.databaseExists("domainflow") { try admin.createDatabase("domainflow") }
     }
 
     @discardableResult

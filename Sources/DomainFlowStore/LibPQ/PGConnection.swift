@@ -32,7 +32,7 @@ public final class PGConnection: @unchecked Sendable {
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
     /// Prepares `statement` on this connection (once).
-    public func prepare(_ statement: Statement) throws(StoreError) {
+    func prepare(_ statement: Statement) throws(StoreError) {
         guard !prepared.contains(statement.name) else { return }
         let result = PQprepare(handle, statement.name, statement.sql, 0, nil)
         _ = try consume(result, context: "preparing \(statement.name)")
@@ -40,7 +40,7 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     /// Runs a prepared statement with `parameters` bound in text format.
-    public func execute(_ statement: Statement, _ parameters: [PGValue?] = []) throws(StoreError) -> QueryResult {
+    func execute(_ statement: Statement, _ parameters: [PGValue?] = []) throws(StoreError) -> QueryResult {
         if !prepared.contains(statement.name) { try prepare(statement) }
         let texts = parameters.map { $0?.text }
         let result = withCStrings(texts) { pointers in
@@ -50,12 +50,12 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     /// One statement of a pipeline and where its result goes.
-    public struct PipelinedQuery {
-        public let statement: Statement
-        public let parameters: [PGValue?]
-        public let complete: (Result<QueryResult, StoreError>) -> Void
+    struct PipelinedQuery {
+        let statement: Statement
+        let parameters: [PGValue?]
+        let complete: (Result<QueryResult, StoreError>) -> Void
 
-        public init(statement: Statement, parameters: [PGValue?], complete: @escaping (Result<QueryResult, StoreError>) -> Void) {
+        init(statement: Statement, parameters: [PGValue?], complete: @escaping (Result<QueryResult, StoreError>) -> Void) {
             self.statement = statement
             self.parameters = parameters
             self.complete = complete
@@ -67,7 +67,7 @@ public final class PGConnection: @unchecked Sendable {
     /// is never left idle while there is work. Each result goes to its query's `complete` as soon as it is read, in
     /// order. Returns the queries `more` gave that name a statement not yet prepared on this connection (preparing
     /// waits for the pipeline to drain); run them again.
-    public func runPipeline(_ first: [PipelinedQuery], more: () -> [PipelinedQuery]) -> [PipelinedQuery] {
+    func runPipeline(_ first: [PipelinedQuery], more: () -> [PipelinedQuery]) -> [PipelinedQuery] {
         for query in first where !prepared.contains(query.statement.name) {
             do { try prepare(query.statement) } catch {
                 for query in first { query.complete(.failure(error)) }
@@ -144,12 +144,12 @@ public final class PGConnection: @unchecked Sendable {
 
     /// Runs SQL text with no parameters (migrations, transaction control). Several
     /// statements separated by semicolons run as one implicit transaction.
-    public func simpleQuery(_ sql: String) throws(StoreError) -> QueryResult {
+    func simpleQuery(_ sql: String) throws(StoreError) -> QueryResult {
         try consume(PQexec(handle, sql), context: "query")
     }
 
     /// Bulk-loads rows with `COPY ... FROM STDIN` (text format); returns the rows loaded.
-    public func copyIn(_ target: CopyTarget, rows: some Sequence<[PGValue?]>) throws(StoreError) -> Int {
+    func copyIn(_ target: CopyTarget, rows: some Sequence<[PGValue?]>) throws(StoreError) -> Int {
         guard let start = PQexec(handle, target.sql) else {
             throw StoreError(kind: .unavailable, message: Self.trimmedMessage(PQerrorMessage(handle)))
         }

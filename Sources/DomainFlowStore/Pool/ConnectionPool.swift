@@ -101,7 +101,7 @@ public final class ConnectionPool: Sendable {
     /// Runs one statement that reads (or writes, alone and idempotently, when `retryTransient`) and decodes its
     /// result on the store's thread. Concurrent calls share round trips on the pipelined connections: the fast
     /// path of the unary reads. With `retryTransient` a lost connection is retried twice, as `withConnection` does.
-    public func read<T: Sendable>(_ statement: Statement, _ parameters: [PGValue?], retryTransient: Bool = false,
+    func read<T: Sendable>(_ statement: Statement, _ parameters: [PGValue?], retryTransient: Bool = false,
                                   _ decode: @escaping @Sendable (QueryResult) throws -> T) async throws -> T {
         guard !readers.isEmpty else {
             return try await withConnection(retryTransient: retryTransient) { c in try decode(try c.execute(statement, parameters)) }

@@ -3,8 +3,8 @@
 /// them on a connection (`connection.run`, inside a transaction) or on the pool (`pool.run`, the pipelined reads),
 /// and never see a column number.
 public struct Query<Output>: Sendable {
-    public let statement: Statement
-    public let parameters: [PGValue?]
+    let statement: Statement
+    let parameters: [PGValue?]
     let decode: @Sendable (QueryResult) throws(StoreError) -> Output
 
     init(_ statement: Statement, _ parameters: [PGValue?],

@@ -4,18 +4,18 @@ public struct Statement: Sendable, Hashable {
     public let name: String
     public let sql: String
 
-    public init(_ name: String, _ sql: String) {
+    init(_ name: String, _ sql: String) {
         self.name = name
         self.sql = sql
     }
 }
 
 /// A table and columns that `COPY ... FROM STDIN` loads. Identifiers are fixed in code.
-public struct CopyTarget: Sendable {
-    public let table: String
-    public let columns: [String]
+struct CopyTarget: Sendable {
+    let table: String
+    let columns: [String]
 
-    public init(table: String, columns: [String]) {
+    init(table: String, columns: [String]) {
         self.table = table
         self.columns = columns
     }

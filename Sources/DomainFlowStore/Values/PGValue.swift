@@ -1,7 +1,7 @@
 import Foundation
 
 /// A statement parameter, sent to PostgreSQL in its text form (never spliced into SQL).
-public enum PGValue: Sendable, Equatable {
+enum PGValue: Sendable, Equatable {
     case text(String)
     case int(Int64)
     case double(Double)
@@ -29,8 +29,8 @@ public enum PGValue: Sendable, Equatable {
 }
 
 extension PGValue {
-    public static func int(_ value: Int) -> PGValue { .int(Int64(value)) }
-    public static func int(_ value: Int32) -> PGValue { .int(Int64(value)) }
+    static func int(_ value: Int) -> PGValue { .int(Int64(value)) }
+    static func int(_ value: Int32) -> PGValue { .int(Int64(value)) }
 }
 
 /// Text forms of `timestamptz`.
@@ -97,7 +97,7 @@ enum PGTimestamp {
 
 extension PGValue {
     /// A one-dimensional array parameter in PostgreSQL's text form (`{"a","b"}`), each element quoted and escaped.
-    public static func array(_ elements: some Sequence<String>) -> PGValue {
+    static func array(_ elements: some Sequence<String>) -> PGValue {
         var text = "{"
         var first = true
         for element in elements {

@@ -3,68 +3,68 @@ import Foundation
 /// One result row, as PostgreSQL's text values (nil for NULL), with typed accessors.
 /// Accessors throw `StoreError` (INTERNAL) when a value does not parse as the asked type:
 /// that is a mismatch between a statement and its caller, not bad user input.
-public struct Row: Sendable {
-    public let values: [String?]
-    public let columns: [String]
+struct Row: Sendable {
+    let values: [String?]
+    let columns: [String]
 
-    public subscript(_ index: Int) -> String? { values[index] }
+    subscript(_ index: Int) -> String? { values[index] }
 
-    public func isNull(_ index: Int) -> Bool { values[index] == nil }
+    func isNull(_ index: Int) -> Bool { values[index] == nil }
 
-    public func string(_ index: Int) throws(StoreError) -> String {
+    func string(_ index: Int) throws(StoreError) -> String {
         guard let value = values[index] else { throw mismatch(index, "text") }
         return value
     }
-    public func optionalString(_ index: Int) -> String? { values[index] }
+    func optionalString(_ index: Int) -> String? { values[index] }
 
-    public func int(_ index: Int) throws(StoreError) -> Int64 {
+    func int(_ index: Int) throws(StoreError) -> Int64 {
         guard let text = values[index], let value = Int64(text) else { throw mismatch(index, "integer") }
         return value
     }
-    public func optionalInt(_ index: Int) throws(StoreError) -> Int64? {
+    func optionalInt(_ index: Int) throws(StoreError) -> Int64? {
         values[index] == nil ? nil : try int(index)
     }
 
-    public func double(_ index: Int) throws(StoreError) -> Double {
+    func double(_ index: Int) throws(StoreError) -> Double {
         guard let text = values[index], let value = Double(text) else { throw mismatch(index, "double") }
         return value
     }
 
-    public func bool(_ index: Int) throws(StoreError) -> Bool {
+    func bool(_ index: Int) throws(StoreError) -> Bool {
         switch values[index] {
         case "t": return true
         case "f": return false
         default: throw mismatch(index, "boolean")
         }
     }
-    public func optionalBool(_ index: Int) throws(StoreError) -> Bool? {
+    func optionalBool(_ index: Int) throws(StoreError) -> Bool? {
         values[index] == nil ? nil : try bool(index)
     }
 
-    public func uuid(_ index: Int) throws(StoreError) -> UUID {
+    func uuid(_ index: Int) throws(StoreError) -> UUID {
         guard let text = values[index], let value = UUID(canonicalText: text) else { throw mismatch(index, "uuid") }
         return value
     }
-    public func optionalUUID(_ index: Int) throws(StoreError) -> UUID? {
+    func optionalUUID(_ index: Int) throws(StoreError) -> UUID? {
         values[index] == nil ? nil : try uuid(index)
     }
 
-    public func date(_ index: Int) throws(StoreError) -> Date {
+    func date(_ index: Int) throws(StoreError) -> Date {
         guard let text = values[index], let value = PGTimestamp.parse(text) else { throw mismatch(index, "timestamptz") }
         return value
     }
-    public func optionalDate(_ index: Int) throws(StoreError) -> Date? {
+    func optionalDate(_ index: Int) throws(StoreError) -> Date? {
         values[index] == nil ? nil : try date(index)
     }
 
     /// A json/jsonb value as its text.
-    public func json(_ index: Int) throws(StoreError) -> String { try string(index) }
+    func json(_ index: Int) throws(StoreError) -> String { try string(index) }
 
     /// A numeric value in its exact text form (e.g. "12.50").
-    public func numeric(_ index: Int) throws(StoreError) -> String { try string(index) }
+    func numeric(_ index: Int) throws(StoreError) -> String { try string(index) }
 
     /// An inet value as text (e.g. "127.0.0.1"; PostgreSQL omits a /32 or /128 mask).
-    public func inet(_ index: Int) throws(StoreError) -> String { try string(index) }
+    func inet(_ index: Int) throws(StoreError) -> String { try string(index) }
 
     private func mismatch(_ index: Int, _ type: String) -> StoreError {
         let name = index < columns.count ? columns[index] : "#\(index)"
@@ -73,9 +73,9 @@ public struct Row: Sendable {
 }
 
 /// The rows of one statement, and how many rows it affected.
-public struct QueryResult: Sendable {
-    public let rows: [Row]
-    public let affectedRows: Int
+struct QueryResult: Sendable {
+    let rows: [Row]
+    let affectedRows: Int
 
-    public var first: Row? { rows.first }
+    var first: Row? { rows.first }
 }
