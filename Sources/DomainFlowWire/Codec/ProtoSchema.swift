@@ -20,10 +20,10 @@ public struct ProtoSchema: @unchecked Sendable {
     }
 
     /// The method numbers the protocol defines: the fields of `Request`'s `method` oneof, in order.
-    public static var methodNumbers: [UInt32] {
+    public static let methodNumbers: [UInt32] = {
         guard let request = clientFrame.subSchema(2) else { return [] }
         return request.fieldList.filter(\.isInOneof).map(\.number)
-    }
+    }()
 
     /// This message's fields as declared, in field-number order.
     public var fieldList: [ProtoFieldInfo] {
