@@ -331,6 +331,11 @@ def generate_methods(files):
     out += "}\n\n"
     table = method_table(files)
     out += "extension Methods {\n"
+    out += "    /// Every method as (number, rpc name, kind), in number order: for documentation checks and tools.\n"
+    out += "    public static let all: [(number: UInt32, name: String, kind: CallKind)] = [\n"
+    for entry in table:
+        out += f"        ({entry[0]}, \"{entry[1]}\", {'.serverStreaming' if entry[4] else '.unary'}),\n"
+    out += "    ]\n\n"
     for side, position in (("request", 2), ("response", 3)):
         out += f"    /// The {side} message type of method `number`, for the codec's fast path; nil for a number the protocol lacks.\n"
         out += f"    static func {side}Type(_ number: UInt32) -> (any WireMessage.Type)? {{\n"
