@@ -1,5 +1,6 @@
-/// A SQL statement with a fixed name, prepared once per connection. All of them are
-/// listed in `StatementRegistry`; user input only ever reaches SQL as parameters.
+/// A SQL statement with a fixed name, prepared once per connection (those the server runs when the connection
+/// opens: `StatementRegistry`). Each lives in its aggregate's namespace, which makes the typed `Query` that runs
+/// it; user input only ever reaches SQL as parameters.
 public struct Statement: Sendable, Hashable {
     public let name: String
     public let sql: String
