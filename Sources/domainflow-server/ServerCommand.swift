@@ -29,6 +29,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Database connections in the pool.")
     var poolSize: Int = 4
 
+    @Option(help: "Connections in libpq's pipeline mode that the unary reads (Get and List calls) share, beside the pool.")
+    var readConnections: Int = 1
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -122,6 +125,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--proxy-check-url must be an absolute http:// or https:// URL")
         }
         guard (1...300).contains(proxyCheckTimeout) else { throw ValidationError("--proxy-check-timeout must be 1...300 seconds") }
+        guard (1...1000).contains(database.poolSize) else { throw ValidationError("--pool-size must be 1...1000") }
+        guard (0...16).contains(database.readConnections) else {
+            throw ValidationError("--read-connections must be 0...16 (0: the reads take pooled connections)")
+        }
     }
 
     func authConfiguration() throws -> AuthConfiguration {
@@ -149,7 +156,8 @@ struct Serve: AsyncParsableCommand {
         let (connectionString, embedded) = try await database.resolve(logger: logger)
         let store: Store
         do {
-            store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: database.poolSize),
+            store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: database.poolSize,
+                                                                      pipelinedReaders: database.readConnections),
                                          logger: logger)
         } catch {
             try? await embedded?.stopOffTheLoop()
