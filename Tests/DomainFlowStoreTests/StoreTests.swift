@@ -163,3 +163,20 @@ import Testing
         await store.shutdown()
     }
 }
+
+/// A connection knows a prepared statement by its name alone: two statements with one name would run each other's
+/// SQL. The names live beside their SQL in many files, so they are checked here.
+@Suite struct StatementNameTests {
+    @Test func everyStatementHasANameOfItsOwn() {
+        let statements = StatementRegistry.all + StatementRegistry.preparedOnFirstUse
+        var seen: [String: String] = [:]
+        for statement in statements {
+            if let other = seen[statement.name] {
+                #expect(other == statement.sql, "two statements are named \(statement.name)")
+            }
+            seen[statement.name] = statement.sql
+        }
+        #expect(seen.count == statements.count, "\(statements.count - seen.count) statement names are used twice")
+        #expect(Set(StatementRegistry.all.map(\.name)).isDisjoint(with: StatementRegistry.preparedOnFirstUse.map(\.name)))
+    }
+}

@@ -118,6 +118,8 @@ public enum Campaigns {
         SQL.create, SQL.byID, SQL.byIDForUpdate, SQL.list, SQL.delete, SQL.followOns, SQL.updateInput, SQL.setTotal,
         SQL.statusForUpdate, SQL.setStatus, SQL.queued, SQL.namesRoot, SQL.nextPatternOffset, SQL.reservePatternRange,
     ]
+    /// Statements only tests and benches run, prepared on first use.
+    static let preparedOnFirstUse = [SQL.insertForTests]
 
     /// A pending campaign.
     public static func create(_ campaign: NewCampaign) -> Query<CampaignRecord> {

@@ -127,6 +127,8 @@ public enum DNSResults {
     }
 
     static let prepared = [SQL.page, SQL.liveNames]
+    /// Statements only tests and benches run, prepared on first use.
+    static let preparedOnFirstUse = [SQL.insertForTests, SQL.allForTests, SQL.countForTests]
 
     /// Loads a batch's rows of `campaign`.
     public static func copy(into campaign: UUID) -> CopyStatement<DNSResultRecord> {

@@ -168,6 +168,8 @@ public enum Proxies {
         SQL.create, SQL.byID, SQL.update, SQL.delete, SQL.list, SQL.toCheck, SQL.recordCheck, SQL.markUnhealthy,
         SQL.markHealthy, SQL.unhealthyInUse,
     ]
+    /// Statements only tests and benches run, prepared on first use.
+    static let preparedOnFirstUse = [SQL.insertForTests]
 
     public static func create(_ values: ProxyValues, ownerID: UUID) -> Query<ProxyRecord> {
         .one(SQL.create, [

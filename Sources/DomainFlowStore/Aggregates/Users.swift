@@ -66,6 +66,8 @@ public enum Users {
     }
 
     static let prepared = [SQL.count, SQL.byLogin, SQL.byID, SQL.byUsername, SQL.create, SQL.list, SQL.update, SQL.delete, SQL.setPassword, SQL.touchLastLogin]
+    /// Statements only tests and benches run, prepared on first use.
+    static let preparedOnFirstUse = [SQL.insertForTests]
 
     public static func count() -> Query<Int> { .count(SQL.count) }
 

@@ -12,4 +12,8 @@ public enum StatementRegistry {
         + Campaigns.prepared + Batches.prepared + CampaignLinks.prepared + Findings.prepared + DomainNames.prepared
         + Personas.prepared + Proxies.prepared + KeywordSets.prepared
         + DNSResults.prepared + HTTPResults.prepared + ExportStatements.prepared
+
+    /// The statements only tests and benches run, which `execute` prepares on their first use on a connection.
+    static let preparedOnFirstUse: [Statement] = Users.preparedOnFirstUse + Campaigns.preparedOnFirstUse
+        + Proxies.preparedOnFirstUse + DNSResults.preparedOnFirstUse
 }
