@@ -49,8 +49,7 @@ public enum CampaignLinks {
             ORDER BY r.position, k.position, k.id
             """)
         static let usableProxies = Statement("engine_proxies", """
-            SELECT p.id, p.name, p.protocol, p.host, p.port, p.username, p.password_hash
-            FROM campaign_resources r JOIN proxies p ON p.id = r.resource_id
+            SELECT \(ProxyAccess.columns) FROM campaign_resources r JOIN proxies p ON p.id = r.resource_id
             WHERE r.campaign_id = $1 AND r.resource_type = 'proxy' AND coalesce(p.is_enabled, true)
               AND (coalesce(p.is_healthy, false) OR p.last_checked_at IS NULL)
             ORDER BY r.position

@@ -61,10 +61,7 @@ public struct CampaignRecord: Sendable {
         name = try row.string(1)
         description = row.optionalString(2)
         typeName = try row.string(3)
-        guard let status = CampaignStatus(rawValue: try row.string(4)) else {
-            throw StoreError(kind: .internal, message: "unknown campaign status \(row[4] ?? "")")
-        }
-        self.status = status
+        status = try row.campaignStatus(4)
         ownerID = try row.uuid(5)
         parameters = try row.json(6)
         totalItems = try row.int(7)

@@ -164,10 +164,7 @@ public enum Campaigns {
     /// The campaign's status, locked for a transition; nil when it is gone.
     public static func statusForUpdate(id: UUID) -> Query<CampaignStatus?> {
         .first(SQL.statusForUpdate, [.uuid(id)]) { (row: Row) throws(StoreError) -> CampaignStatus in
-            guard let status = CampaignStatus(rawValue: try row.string(0)) else {
-                throw StoreError(kind: .internal, message: "unknown campaign status \(row[0] ?? "")")
-            }
-            return status
+            try row.campaignStatus(0)
         }
     }
 
@@ -178,12 +175,14 @@ public enum Campaigns {
 
     /// Queued campaigns of `typeNames` to begin, locked, skipping those another engine holds.
     public static func queued(ofTypes typeNames: [String]) -> Query<[UUID]> {
-        .rows(SQL.queued, [.array(typeNames)]) { (row: Row) throws(StoreError) -> UUID in try row.uuid(0) }
+        .rows(SQL.queued, [.array(typeNames)],
+             Row.leadingUUID)
     }
 
     /// The campaign whose names `id` reads: its source's, or its own.
     public static func namesRoot(of id: UUID) -> Query<UUID?> {
-        .first(SQL.namesRoot, [.uuid(id)]) { (row: Row) throws(StoreError) -> UUID in try row.uuid(0) }
+        .first(SQL.namesRoot, [.uuid(id)],
+             Row.leadingUUID)
     }
 
     /// The next free offset of a generation pattern (0 for a new one), locked until the transaction ends.
@@ -201,8 +200,7 @@ public enum Campaigns {
     /// Tests and benches: a campaign row as given (parameters a JSON object), its id.
     public static func insertForTests(name: String, typeName: String, status: String, ownerID: UUID,
                                       parameters: String = "{}") -> Query<UUID> {
-        .one(SQL.insertForTests, [.text(name), .text(typeName), .text(status), .uuid(ownerID), .json(parameters)]) {
-            (row: Row) throws(StoreError) -> UUID in try row.uuid(0)
-        }
+        .one(SQL.insertForTests, [.text(name), .text(typeName), .text(status), .uuid(ownerID), .json(parameters)],
+             Row.leadingUUID)
     }
 }

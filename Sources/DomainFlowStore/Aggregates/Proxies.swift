@@ -235,8 +235,7 @@ public enum Proxies {
 
     /// Tests and benches: a proxy row with only its address, its id.
     public static func insertForTests(name: String, host: String, port: Int, protocolName: String = "http") -> Query<UUID> {
-        .one(SQL.insertForTests, [.text(name), .text("\(host):\(port)"), .text(protocolName), .text(host), .int(port)]) {
-            (row: Row) throws(StoreError) -> UUID in try row.uuid(0)
-        }
+        .one(SQL.insertForTests, [.text(name), .text("\(host):\(port)"), .text(protocolName), .text(host), .int(port)],
+             Row.leadingUUID)
     }
 }

@@ -109,8 +109,7 @@ public enum Users {
     /// Tests and benches: a user row as given, its id.
     public static func insertForTests(username: String, email: String, passwordHash: String, roleName: String,
                                       isActive: Bool = true) -> Query<UUID> {
-        .one(SQL.insertForTests, [.text(username), .text(email), .text(passwordHash), .text(roleName), .bool(isActive)]) {
-            (row: Row) throws(StoreError) -> UUID in try row.uuid(0)
-        }
+        .one(SQL.insertForTests, [.text(username), .text(email), .text(passwordHash), .text(roleName), .bool(isActive)],
+             Row.leadingUUID)
     }
 }

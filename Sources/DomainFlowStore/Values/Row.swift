@@ -1,3 +1,4 @@
+import DomainFlowCore
 import Foundation
 
 /// One result row, as PostgreSQL's text values (nil for NULL), with typed accessors.
@@ -78,4 +79,17 @@ struct QueryResult: Sendable {
     let affectedRows: Int
 
     var first: Row? { rows.first }
+}
+
+extension Row {
+    /// A campaign status column; INTERNAL for a value the schema's check would not allow.
+    func campaignStatus(_ index: Int) throws(StoreError) -> CampaignStatus {
+        guard let status = CampaignStatus(rawValue: try string(index)) else {
+            throw StoreError(kind: .internal, message: "unknown campaign status \(self[index] ?? "")")
+        }
+        return status
+    }
+
+    /// The first column as a uuid: the decoder of statements that return only an id.
+    static func leadingUUID(_ row: Row) throws(StoreError) -> UUID { try row.uuid(0) }
 }
