@@ -90,7 +90,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-loadtest", dependencies: [
-            "DomainFlowLoadTest", "DomainFlowCore",
+            "DomainFlowLoadTest", "DomainFlowCore", "DomainFlowEngine",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "DomainFlowWire",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

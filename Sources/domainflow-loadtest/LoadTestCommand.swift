@@ -8,7 +8,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "domainflow-loadtest",
         abstract: "Drive a DomainFlow server hard and report latency percentiles.",
-        subcommands: [Run.self, Echo.self, HoldStreams.self, StoreBench.self, ScoreBench.self],
+        subcommands: [Run.self, Echo.self, HoldStreams.self, StoreBench.self, ScoreBench.self, FetchBench.self],
         defaultSubcommand: Run.self)
 }
 

@@ -50,7 +50,7 @@ public final class CompiledKeywordRules: @unchecked Sendable {
             var space = false
             for value in scalars {
                 guard let scalar = Unicode.Scalar(value) else { continue }
-                if scalar.properties.isWhitespace {
+                if scalar.isSpace {
                     space = !view.isEmpty
                     continue
                 }

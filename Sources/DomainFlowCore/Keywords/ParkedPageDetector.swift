@@ -76,7 +76,7 @@ public enum ParkedPageDetector {
         // A link farm: little text, most of it in links.
         var words = 0, inWord = false
         for scalar in text.unicodeScalars {
-            let space = scalar.properties.isWhitespace
+            let space = scalar.isSpace
             if !space, !inWord { words += 1 }
             inWord = !space
         }
