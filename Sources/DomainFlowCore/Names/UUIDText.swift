@@ -24,34 +24,36 @@ extension UUID {
 
     /// Parses the canonical text (`8-4-4-4-12` hex digits, either case); nil for anything else.
     public init?(canonicalText text: some StringProtocol) {
+        // Over the contiguous UTF-8 of a String, not through the generic protocol's witnesses character by character.
+        var string = String(text)
+        guard let value = string.withUTF8({ Self.parseCanonical($0) }) else { return nil }
+        self.init(uuid: value)
+    }
+
+    private static func parseCanonical(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard text.count == 36 else { return nil }
         var value = uuid_t(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed = withUnsafeMutableBytes(of: &value) { (out: UnsafeMutableRawBufferPointer) -> Bool in
-            var count = 0, byte = 0, high: UInt8?
-            for character in text.utf8 {
-                count += 1
-                if count == 9 || count == 14 || count == 19 || count == 24 {
-                    guard character == UInt8(ascii: "-") else { return false }
-                    continue
-                }
-                let nibble: UInt8
+            @inline(__always) func nibble(_ character: UInt8) -> UInt8? {
                 switch character {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
-                default: return false
-                }
-                guard byte < 16 else { return false }
-                if let first = high {
-                    out[byte] = first << 4 | nibble
-                    byte += 1
-                    high = nil
-                } else {
-                    high = nibble
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+                default: nil
                 }
             }
-            return count == 36 && byte == 16
+            var at = 0
+            for byte in 0..<16 {
+                if byte == 4 || byte == 6 || byte == 8 || byte == 10 {
+                    guard text[at] == UInt8(ascii: "-") else { return false }
+                    at += 1
+                }
+                guard let high = nibble(text[at]), let low = nibble(text[at + 1]) else { return false }
+                out[byte] = high << 4 | low
+                at += 2
+            }
+            return true
         }
-        guard parsed else { return nil }
-        self.init(uuid: value)
+        return parsed ? value : nil
     }
 }

@@ -1,9 +1,9 @@
 import CLibPQ
 import Glibc
 
-/// One libpq connection (`PGconn`). Every method blocks: call them only from the store's
-/// blocking thread pool (the `ConnectionPool` does). Not safe for concurrent use; the pool
-/// hands a connection to one caller at a time.
+/// One libpq connection (`PGconn`). Every method blocks (but those of pipeline mode): call them only
+/// from the store's blocking thread pool (the `ConnectionPool` does). Not safe for concurrent use; the pool
+/// hands a connection to one caller at a time, the pipelined reader serialises its calls with a lock.
 public final class PGConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// Names of the statements prepared on this connection.
@@ -49,97 +49,82 @@ public final class PGConnection: @unchecked Sendable {
         return try consume(result, context: statement.name)
     }
 
-    /// One statement of a pipeline and where its result goes.
-    struct PipelinedQuery {
-        let statement: Statement
-        let parameters: [PGValue?]
-        let complete: (Result<QueryResult, StoreError>) -> Void
+    // MARK: pipeline mode, non-blocking (the pipelined reader)
 
-        init(statement: Statement, parameters: [PGValue?], complete: @escaping (Result<QueryResult, StoreError>) -> Void) {
-            self.statement = statement
-            self.parameters = parameters
-            self.complete = complete
+    /// Puts the connection in libpq's pipeline mode, non-blocking: statements are queued with `sendPipelined`
+    /// (each followed by a sync: a transaction of its own), their results read with `consumeInput` and
+    /// `nextPipelinedResult` when `socket` is readable. The caller serialises every call (libpq is not thread-safe).
+    func enterNonBlockingPipeline() throws(StoreError) {
+        guard PQsetnonblocking(handle, 1) == 0, PQenterPipelineMode(handle) == 1 else {
+            throw StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
         }
     }
 
-    /// Runs `first` in pipeline mode (each statement in a transaction of its own: a sync follows each), and after
-    /// each result asks `more` for statements submitted meanwhile, which join the round trips in flight: the server
-    /// is never left idle while there is work. Each result goes to its query's `complete` as soon as it is read, in
-    /// order. Returns the queries `more` gave that name a statement not yet prepared on this connection (preparing
-    /// waits for the pipeline to drain); run them again.
-    func runPipeline(_ first: [PipelinedQuery], more: () -> [PipelinedQuery]) -> [PipelinedQuery] {
-        for query in first where !prepared.contains(query.statement.name) {
-            do { try prepare(query.statement) } catch {
-                for query in first { query.complete(.failure(error)) }
-                return []
-            }
+    /// The connection's socket, to wait on for results (and, after `flush` returned `.more`, for room to write).
+    var socket: Int32 { PQsocket(handle) }
+
+    /// Queues `statement` (prepared in the pipeline first if it is not yet) and a sync; false when the connection
+    /// failed. Call `flush` after.
+    func sendPipelined(_ statement: Statement, _ parameters: [PGValue?]) -> Bool {
+        if !prepared.contains(statement.name) {
+            guard PQsendPrepare(handle, statement.name, statement.sql, 0, nil) == 1 else { return false }
+            prepared.insert(statement.name)
         }
-        guard PQenterPipelineMode(handle) == 1 else {
-            for query in first { query.complete(Result { () throws(StoreError) in try execute(query.statement, query.parameters) }) }
-            return []
+        let texts = parameters.map { $0?.text }
+        let sent = withCStrings(texts) { pointers in
+            PQsendQueryPrepared(handle, statement.name, Int32(pointers.count), pointers, nil, nil, 0) == 1
         }
-        defer { _ = PQexitPipelineMode(handle) }
-        var inFlight: [PipelinedQuery] = []
-        var next = 0  // index in inFlight of the next result to read
-        var deferred: [PipelinedQuery] = []
-        var broken: StoreError?
-        func send(_ queries: [PipelinedQuery]) {
-            for query in queries {
-                if let broken { query.complete(.failure(broken)); continue }
-                let ok = withCStrings(query.parameters.map { $0?.text }) { pointers in
-                    PQsendQueryPrepared(handle, query.statement.name, Int32(pointers.count), pointers, nil, nil, 0) == 1
-                }
-                guard ok, PQpipelineSync(handle) == 1 else {  // the connection failed while sending: the rest are never sent
-                    broken = StoreError(kind: .unavailable, message: "pipeline: \(Self.trimmedMessage(PQerrorMessage(handle)))")
-                    query.complete(.failure(broken!))
-                    continue
-                }
-                inFlight.append(query)
-            }
-        }
-        send(first)
-        while next < inFlight.count {
-            let query = inFlight[next]
-            next += 1
-            query.complete(readPipelinedResult(context: query.statement.name))
-            if broken == nil {
-                var joining: [PipelinedQuery] = []
-                for query in more() {
-                    if prepared.contains(query.statement.name) { joining.append(query) } else { deferred.append(query) }
-                }
-                send(joining)
-            }
-            if next > 256 {  // keep the list short on a long-running pipeline
-                inFlight.removeFirst(next)
-                next = 0
-            }
-        }
-        return deferred
+        return sent && PQpipelineSync(handle) == 1
     }
 
-    /// The result of the next query of a pipeline, reading through to its sync.
-    private func readPipelinedResult(context: String) -> Result<QueryResult, StoreError> {
-        var outcome: Result<QueryResult, StoreError>?
-        var nulls = 0
-        while true {
+    enum FlushOutcome { case done, more, failed }
+
+    /// Sends what is queued, as far as the socket takes it.
+    func flush() -> FlushOutcome {
+        switch PQflush(handle) {
+        case 0: .done
+        case 1: .more
+        default: .failed
+        }
+    }
+
+    /// Reads what the socket holds; false when the connection failed.
+    func consumeInput() -> Bool { PQconsumeInput(handle) == 1 }
+
+    /// Where the reading of one sent statement stands: a prepare's result (when it was prepared in the pipeline),
+    /// then the statement's, then its sync.
+    struct PipelineReadState {
+        fileprivate var outcome: Result<QueryResult, StoreError>?
+        fileprivate var nulls = 0
+        init() {}
+    }
+
+    /// The result of the oldest statement sent and not yet answered, once all of it up to its sync has been read
+    /// (`consumeInput` first); nil while more input is needed. A failed prepare fails its statement.
+    func nextPipelinedResult(_ state: inout PipelineReadState, context: String) -> Result<QueryResult, StoreError>? {
+        while PQisBusy(handle) == 0 {
             guard let result = PQgetResult(handle) else {
-                nulls += 1  // one NULL ends the query's results; more mean the connection is gone
-                if nulls > 1 || !isHealthy {
-                    return outcome ?? .failure(StoreError(kind: .unavailable,
-                        message: "\(context): \(Self.trimmedMessage(PQerrorMessage(handle)))"))
+                // One NULL ends each command's results (the prepare's, then the statement's); with nothing between
+                // two of them libpq has nothing left to give: the connection is gone.
+                state.nulls += 1
+                if state.nulls > 1 || !isHealthy {
+                    state = PipelineReadState()
+                    return .failure(StoreError(kind: .unavailable, message: "\(context): \(Self.trimmedMessage(PQerrorMessage(handle)))"))
                 }
                 continue
             }
             if PQresultStatus(result) == PGRES_PIPELINE_SYNC {
                 PQclear(result)
-                return outcome ?? .failure(StoreError(kind: .internal, message: "\(context): no result before the sync"))
+                let outcome = state.outcome ?? .failure(StoreError(kind: .internal, message: "\(context): no result before the sync"))
+                state = PipelineReadState()
+                return outcome
             }
-            if outcome == nil {
-                outcome = Result { () throws(StoreError) in try consume(result, context: context) }
-            } else {
-                PQclear(result)
-            }
+            state.nulls = 0
+            let outcome = Result { () throws(StoreError) in try consume(result, context: context) }
+            // The statement's result replaces its prepare's; an error is kept (a failed prepare fails the statement).
+            if case .failure = state.outcome {} else { state.outcome = outcome }
         }
+        return nil
     }
 
     /// Runs SQL text with no parameters (migrations, transaction control). Several

@@ -63,7 +63,8 @@ public final class ConnectionPool: Sendable {
         threads = NIOThreadPool(numberOfThreads: configuration.size)
         threads.start()
         readers = (0..<configuration.pipelinedReaders).map {
-            PipelinedReader(connectionString: configuration.connectionString, name: "PG-pipeline-\($0)")
+            PipelinedReader(connectionString: configuration.connectionString, statements: configuration.statements,
+                            name: "PG-pipeline-\($0)")
         }
     }
 
