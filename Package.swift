@@ -113,7 +113,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "DomainFlowServerTests", dependencies: [
             "DomainFlowServer", "DomainFlowClient", "DomainFlowWire", "DomainFlowStore", "DomainFlowTestSupport",
-            "DomainFlowLoadTest",
+            "DomainFlowLoadTest", "DomainFlowEngine",
         ], swiftSettings: strict),
     ]
 )

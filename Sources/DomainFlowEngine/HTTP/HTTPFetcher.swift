@@ -13,6 +13,9 @@ import NIOTLS
 /// following redirects if asked, decoding gzip and deflate bodies, reading at most a bounded number of
 /// body bytes, all within one deadline. One connection per request (`Connection: close`).
 public enum HTTPFetcher {
+    /// How long a connection whose response was read whole waits for the server to close it.
+    static let closeGrace = TimeAmount.milliseconds(250)
+
     public static func fetch(_ request: HTTPFetchRequest,
                              on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HTTPFetchError) -> HTTPFetchResult {
         let start = ContinuousClock.now
@@ -75,12 +78,21 @@ public enum HTTPFetcher {
             responded.fail(timeout)
             channel.close(promise: nil)
         }
+        var leaveToServer = false
         defer {
             timer.cancel()
             // Whatever way this ends, both promises end too (a second completion is ignored).
             tunnelOpen.succeed()
             responded.fail(HTTPFetchError(.protocolError, "the fetch ended before a response"))
-            channel.close(promise: nil)
+            if leaveToServer {
+                // A whole HTTP/1.1 response was read (`Connection: close`): the server closes first, so that the
+                // TIME_WAIT is its own and not one of our ephemeral ports (which a run against few addresses, a
+                // shared host or a parking provider, would exhaust); a server that does not is closed on after a grace.
+                let grace = loop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
+                channel.closeFuture.whenComplete { _ in grace.cancel() }
+            } else {
+                channel.close(promise: nil)
+            }
         }
 
         do {
@@ -114,7 +126,9 @@ public enum HTTPFetcher {
                     try sendHTTP1(head, on: channel, maxBodyBytes: maxBodyBytes, responded: responded)
                 }
             }.get()
-            return try await responded.futureResult.get()
+            let response = try await responded.futureResult.get()
+            leaveToServer = response.head.version.major == 1 && !response.truncated
+            return response
         } catch let error as HTTPFetchError {
             throw error
         } catch {
@@ -129,7 +143,7 @@ public enum HTTPFetcher {
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHTTPClientHandlers()
         try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(1000)))
-        try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: maxBodyBytes, done: responded))
+        try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: maxBodyBytes, closeAtEnd: false, done: responded))
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
     }
@@ -148,7 +162,7 @@ public enum HTTPFetcher {
                     let pipeline = streamChannel.pipeline.syncOperations
                     try pipeline.addHandler(HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .https))
                     try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(1000)))
-                    try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: maxBodyBytes, done: responded))
+                    try pipeline.addHandler(HTTPResponseCollector(maxBodyBytes: maxBodyBytes, closeAtEnd: true, done: responded))
                 }
             }
             return stream.futureResult.map { streamChannel in

@@ -9,16 +9,19 @@ struct CollectedResponse: Sendable {
 }
 
 /// Collects one HTTP response, keeping at most `maxBodyBytes` of its body; past that it closes the
-/// connection instead of downloading the rest.
+/// connection instead of downloading the rest. At the response's end it closes its channel only when
+/// `closeAtEnd` (an HTTP/2 stream); an HTTP/1.1 connection is left for the server to close (`Connection: close`).
 final class HTTPResponseCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
     private let maxBodyBytes: Int
     private let done: EventLoopPromise<CollectedResponse>
+    private let closeAtEnd: Bool
     private var collected: CollectedResponse?
 
-    init(maxBodyBytes: Int, done: EventLoopPromise<CollectedResponse>) {
+    init(maxBodyBytes: Int, closeAtEnd: Bool, done: EventLoopPromise<CollectedResponse>) {
         self.maxBodyBytes = maxBodyBytes
+        self.closeAtEnd = closeAtEnd
         self.done = done
     }
 
@@ -41,7 +44,7 @@ final class HTTPResponseCollector: ChannelInboundHandler {
             }
         case .end:
             if let collected { done.succeed(collected) }
-            context.close(promise: nil)
+            if closeAtEnd { context.close(promise: nil) }
         }
     }
 
