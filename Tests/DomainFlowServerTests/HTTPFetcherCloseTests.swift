@@ -8,17 +8,9 @@ import Testing
 /// would exhaust them); a server that keeps the connection open is closed on after a short grace.
 @Suite struct HTTPFetcherCloseTests {
     /// Serves one response on loopback and keeps the connection open; returns the port, and the seconds between
-    /// the response written and the client's close (nil when it did not close within 5 s).
+    /// the response written and the client's close (nil when it did not close within 10 s).
     private static func serveOnceAndWait() throws -> (port: Int, path: String, closedAfter: () -> TimeInterval?) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound, listen(fd, 4) == 0 else { throw TestFailure("cannot listen on loopback") }
+        let (fd, port) = try TestHTTPServices.loopbackListener()
         let closedAfter = ClosedAfter()
         let done = DispatchSemaphore(value: 0)
         let token = "/close-order-\(UUID().uuidString)"
@@ -49,7 +41,7 @@ import Testing
             }
         }
         thread.start()
-        return (Int(UInt16(bigEndian: address.sin_port)), token, {
+        return (Int(port), token, {
             done.wait()
             return closedAfter.value
         })

@@ -26,7 +26,10 @@ enum TestHTTPServices {
     }
 
     /// A TCP port that accepts connections (the kernel completes them) but never answers.
-    static func silentListener() throws -> (fd: Int32, port: UInt32) {
+    static func silentListener() throws -> (fd: Int32, port: UInt32) { try loopbackListener() }
+
+    /// A listening TCP socket on 127.0.0.1 at a port the kernel chose.
+    static func loopbackListener() throws -> (fd: Int32, port: UInt32) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
