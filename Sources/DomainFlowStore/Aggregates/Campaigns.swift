@@ -175,14 +175,12 @@ public enum Campaigns {
 
     /// Queued campaigns of `typeNames` to begin, locked, skipping those another engine holds.
     public static func queued(ofTypes typeNames: [String]) -> Query<[UUID]> {
-        .rows(SQL.queued, [.array(typeNames)],
-             Row.leadingUUID)
+        .rows(SQL.queued, [.array(typeNames)], Row.leadingUUID)
     }
 
     /// The campaign whose names `id` reads: its source's, or its own.
     public static func namesRoot(of id: UUID) -> Query<UUID?> {
-        .first(SQL.namesRoot, [.uuid(id)],
-             Row.leadingUUID)
+        .first(SQL.namesRoot, [.uuid(id)], Row.leadingUUID)
     }
 
     /// The next free offset of a generation pattern (0 for a new one), locked until the transaction ends.

@@ -105,11 +105,7 @@ private final class Worker: @unchecked Sendable {
                 inFlight.append(job)
                 // While the server works on earlier statements, this one waits to go with the others sent meanwhile,
                 // in one write when the thread reads the next result; to an idle server it goes at once.
-                if busy { corked = true } else { switch connection.flush() {
-                case .done: break
-                case .more: flushPending = true; needsWake = true
-                case .failed: broken = true; needsWake = true
-                } }
+                if busy { corked = true } else { needsWake = flush(connection) }
             } else {
                 broken = true  // the thread fails what is in flight; this one goes on the next connection
                 waiting.append(job)
@@ -128,6 +124,15 @@ private final class Worker: @unchecked Sendable {
         closed = true
         lock.unlock()
         wake()
+    }
+
+    /// Sends what is queued on `connection` (with the lock held): output left over waits for the socket to take it
+    /// (`flushPending`), a failure marks the connection broken. True when the thread must wake to see either.
+    private func flush(_ connection: PGConnection) -> Bool {
+        let outcome = connection.flush()
+        flushPending = outcome == .more
+        if outcome == .failed { broken = true }
+        return outcome != .done
     }
 
     /// Takes the jobs in flight (their connection is gone), resetting the read state.
@@ -166,11 +171,7 @@ private final class Worker: @unchecked Sendable {
                 guard open.sendPipelined(job.statement, job.parameters) else { broken = true; waiting.append(job); continue }
                 inFlight.append(job)
             }
-            switch open.flush() {
-            case .done: break
-            case .more: flushPending = true
-            case .failed: broken = true
-            }
+            _ = flush(open)
             return []
         }
     }
@@ -216,13 +217,7 @@ private final class Worker: @unchecked Sendable {
                 connection = nil  // idle: the connection closes; the next statement opens another
             }
             if let connection, !broken, socket >= 0, socket == connection.socket {
-                if fds[1].revents & Int16(POLLOUT) != 0, flushPending {
-                    switch connection.flush() {
-                    case .done: flushPending = false
-                    case .more: break
-                    case .failed: broken = true
-                    }
-                }
+                if fds[1].revents & Int16(POLLOUT) != 0, flushPending { _ = flush(connection) }
                 if fds[1].revents != 0 {
                     if !connection.consumeInput() { broken = true }
                     while inFlightHead < inFlight.count {
@@ -233,11 +228,7 @@ private final class Worker: @unchecked Sendable {
                     }
                     if corked {
                         corked = false
-                        switch connection.flush() {
-                        case .done: break
-                        case .more: flushPending = true
-                        case .failed: broken = true
-                        }
+                        _ = flush(connection)
                     }
                     if inFlightHead > 256, inFlightHead * 2 > inFlight.count {
                         inFlight.removeFirst(inFlightHead)
