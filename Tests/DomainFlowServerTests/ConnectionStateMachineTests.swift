@@ -33,6 +33,23 @@ import Testing
         #expect(machine.receivedRequest(callID: 7) == .open, "an ended call's id may be reused")
     }
 
+    @Test func aCallAnsweredAtOnceIsCheckedButNeverOpens() {
+        var machine = ConnectionStateMachine(maxConcurrentCalls: 1)
+        _ = machine.receivedHello(version: protocolVersion)
+        #expect(machine.receivedRequest(callID: 5, opens: false) == .open)
+        #expect(!machine.isOpen(5))
+        #expect(machine.receivedRequest(callID: 5, opens: false) == .open, "its id is free again at once")
+        #expect(machine.receivedRequest(callID: 6) == .open)
+        guard case .rejectOnConnection = machine.receivedRequest(callID: 6, opens: false) else {
+            Issue.record("the id of an open call accepted"); return
+        }
+        guard case .rejectCall(let error) = machine.receivedRequest(callID: 7, opens: false) else {
+            Issue.record("over the limit accepted"); return
+        }
+        #expect(error.code == .resourceExhausted)
+        #expect(machine.openCallIDs == [6])
+    }
+
     @Test func concurrencyLimitRefusesTheCallNotTheConnection() {
         var machine = ConnectionStateMachine(maxConcurrentCalls: 2)
         _ = machine.receivedHello(version: protocolVersion)

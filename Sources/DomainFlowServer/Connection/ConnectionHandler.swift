@@ -116,7 +116,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func receivedRequest(_ request: Request, context: ChannelHandlerContext) {
-        switch machine.receivedRequest(callID: request.callID) {
+        let entry = shared.router.entry(for: request.method)
+        let inlineBody = entry.flatMap(answeredAtOnce)
+        // A call answered at once (no handler, or one that runs inline) never opens: it is checked as any call is,
+        // then answered within this read, so it costs no entry in the machine, no timer and no in-flight count.
+        let opens = entry != nil && inlineBody == nil
+        switch machine.receivedRequest(callID: request.callID, opens: opens) {
         case .open:
             break
         case .rejectCall(let error):
@@ -130,18 +135,21 @@ final class ConnectionHandler: ChannelInboundHandler {
             closeAfterFlush()
             return
         }
-        if logger.logLevel <= .debug { machine.update(request.callID) { $0.debugStart = ("method \(request.method)", .now()) } }
-        shared.counters.callsInFlight.add(1, ordering: .relaxed)
-
-        guard let entry = shared.router.entry(for: request.method) else {
+        guard let entry else {
             let name = request.method == 0 ? "request names no method" : "method \(request.method) is not implemented by this server"
-            endCall(request.callID, status: Status(callID: request.callID, code: .unimplemented, message: name), cancelWork: false)
+            answer(request, method: "unimplemented", result: .failure(RPCError(.unimplemented, name)), opened: nil)
             return
         }
-        machine.update(request.callID) { $0.debugStart?.method = entry.name }
         let deadline = request.timeoutMillis > 0 ? NIODeadline.now() + .milliseconds(Int64(request.timeoutMillis)) : nil
         let callContext = CallContext(callID: request.callID, methodName: entry.name, deadline: deadline, peer: peer,
                                       clientName: clientName, authToken: request.authToken, connectionLogger: logger)
+        if let inlineBody {
+            let opened: NIODeadline? = logger.logLevel <= .debug ? .now() : nil
+            answer(request, method: entry.name, result: Result { try inlineBody(request.body, callContext) }, opened: opened)
+            return
+        }
+        if logger.logLevel <= .debug { machine.update(request.callID) { $0.debugStart = (entry.name, .now()) } }
+        shared.counters.callsInFlight.add(1, ordering: .relaxed)
         if let deadline {
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let callID = request.callID
@@ -155,6 +163,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         dispatch(entry, request: request, context: callContext, loop: context.eventLoop)
     }
 
+    /// The body of a handler that answers on the event loop without opening the call: an inline one whose
+    /// admission needs no I/O.
+    private func answeredAtOnce(_ entry: Router.Entry) -> (@Sendable (MessageBody, CallContext) throws -> MessageBody)? {
+        guard case .inline(let body) = entry.handler, !shared.interceptor.needsIO(for: entry.access) else { return nil }
+        return body
+    }
+
+    /// Answers a call that never opened: its response (on success) and its status, counted and logged as an ended call.
+    private func answer(_ request: Request, method name: String, result: Result<MessageBody, any Error>, opened: NIODeadline?) {
+        let status = writeReply(request.callID, method: request.method, result: result)
+        sendStatus(status)
+        callEnded(request.callID, status: status, debugStart: opened.map { (name, $0) })
+    }
+
     private func dispatch(_ entry: Router.Entry, request: Request, context callContext: CallContext, loop: EventLoop) {
         let callID = request.callID
         let method = request.method
@@ -164,25 +186,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         @Sendable func authorized(_ context: CallContext) async throws -> CallContext {
             try await interceptor.admit(context, access: access, method: method)
         }
-        var handler = entry.handler
-        if interceptor.needsIO(for: access), case .inline(let body) = handler {
-            handler = .unary { message, context in try body(message, context) }  // admitting it needs the database
-        }
-        switch handler {
-        case .inline(let body):
-            completeUnary(callID, method: method, result: Result { try body(request.body, callContext) })
+        let unaryBody: @Sendable (MessageBody, CallContext) async throws -> MessageBody
+        switch entry.handler {
+        case .inline(let body):  // here only when admitting the call needs the database: then it runs as a task
+            unaryBody = { message, context in try body(message, context) }
         case .unary(let body):
-            let bound = NIOLoopBound(self, eventLoop: loop)
-            let message = request.body
-            let task = Task(executorPreference: executor) {
-                let result: Result<MessageBody, any Error>
-                do { result = .success(try await body(message, try await authorized(callContext))) } catch { result = .failure(error) }
-                loop.runOnLoop {
-                    bound.value.completeUnary(callID, method: method, result: result)
-                    bound.value.flushIfNeeded()
-                }
-            }
-            machine.update(callID) { $0.task = task }
+            unaryBody = body
         case .serverStream(let body):
             let bound = NIOLoopBound(self, eventLoop: loop)
             let sink = ConnectionResponseSink(handler: bound, loop: loop, callID: callID, method: method)
@@ -201,7 +210,19 @@ final class ConnectionHandler: ChannelInboundHandler {
                 }
             }
             machine.update(callID) { $0.task = task }
+            return
         }
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let message = request.body
+        let task = Task(executorPreference: executor) {
+            let result: Result<MessageBody, any Error>
+            do { result = .success(try await unaryBody(message, try await authorized(callContext))) } catch { result = .failure(error) }
+            loop.runOnLoop {
+                bound.value.completeUnary(callID, method: method, result: result)
+                bound.value.flushIfNeeded()
+            }
+        }
+        machine.update(callID) { $0.task = task }
     }
 
     private func receivedCancel(_ callID: UInt64) {
@@ -213,12 +234,17 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func completeUnary(_ callID: UInt64, method: UInt32, result: Result<MessageBody, any Error>) {
         guard machine.isOpen(callID) else { return }  // ended already (deadline, cancel)
+        endCall(callID, status: writeReply(callID, method: method, result: result), cancelWork: false)
+    }
+
+    /// Writes a unary call's response when it succeeded; returns the status that ends it.
+    private func writeReply(_ callID: UInt64, method: UInt32, result: Result<MessageBody, any Error>) -> Status {
         switch result {
         case .success(let message):
             write(.response(Response(callID: callID, method: method, body: message)))
-            endCall(callID, status: Status(callID: callID, code: .ok), cancelWork: false)
+            return Status(callID: callID, code: .ok)
         case .failure(let error):
-            endCall(callID, status: Self.statusFor(error, callID: callID, logger: logger), cancelWork: false)
+            return Self.statusFor(error, callID: callID, logger: logger)
         }
     }
 
@@ -237,15 +263,19 @@ final class ConnectionHandler: ChannelInboundHandler {
         if end.cancelTask { call.task?.cancel() }
         call.writeWaiter?.resume(throwing: RPCError(status?.code ?? .cancelled, status?.message ?? "call ended"))
         shared.counters.callsInFlight.subtract(1, ordering: .relaxed)
-        shared.counters.callsServed.add(1, ordering: .relaxed)
         if let status { sendStatus(status) }
-        if let start = call.debugStart {
-            logger.debug("call ended", metadata: [
-                "call": "\(callID)", "method": "\(start.method)", "code": "\(status?.code ?? .cancelled)",
-                "micros": "\((NIODeadline.now() - start.opened).nanoseconds / 1000)",
-            ])
-        }
+        callEnded(callID, status: status, debugStart: call.debugStart)
         if end.close == .closeAfterFlush { closeAfterFlush() }
+    }
+
+    /// Counts an ended call, and logs it at debug level.
+    private func callEnded(_ callID: UInt64, status: Status?, debugStart: (method: String, opened: NIODeadline)?) {
+        shared.counters.callsServed.add(1, ordering: .relaxed)
+        guard let start = debugStart else { return }
+        logger.debug("call ended", metadata: [
+            "call": "\(callID)", "method": "\(start.method)", "code": "\(status?.code ?? .cancelled)",
+            "micros": "\((NIODeadline.now() - start.opened).nanoseconds / 1000)",
+        ])
     }
 
     /// Writes one message of a stream; `waiter` resumes when the writer may send the next.

@@ -86,7 +86,9 @@ struct ConnectionStateMachine {
         return .reply
     }
 
-    mutating func receivedRequest(callID: UInt64) -> RequestAction {
+    /// A request: `.open` when it may run. `opens`: false for a call answered within this event (it is checked
+    /// as any call is, but holds nothing and is not recorded as open).
+    mutating func receivedRequest(callID: UInt64, opens: Bool = true) -> RequestAction {
         switch state {
         case .awaitingHello:
             state = .closed
@@ -109,7 +111,7 @@ struct ConnectionStateMachine {
             return .rejectCall(RPCError(.resourceExhausted,
                 "too many calls in flight on this connection (limit \(maxConcurrentCalls))"))
         }
-        calls[callID] = OpenCall()
+        if opens { calls[callID] = OpenCall() }
         return .open
     }
 
