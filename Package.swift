@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "DomainFlowCore", swiftSettings: strict),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CLinuxEvents"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DomainFlowStore", dependencies: [
             "CLibPQ", "DomainFlowCore",
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -47,7 +49,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowEngine", dependencies: [
-            "DomainFlowCore", "DomainFlowStore",
+            "DomainFlowCore", "DomainFlowStore", "CLinuxEvents", "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,0 +1,86 @@
+import DomainFlowEngine
+import Foundation
+import Glibc
+import Testing
+
+/// Plain `http://` to an address goes without a NIO channel (`PlainHTTPReactor`, `HTTP1ResponseParser`): against
+/// the tests' nginx, it must answer as the channel's path does: content codings undone, chunked bodies joined,
+/// body limits kept, and every failure named.
+@Suite struct PlainHTTPFetchTests {
+    private static func fetch(_ path: String, headers: [HTTPField] = [], limit: Int = 1 << 20) async throws(HTTPFetchError) -> HTTPFetchResult {
+        let url = URL(string: (try? TestHTTPServices.url(path)) ?? "http://127.0.0.1:1\(path)")!
+        return try await HTTPFetcher.fetch(HTTPFetchRequest(url: url, headers: headers, timeout: .seconds(20), maxBodyBytes: limit))
+    }
+
+    private static func header(_ result: HTTPFetchResult, _ name: String) -> String? {
+        result.headers.first { $0.name.lowercased() == name }?.value
+    }
+
+    @Test func aGzipBodyIsDecodedAndLimitedAfterDecoding() async throws {
+        let identity = try await Self.fetch("/big.html")
+        #expect(identity.status == 200 && identity.body.count == 300_000 && Self.header(identity, "content-encoding") == nil)
+        let gzip = try await Self.fetch("/big.html", headers: [HTTPField("Accept-Encoding", "gzip")])
+        #expect(Self.header(gzip, "content-encoding") == "gzip", "nginx compressed it (chunked: no length)")
+        #expect(gzip.body == identity.body, "decoded to the same 300000 bytes")
+        #expect(!gzip.truncated && gzip.httpVersion == "HTTP/1.1")
+        let limited = try await Self.fetch("/big.html", headers: [HTTPField("Accept-Encoding", "gzip")], limit: 1000)
+        #expect(limited.truncated && limited.body == Array(repeating: UInt8(ascii: "x"), count: 1000))
+    }
+
+    @Test func anIdentityBodyOverTheLimitIsCutAndTheRestNotRead() async throws {
+        let result = try await Self.fetch("/big.html", limit: 4096)
+        #expect(result.truncated && result.body.count == 4096 && result.status == 200)
+        let small = try await Self.fetch("/teapot")
+        #expect(small.status == 418 && !small.truncated)
+        #expect(String(decoding: small.body, as: UTF8.self) == "short and stout\n")
+    }
+
+    @Test func headersGoOutInOrderAndALineBreakInOneIsRefused() async throws {
+        let echoed = try await Self.fetch("/echo", headers: [HTTPField("User-Agent", "DomainFlow-plain/1.0")])
+        #expect(Self.header(echoed, "x-echo-user-agent") == "DomainFlow-plain/1.0")
+        await #expect(throws: HTTPFetchError.self) {
+            _ = try await Self.fetch("/echo", headers: [HTTPField("X-Bad", "a\r\nInjected: yes")])
+        }
+    }
+
+    @Test func aRefusedConnectionAndANonHTTPAnswerAreNamed() async throws {
+        let (closedFD, closedPort) = try TestHTTPServices.loopbackListener()
+        close(closedFD)  // nothing listens there now
+        do {
+            _ = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(closedPort)/")!, timeout: .seconds(5)))
+            Issue.record("a closed port answered")
+        } catch {
+            #expect(error.kind == .connect && error.message.contains("refused"), "\(error)")
+        }
+
+        let (fd, port) = try TestHTTPServices.loopbackListener()
+        let thread = Thread {
+            defer { close(fd) }
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            let junk = Array("SSH-2.0-OpenSSH_9.2\r\n\r\n".utf8)
+            _ = send(client, junk, junk.count, 0)
+            close(client)
+        }
+        thread.start()
+        do {
+            _ = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(port)/")!, timeout: .seconds(5)))
+            Issue.record("junk accepted as a response")
+        } catch {
+            #expect(error.kind == .protocolError && error.message.contains("not a valid HTTP response"), "\(error)")
+        }
+    }
+
+    @Test func aServerThatNeverAnswersRunsIntoTheTimeout() async throws {
+        let (fd, port) = try TestHTTPServices.silentListener()
+        defer { close(fd) }
+        let started = ContinuousClock.now
+        do {
+            _ = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(port)/")!, timeout: .milliseconds(300)))
+            Issue.record("a silent server answered")
+        } catch {
+            #expect(error.kind == .timeout, "\(error)")
+            #expect(ContinuousClock.now - started < .seconds(5), "ended at its timeout, not later")
+        }
+    }
+}
