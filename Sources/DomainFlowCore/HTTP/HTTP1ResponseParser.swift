@@ -167,58 +167,92 @@ public struct HTTP1ResponseParser: Sendable {
     }
 
     private mutating func parseHead(_ bytes: [UInt8]) throws(ParseError) {
-        var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { line in
-            line.last == 13 ? line.dropLast() : line
-        }
-        guard !lines.isEmpty else { throw ParseError("an empty status line") }
-        let statusLine = lines.removeFirst()
-        // HTTP/1.1 200 OK
-        guard statusLine.count >= 12, statusLine.starts(with: Array("HTTP/".utf8)) else {
-            throw ParseError("the status line does not start with HTTP/: \(Self.printable(statusLine))")
-        }
-        let version = Array(statusLine.dropFirst(5).prefix(3))
-        guard version.count == 3, version[1] == UInt8(ascii: "."), Self.isDigit(version[0]), Self.isDigit(version[2]) else {
-            throw ParseError("the status line has no HTTP version: \(Self.printable(statusLine))")
-        }
-        let afterVersion = statusLine.dropFirst(8)
-        guard afterVersion.first == UInt8(ascii: " ") else { throw ParseError("the status line has no status code") }
-        let codeDigits = afterVersion.dropFirst().prefix(3)
-        guard codeDigits.count == 3, codeDigits.allSatisfy(Self.isDigit),
-              let code = Int(String(decoding: codeDigits, as: UTF8.self)), (100...599).contains(code) else {
-            throw ParseError("the status code is not a number from 100 to 599: \(Self.printable(statusLine))")
-        }
-        let reason = String(decoding: afterVersion.dropFirst(4).drop { $0 == UInt8(ascii: " ") }, as: UTF8.self)
-        var headers: [(name: String, value: String)] = []
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
-                throw ParseError("a header line has no name: \(Self.printable(line))")
+        try bytes.withUnsafeBufferPointer { (head: UnsafeBufferPointer<UInt8>) throws(ParseError) in
+            // Lines end in CRLF (a bare LF is taken too); the head's last CRLF was cut off by the caller.
+            var lineStart = 0
+            func nextLine() -> Range<Int>? {
+                guard lineStart <= head.count else { return nil }
+                var end = lineStart
+                while end < head.count, head[end] != 10 { end += 1 }
+                let line = lineStart..<(end > lineStart && head[end - 1] == 13 ? end - 1 : end)
+                lineStart = end + 1
+                return line
             }
-            let name = line[..<colon]
-            guard !name.contains(where: { $0 == 32 || $0 == 9 }) else { throw ParseError("a header name holds white space") }
-            let value = line[line.index(after: colon)...].drop { $0 == 32 || $0 == 9 }
-            let trimmed = value.reversed().drop { $0 == 32 || $0 == 9 }.reversed()
-            headers.append((String(decoding: name, as: UTF8.self), String(decoding: trimmed, as: UTF8.self)))
-        }
-        let parsed = Head(major: Int(version[0] - 48), minor: Int(version[2] - 48), status: code, reason: reason, headers: headers)
-        if (100...199).contains(code) { return }  // an interim response: the real one follows
-        head = parsed
-        let transferEncoding = headers.filter { $0.name.lowercased() == "transfer-encoding" }.map { $0.value.lowercased() }
-        let lengths = Set(headers.filter { $0.name.lowercased() == "content-length" }.map(\.value))
-        if code == 204 || code == 304 {
-            state = .done
-        } else if let last = transferEncoding.last {
-            // Chunked only when it is the last coding; any other framing runs to the close.
-            guard last.split(separator: ",").last?.filter({ $0 != " " && $0 != "\t" }) == "chunked" else { state = .untilClose; return }
-            state = .chunkSize
-        } else if !lengths.isEmpty {
-            guard lengths.count == 1, let text = lengths.first, !text.isEmpty, text.utf8.allSatisfy(Self.isDigit),
-                  text.utf8.count <= 18, let length = Int(text) else {
-                throw ParseError("the Content-Length is not one number: \(lengths.sorted().joined(separator: ", "))")
+            guard let statusLine = nextLine() else { throw ParseError("an empty status line") }
+            let parsed = try Self.statusLine(UnsafeBufferPointer(rebasing: head[statusLine]))
+            if (100...199).contains(parsed.status) { return }  // an interim response: the real one follows
+            var headers: [(name: String, value: String)] = []
+            var chunked: Bool?  // the last Transfer-Encoding's last coding is chunked
+            var length: Int?
+            while let line = nextLine() {
+                guard !line.isEmpty else { continue }
+                var colon = line.lowerBound
+                while colon < line.upperBound, head[colon] != UInt8(ascii: ":") { colon += 1 }
+                guard colon < line.upperBound, colon > line.lowerBound else {
+                    throw ParseError("a header line has no name: \(Self.printable(head[line]))")
+                }
+                var valueStart = colon + 1, valueEnd = line.upperBound
+                while valueStart < valueEnd, head[valueStart] == 32 || head[valueStart] == 9 { valueStart += 1 }
+                while valueEnd > valueStart, head[valueEnd - 1] == 32 || head[valueEnd - 1] == 9 { valueEnd -= 1 }
+                let name = UnsafeBufferPointer(rebasing: head[line.lowerBound..<colon])
+                let value = UnsafeBufferPointer(rebasing: head[valueStart..<valueEnd])
+                guard !name.contains(where: { $0 == 32 || $0 == 9 }) else { throw ParseError("a header name holds white space") }
+                if Self.equalsIgnoringCase(name, "transfer-encoding") {
+                    var last = value.count
+                    while last > 0, value[last - 1] != UInt8(ascii: ",") { last -= 1 }
+                    let coding = UnsafeBufferPointer(rebasing: value[last...]).filter { $0 != 32 && $0 != 9 }
+                    chunked = coding.withUnsafeBufferPointer { Self.equalsIgnoringCase($0, "chunked") }
+                } else if Self.equalsIgnoringCase(name, "content-length") {
+                    guard !value.isEmpty, value.count <= 18, value.allSatisfy(Self.isDigit),
+                          let number = Int(String(decoding: value, as: UTF8.self)), length == nil || length == number else {
+                        throw ParseError("the Content-Length is not one number: \(Self.printable(head[line]))")
+                    }
+                    length = number
+                }
+                headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             }
-            state = length == 0 ? .done : .fixed(remaining: length)
-        } else {
-            state = .untilClose
+            self.head = Head(major: parsed.major, minor: parsed.minor, status: parsed.status, reason: parsed.reason, headers: headers)
+            if parsed.status == 204 || parsed.status == 304 {
+                state = .done
+            } else if let chunked {
+                state = chunked ? .chunkSize : .untilClose  // any other last coding runs to the close
+            } else if let length {
+                state = length == 0 ? .done : .fixed(remaining: length)
+            } else {
+                state = .untilClose
+            }
         }
+    }
+
+    /// `HTTP/1.1 200 OK`
+    private static func statusLine(_ line: UnsafeBufferPointer<UInt8>) throws(ParseError) -> (major: Int, minor: Int, status: Int, reason: String) {
+        guard line.count >= 12, line.starts(with: "HTTP/".utf8) else {
+            throw ParseError("the status line does not start with HTTP/: \(printable(line[...]))")
+        }
+        guard line[6] == UInt8(ascii: "."), isDigit(line[5]), isDigit(line[7]) else {
+            throw ParseError("the status line has no HTTP version: \(printable(line[...]))")
+        }
+        guard line[8] == UInt8(ascii: " ") else { throw ParseError("the status line has no status code") }
+        guard isDigit(line[9]), isDigit(line[10]), isDigit(line[11]), line.count == 12 || line[12] == UInt8(ascii: " ") else {
+            throw ParseError("the status code is not a number from 100 to 599: \(printable(line[...]))")
+        }
+        let status = Int(line[9] - 48) * 100 + Int(line[10] - 48) * 10 + Int(line[11] - 48)
+        guard (100...599).contains(status) else {
+            throw ParseError("the status code is not a number from 100 to 599: \(printable(line[...]))")
+        }
+        let reason = line.count > 13 ? String(decoding: UnsafeBufferPointer(rebasing: line[13...]), as: UTF8.self) : ""
+        return (Int(line[5] - 48), Int(line[7] - 48), status, reason)
+    }
+
+    /// Whether ASCII `bytes` are `lowercase` in any case.
+    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if (byte >= 65 && byte <= 90 ? byte + 32 : byte) != expected[index] { return false }
+        }
+        return true
     }
 
     /// Adds body bytes up to the limit; true when the limit was reached (the rest is not read).
@@ -236,7 +270,7 @@ public struct HTTP1ResponseParser: Sendable {
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
-    private static func printable(_ bytes: ArraySlice<UInt8>) -> String {
+    private static func printable<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         String(decoding: bytes.prefix(80).map { $0 >= 32 && $0 < 127 ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
     }
 }
