@@ -96,6 +96,32 @@ import Testing
         #expect(!found.contains { $0.pattern == 3 }, "an empty pattern never matches")
     }
 
+    /// Every occurrence of every pattern, found naively: what the automaton must find, whether its ASCII
+    /// transitions come from the dense table (small pattern sets) or from the trie (past the table's limit),
+    /// in text that mixes ASCII and other scalars.
+    @Test func findsWhatANaiveSearchFindsWithAndWithoutTheDenseTable() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcé日 ".unicodeScalars)
+        func word(_ length: Int) -> String { String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &generator)! })) }
+        let text = (0..<3000).map { _ in alphabet.randomElement(using: &generator)!.value }
+        let small = (0..<40).map { _ in word(Int.random(in: 1...4, using: &generator)) }
+        // Past MultiPatternMatcher's dense limit (2^15 states): long random patterns, each about its own path.
+        let large = small + (0..<2200).map { _ in word(16) }
+        for patterns in [small, large] {
+            let matcher = MultiPatternMatcher(patterns: patterns.map { ($0, true) })
+            let found = Set(matcher.matches(in: text).map { "\($0.pattern)@\($0.start)" })
+            var naive = Set<String>()
+            for (index, pattern) in patterns.enumerated() {
+                let scalars = pattern.unicodeScalars.map(\.value)
+                for start in 0...(text.count - scalars.count) where text[start..<start + scalars.count].elementsEqual(scalars) {
+                    naive.insert("\(index)@\(start)")
+                }
+            }
+            #expect(found == naive, "\(patterns.count) patterns: \(found.symmetricDifference(naive).prefix(5))")
+            #expect(!found.isEmpty)
+        }
+    }
+
     @Test func compiledRulesCountLikeARegexScan() {
         let rules = [KeywordScoringRule(keyword: "aa", isRegex: false, caseSensitive: false, weight: 1, contextChars: 1),
                      KeywordScoringRule(keyword: "a", isRegex: false, caseSensitive: false, weight: 0.5, contextChars: 0)]

@@ -14,6 +14,11 @@ public struct MultiPatternMatcher: Sendable {
         var fail: [Int32] = [0]
         /// Patterns (index, length) ending at each state, its own and those of its fail chain.
         var outputs: [[(pattern: Int, length: Int)]] = [[]]
+        /// The ASCII transitions of every state with the fail links already followed (a DFA on ASCII):
+        /// `ascii[state << 7 | scalar]`, one array read per character where the trie costs hash lookups. Empty
+        /// when the automaton has more than `maxDenseStates` states (then every scalar goes through the trie).
+        var ascii: [Int32] = []
+        static let maxDenseStates = 1 << 15
 
         mutating func insert(_ scalars: [UInt32], pattern: Int) {
             var state = 0
@@ -42,13 +47,27 @@ public struct MultiPatternMatcher: Sendable {
                     outputs[child] += outputs[Int(fail[child])]
                 }
             }
+            guard next.count <= Self.maxDenseStates else { return }
+            ascii = [Int32](repeating: 0, count: next.count << 7)
+            for (scalar, child) in next[0] where scalar < 128 { ascii[Int(scalar)] = child }
+            // Breadth first, so a state's fail state (shallower) has its row already: start from it, then its own edges.
+            for state in queue {
+                let failRow = Int(fail[state]) << 7, row = state << 7
+                for c in 0..<128 { ascii[row | c] = ascii[failRow | c] }
+                for (scalar, child) in next[state] where scalar < 128 { ascii[row | Int(scalar)] = child }
+            }
         }
 
         func scan(_ text: [UInt32], into matches: inout [Match]) {
             var state = 0
+            let dense = !ascii.isEmpty
             for (index, scalar) in text.enumerated() {
-                while state != 0, next[state][scalar] == nil { state = Int(fail[state]) }
-                state = next[state][scalar].map(Int.init) ?? 0
+                if dense, scalar < 128 {
+                    state = Int(ascii[state << 7 | Int(scalar)])
+                } else {
+                    while state != 0, next[state][scalar] == nil { state = Int(fail[state]) }
+                    state = next[state][scalar].map(Int.init) ?? 0
+                }
                 for output in outputs[state] {
                     matches.append(Match(pattern: output.pattern, start: index + 1 - output.length, end: index + 1))
                 }

@@ -12,6 +12,18 @@ public enum PageText {
         return html.withUTF8 { String(decoding: visibleText(bytes: $0), as: UTF8.self) }
     }
 
+    /// The visible text of a page's UTF-8 bytes (a body as it came, no String made of it first).
+    public static func visibleText(utf8 bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: visibleText(bytes: $0), as: UTF8.self) }
+    }
+
+    /// Whether a body without a content type looks like HTML: `<html` (any case) in its first 512 bytes.
+    public static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        let head = bytes.prefix(512).map { $0 &- 65 < 26 ? $0 | 0x20 : $0 }
+        let marker = Array("<html".utf8)
+        return head.count >= marker.count && (0...(head.count - marker.count)).contains { head[$0..<$0 + marker.count].elementsEqual(marker) }
+    }
+
     static func visibleText(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count / 2)

@@ -2,21 +2,33 @@
 /// in turn, each host's items in their order. Pure: the caller says when an item is done.
 public struct PerHostQueue<Item> {
     public let limit: Int
-    private var pending: [String: [Item]] = [:]
-    private var heads: [String: Int] = [:]
-    private var inFlight: [String: Int] = [:]
-    /// Hosts with pending items and room, in turn; `readySet` mirrors it.
-    private var ready: [String] = []
+    /// Hosts by number (each named once: one hash of its name per item here, and one per `done`).
+    private var number: [String: Int] = [:]
+    private var hosts: [String] = []
+    private var items: [[Item]] = []
+    private var heads: [Int] = []
+    private var inFlight: [Int] = []
+    /// Hosts with pending items and room, in turn; `isReady` mirrors it.
+    private var ready: [Int] = []
     private var readyHead = 0
-    private var readySet: Set<String> = []
+    private var isReady: [Bool] = []
     public private(set) var pendingCount = 0
 
     public init(_ items: [Item], limit: Int, host: (Item) -> String) {
         self.limit = max(1, limit)
         for item in items {
             let key = host(item)
-            if pending[key] == nil { ready.append(key); readySet.insert(key) }
-            pending[key, default: []].append(item)
+            if let known = number[key] {
+                self.items[known].append(item)
+                continue
+            }
+            number[key] = hosts.count
+            ready.append(hosts.count)
+            hosts.append(key)
+            self.items.append([item])
+            heads.append(0)
+            inFlight.append(0)
+            isReady.append(true)
         }
         pendingCount = items.count
     }
@@ -26,28 +38,29 @@ public struct PerHostQueue<Item> {
         while readyHead < ready.count {
             let host = ready[readyHead]
             readyHead += 1
-            readySet.remove(host)
-            let head = heads[host, default: 0]
-            guard let items = pending[host], head < items.count, inFlight[host, default: 0] < limit else { continue }
+            isReady[host] = false
+            let head = heads[host]
+            guard head < items[host].count, inFlight[host] < limit else { continue }
             heads[host] = head + 1
-            inFlight[host, default: 0] += 1
+            inFlight[host] += 1
             pendingCount -= 1
-            if head + 1 < items.count, inFlight[host, default: 0] < limit { markReady(host) }
+            if head + 1 < items[host].count, inFlight[host] < limit { markReady(host) }
             if readyHead > 1024, readyHead * 2 > ready.count { ready.removeFirst(readyHead); readyHead = 0 }
-            return (items[head], host)
+            return (items[host][head], hosts[host])
         }
         return nil
     }
 
     /// An item of `host` is done: its slot is free.
-    public mutating func done(host: String) {
-        inFlight[host, default: 1] -= 1
-        if let items = pending[host], heads[host, default: 0] < items.count { markReady(host) }
+    public mutating func done(host name: String) {
+        guard let host = number[name], inFlight[host] > 0 else { return }
+        inFlight[host] -= 1
+        if heads[host] < items[host].count { markReady(host) }
     }
 
-    private mutating func markReady(_ host: String) {
-        guard !readySet.contains(host) else { return }
+    private mutating func markReady(_ host: Int) {
+        guard !isReady[host] else { return }
         ready.append(host)
-        readySet.insert(host)
+        isReady[host] = true
     }
 }
