@@ -5,7 +5,11 @@ public enum PageText {
     private static let entities: [(name: [UInt8], value: [UInt8])] = [
         ("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&"),
     ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
-    private static let rawTextElements: [[UInt8]] = ["script", "style", "noscript"].map { Array($0.utf8) }
+    /// Elements whose content is not text: their opening (`<script`) and closing (`</script`) tags, lower case.
+    private static let rawTextElements: [(open: [UInt8], close: [UInt8])] = ["script", "style", "noscript"].map {
+        (Array("<\($0)".utf8), Array("</\($0)".utf8))
+    }
+    private static let commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
 
     public static func visibleText(html: String) -> String {
         var html = html
@@ -56,13 +60,13 @@ public enum PageText {
         while i < bytes.count {
             let byte = bytes[i]
             if byte == UInt8(ascii: "<") {
-                if hasPrefix(Array("<!--".utf8), at: i), let end = find(Array("-->".utf8), from: i + 4) {
+                if hasPrefix(Self.commentOpen, at: i), let end = find(Self.commentClose, from: i + 4) {
                     i = end + 3; pendingSpace = true; continue
                 }
-                if let element = rawTextElements.first(where: { name in
-                    hasPrefix([UInt8(ascii: "<")] + name, at: i)
-                        && (i + 1 + name.count == bytes.count || !isNameByte(lower(bytes[i + 1 + name.count])))
-                }), let close = find(Array("</".utf8) + element, from: i + 1), let end = find(byte: UInt8(ascii: ">"), from: close) {
+                if let element = rawTextElements.first(where: { element in
+                    hasPrefix(element.open, at: i)
+                        && (i + element.open.count == bytes.count || !isNameByte(lower(bytes[i + element.open.count])))
+                }), let close = find(element.close, from: i + 1), let end = find(byte: UInt8(ascii: ">"), from: close) {
                     i = end + 1; pendingSpace = true; continue
                 }
                 if let end = find(byte: UInt8(ascii: ">"), from: i + 1) {
