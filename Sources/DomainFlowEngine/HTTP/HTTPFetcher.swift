@@ -11,7 +11,9 @@ import NIOTLS
 /// Fetches a URL over HTTP/1.1 (or HTTP/2 when the request allows it and the server chooses `h2` by
 /// ALPN), directly or through an HTTP, CONNECT, SOCKS5 or SOCKS4 proxy, with TLS for `https://`,
 /// following redirects if asked, decoding gzip and deflate bodies, reading at most a bounded number of
-/// body bytes, all within one deadline. One connection per request (`Connection: close`).
+/// body bytes, all within one deadline. One connection per request (`Connection: close`). Plain HTTP to an
+/// address without a proxy goes through `PlainHTTPReactor` (no channel, none of `group`'s loops); the rest through
+/// a SwiftNIO channel on `group`.
 public enum HTTPFetcher {
     /// How long a connection whose response was read whole waits for the server to close it.
     static let closeGrace = TimeAmount.milliseconds(250)
