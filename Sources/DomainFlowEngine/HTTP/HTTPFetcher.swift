@@ -56,10 +56,11 @@ public enum HTTPFetcher {
         let address = request.addresses[target.host.lowercased()].flatMap { proxy != nil && request.proxyResolves ? nil : $0 }
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw HTTPFetchError(.timeout, "no time left for \(url.absoluteString)") }
-        if !target.isTLS, proxy == nil, let literal = try? SocketAddress(ipAddress: address ?? target.host, port: target.port) {
+        if !target.isTLS, proxy == nil, let literal = try? SocketAddress(ipAddress: address ?? target.host, port: target.port),
+           let reactor = PlainHTTPReactor.next() {
             // Plain HTTP to an address, the bulk of a campaign: no channel (see PlainHTTPReactor).
             let head = requestHead(target, request, cookies: cookies, tunnelled: false)
-            return try await PlainHTTPReactor.next().exchange(to: literal, head: head, maxBodyBytes: request.maxBodyBytes,
+            return try await reactor.exchange(to: literal, head: head, maxBodyBytes: request.maxBodyBytes,
                                                              timeout: remaining).get()
         }
 

@@ -16,12 +16,13 @@ import NIOHTTP1
 /// server that keeps the connection open is closed on after `HTTPFetcher.closeGrace`.
 final class PlainHTTPReactor: @unchecked Sendable {
     /// One reactor per core; fetches go round the reactors.
-    private static let reactors = (0..<max(1, System.coreCount)).map { PlainHTTPReactor(index: $0) }
+    private static let reactors = (0..<max(1, System.coreCount)).compactMap { PlainHTTPReactor(index: $0) }
     private static let turn = NIOLockedValueBox(0)
 
-    /// The reactor for the next fetch.
-    static func next() -> PlainHTTPReactor {
-        reactors[turn.withLockedValue { value in
+    /// The reactor for the next fetch; nil when none could be made (no epoll or eventfd: fetches go through NIO).
+    static func next() -> PlainHTTPReactor? {
+        guard !reactors.isEmpty else { return nil }
+        return reactors[turn.withLockedValue { value in
             value = (value + 1) % reactors.count
             return value
         }]
@@ -67,11 +68,15 @@ final class PlainHTTPReactor: @unchecked Sendable {
     // The reactor's thread only:
     private var exchanges: [Int32: Exchange] = [:]
 
-    private init(index: Int) {
+    private init?(index: Int) {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: wakeFD))
-        _ = epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event)
+        guard epoll >= 0, wakeFD >= 0, epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event) == 0 else {
+            if epoll >= 0 { close(epoll) }
+            if wakeFD >= 0 { close(wakeFD) }
+            return nil
+        }
         let thread = Thread { [self] in run() }
         thread.name = "domainflow-http-\(index)"
         thread.start()
