@@ -118,10 +118,11 @@ import Testing
                     """)
             }
         }
-        // A statement in flight when its connection dies fails as UNAVAILABLE (retryable), not INTERNAL.
-        let slow = Statement("test_slow_backend_pid", "SELECT pg_backend_pid() FROM pg_sleep(3)")
+        // A statement in flight when its connection dies fails as UNAVAILABLE (retryable), not INTERNAL. It sleeps long
+        // (it ends when its backend does): on a loaded machine the termination can come seconds after the poll saw it.
+        let slow = Statement("test_slow_backend_pid", "SELECT pg_backend_pid() FROM pg_sleep(60)")
         async let inFlight = store.pool.read(slow, []) { try $0.first!.int(0) }
-        let sleeping = Statement("test_sleeping_backends", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%FROM pg_sleep(3)' AND state = 'active'")
+        let sleeping = Statement("test_sleeping_backends", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%FROM pg_sleep(60)' AND state = 'active'")
         while try await store.pool.withConnection({ c in try c.execute(sleeping).rows[0].int(0) }) == 0 {
             try await Task.sleep(for: .milliseconds(20))
         }

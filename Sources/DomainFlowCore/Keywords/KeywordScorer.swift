@@ -46,19 +46,20 @@ public final class CompiledKeywordRules: @unchecked Sendable {
         var snippets = Array(repeating: [String](), count: rules.count)
         /// The context as text, whitespace runs collapsed to one space and trimmed, in one pass.
         func snippet(_ scalars: ArraySlice<UInt32>) -> String {
-            var view = String.UnicodeScalarView()
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(scalars.count)
             var space = false
             for value in scalars {
                 guard let scalar = Unicode.Scalar(value) else { continue }
                 if scalar.isSpace {
-                    space = !view.isEmpty
+                    space = !utf8.isEmpty
                     continue
                 }
-                if space { view.append(" ") }
+                if space { utf8.append(0x20) }
                 space = false
-                view.append(scalar)
+                if value < 0x80 { utf8.append(UInt8(value)) } else { utf8.append(contentsOf: UTF8.encode(scalar)!) }
             }
-            return String(view)
+            return String(decoding: utf8, as: UTF8.self)
         }
         if rules.contains(where: { !$0.isRegex }) {
             let scalars = text.unicodeScalars.map(\.value)

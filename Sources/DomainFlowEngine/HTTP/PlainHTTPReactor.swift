@@ -67,6 +67,9 @@ final class PlainHTTPReactor: @unchecked Sendable {
     private let queue = NIOLockedValueBox<[Job]>([])
     // The reactor's thread only:
     private var exchanges: [Int32: Exchange] = [:]
+    /// No exchange's deadline is before this (it may be earlier than all of them: one that ended early): the
+    /// exchanges are looked through only when it passes, not on every turn of the loop.
+    private var earliestDeadline = UInt64.max
 
     private init?(index: Int) {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -115,7 +118,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
                     }
                 }
             }
-            expire()
+            if Self.now() >= earliestDeadline { expire() }
         }
     }
 
@@ -148,6 +151,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
             return
         }
         exchanges[fd] = exchange
+        earliestDeadline = min(earliestDeadline, deadline)
         if connected == 0 {
             exchange.phase = .sending
             advance(exchange, buffer: &buffer)
@@ -192,6 +196,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
                     exchange.finish(outcome)
                     exchange.phase = .lingering  // for the server's close, or the grace's end
                     exchange.deadline = Self.now() &+ UInt64(HTTPFetcher.closeGrace.nanoseconds)
+                    earliestDeadline = min(earliestDeadline, exchange.deadline)
                 }
             } else if count == 0 {
                 guard exchange.phase == .receiving else { return end(exchange, nil) }  // the server closed first, as it should
@@ -244,20 +249,25 @@ final class PlainHTTPReactor: @unchecked Sendable {
         close(exchange.fd)  // leaves the epoll set with it
     }
 
-    /// Ends the exchanges whose time is up.
+    /// Ends the exchanges whose time is up, and finds the next deadline.
     private func expire() {
         let now = Self.now()
-        for exchange in exchanges.values where exchange.deadline <= now {
+        earliestDeadline = .max
+        for exchange in exchanges.values {
+            guard exchange.deadline <= now else {
+                earliestDeadline = min(earliestDeadline, exchange.deadline)
+                continue
+            }
             let message = exchange.phase == .connecting ? "connecting took longer than the timeout" : "no complete response within the timeout"
             end(exchange, .failure(HTTPFetchError(.timeout, message)))
         }
     }
 
-    /// Until the nearest deadline (-1: none).
+    /// Until the earliest deadline (-1: none).
     private func timeoutMillis() -> Int32 {
-        guard let nearest = exchanges.values.lazy.map(\.deadline).min() else { return -1 }
+        guard earliestDeadline != .max else { return -1 }
         let now = Self.now()
-        return nearest <= now ? 0 : Int32(min((nearest - now + 999_999) / 1_000_000, 60_000))
+        return earliestDeadline <= now ? 0 : Int32(min((earliestDeadline - now + 999_999) / 1_000_000, 60_000))
     }
 
     private static func now() -> UInt64 {
