@@ -71,6 +71,46 @@ import Testing
         }
     }
 
+    /// Serves one connection on loopback with `pieces`, each written on its own after a pause (so the fetcher reads
+    /// them apart), then closes when `close`; returns the port.
+    private static func serve(_ pieces: [String], close closeAfter: Bool) throws -> UInt32 {
+        let (fd, port) = try TestHTTPServices.loopbackListener()
+        Thread {
+            defer { close(fd) }
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            _ = recv(client, &buffer, buffer.count, 0)
+            for piece in pieces {
+                let bytes = Array(piece.utf8)
+                _ = send(client, bytes, bytes.count, 0)
+                usleep(20_000)
+            }
+            if !closeAfter { _ = recv(client, &buffer, buffer.count, 0) }  // until the fetcher closes
+            close(client)
+        }.start()
+        return port
+    }
+
+    @Test func aResponseInPiecesIsJoinedAndOneCutShortIsAnError() async throws {
+        let chunked = try Self.serve(["HTTP/1.1 200 OK\r\nTransfer-", "Encoding: chunked\r\nContent-Type: text/html\r\n\r\n",
+                                      "6\r\ncasi", "no\r\n2\r\n!!\r", "\n0\r\n\r\n"], close: false)
+        let whole = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(chunked)/")!, timeout: .seconds(10)))
+        #expect(whole.status == 200 && String(decoding: whole.body, as: UTF8.self) == "casino!!" && !whole.truncated)
+
+        let cut = try Self.serve(["HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", "only some of it"], close: true)
+        do {
+            _ = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(cut)/")!, timeout: .seconds(10)))
+            Issue.record("a body cut short was taken as whole")
+        } catch {
+            #expect(error.kind == .protocolError && error.message.contains("middle of the response"), "\(error)")
+        }
+
+        let untilClose = try Self.serve(["HTTP/1.0 200 OK\r\n\r\n", "runs to ", "the close"], close: true)
+        let closed = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(untilClose)/")!, timeout: .seconds(10)))
+        #expect(String(decoding: closed.body, as: UTF8.self) == "runs to the close" && closed.httpVersion == "HTTP/1.0")
+    }
+
     @Test func aServerThatNeverAnswersRunsIntoTheTimeout() async throws {
         let (fd, port) = try TestHTTPServices.silentListener()
         defer { close(fd) }
