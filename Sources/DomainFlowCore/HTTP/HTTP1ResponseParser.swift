@@ -2,7 +2,7 @@
 /// a body framed by `Transfer-Encoding: chunked`, `Content-Length` or the connection's close (RFC 9112 §6.3),
 /// keeping at most `maxBodyBytes` of it. Interim (1xx) responses are skipped. Pure: the caller moves the bytes.
 public struct HTTP1ResponseParser: Sendable {
-    public struct Head: Sendable, Equatable {
+    public struct Head: Sendable {
         public var major: Int
         public var minor: Int
         public var status: Int
@@ -12,11 +12,6 @@ public struct HTTP1ResponseParser: Sendable {
         /// The first value of header `name` (case-insensitive).
         public func first(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name }?.value
-        }
-
-        public static func == (a: Head, b: Head) -> Bool {
-            a.major == b.major && a.minor == b.minor && a.status == b.status && a.reason == b.reason
-                && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)
         }
     }
 
@@ -102,8 +97,7 @@ public struct HTTP1ResponseParser: Sendable {
             }
         }
         if case .done = state { return .complete }
-        if case .fixed(0) = state { state = .done; return .complete }
-        return truncated ? .complete : .needMore
+        return .needMore
     }
 
     /// The connection closed: whole if the body runs to the close (or the response was whole already).
@@ -113,7 +107,7 @@ public struct HTTP1ResponseParser: Sendable {
         case .untilClose:
             state = .done
             return .complete
-        case .head where head == nil:
+        case .head:
             throw ParseError(pending.isEmpty ? "the connection closed before a response arrived" : "the connection closed in the response's head")
         default:
             if truncated { return .complete }

@@ -98,6 +98,16 @@ public struct HTTPFetchError: Error, Sendable, Equatable, CustomStringConvertibl
     public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
     public var description: String { "\(kind.rawValue): \(message)" }
 
+    /// A system call's failure (`errno`) on the way to the server.
+    init(systemError code: Int32) {
+        self.init(.connect, String(cString: strerror(code)).lowercased())
+    }
+
+    /// A response that is not HTTP, or not valid HTTP.
+    init(invalidResponse reason: String) {
+        self.init(.protocolError, "not a valid HTTP response: \(reason)")
+    }
+
     init(handshake error: ProxyHandshakeError) {
         switch error {
         case .authenticationRequired: self.init(.proxyAuthentication, error.description)

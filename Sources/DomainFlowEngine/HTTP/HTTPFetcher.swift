@@ -221,13 +221,13 @@ public enum HTTPFetcher {
             if let dns = error.dnsAError ?? error.dnsAAAAError { return HTTPFetchError(.connect, "cannot resolve \(error.host): \(dns)") }
             return HTTPFetchError(.connect, "cannot connect to \(error.host):\(error.port)")
         case let error as IOError:
-            return HTTPFetchError(.connect, String(cString: strerror(error.errnoCode)).lowercased())
+            return HTTPFetchError(systemError: error.errnoCode)
         case ChannelError.connectTimeout:
             return HTTPFetchError(.timeout, "connecting took longer than the timeout")
         case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
             return HTTPFetchError(.tls, tlsReason("\(error)"))
         case let error as HTTPParserError:
-            return HTTPFetchError(.protocolError, "not a valid HTTP response: \(error)")
+            return HTTPFetchError(invalidResponse: "\(error)")
         default:
             return HTTPFetchError(.protocolError, "\(error)")
         }

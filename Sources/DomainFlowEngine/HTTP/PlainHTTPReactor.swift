@@ -131,14 +131,14 @@ final class PlainHTTPReactor: @unchecked Sendable {
         let family = job.address.protocol.rawValue
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
-            job.done.resume(returning: .failure(Self.connectError(errno)))
+            job.done.resume(returning: .failure(HTTPFetchError(systemError: errno)))
             return
         }
         let connected = job.address.withSockAddr { address, size in Glibc.connect(fd, address, socklen_t(size)) }
         guard connected == 0 || errno == EINPROGRESS else {
             let error = errno
             close(fd)
-            job.done.resume(returning: .failure(Self.connectError(error)))
+            job.done.resume(returning: .failure(HTTPFetchError(systemError: error)))
             return
         }
         let exchange = Exchange(fd: fd, request: request, maxBodyBytes: job.maxBodyBytes, deadline: deadline, done: job.done)
@@ -147,7 +147,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else {
             let error = errno
             close(fd)
-            job.done.resume(returning: .failure(Self.connectError(error)))
+            job.done.resume(returning: .failure(HTTPFetchError(systemError: error)))
             return
         }
         exchanges[fd] = exchange
@@ -163,9 +163,9 @@ final class PlainHTTPReactor: @unchecked Sendable {
         if exchange.phase == .connecting {
             var error: Int32 = 0
             var size = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(exchange.fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 else { return end(exchange, .failure(Self.connectError(errno))) }
+            guard getsockopt(exchange.fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 else { return end(exchange, .failure(HTTPFetchError(systemError: errno))) }
             if error == EINPROGRESS { return }
-            guard error == 0 else { return end(exchange, .failure(Self.connectError(error))) }
+            guard error == 0 else { return end(exchange, .failure(HTTPFetchError(systemError: error))) }
             exchange.phase = .sending
         }
         if exchange.phase == .sending {
@@ -174,7 +174,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
                 if written < 0 {
                     if errno == EAGAIN || errno == EWOULDBLOCK { return }  // the next edge says when it takes more
                     if errno == EINTR { continue }
-                    return end(exchange, .failure(Self.connectError(errno)))
+                    return end(exchange, .failure(HTTPFetchError(systemError: errno)))
                 }
                 exchange.unsent = exchange.unsent.dropFirst(written)
             }
@@ -188,7 +188,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
                     Result { () throws(HTTP1ResponseParser.ParseError) in try exchange.parser.feed(UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
                 }
                 switch progress {
-                case .failure(let error): return end(exchange, .failure(Self.invalid(error)))
+                case .failure(let error): return end(exchange, .failure(HTTPFetchError(invalidResponse: error.description)))
                 case .success(.needMore): continue
                 case .success(.complete):
                     let outcome = Self.collected(exchange.parser)
@@ -207,7 +207,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
             } else {
                 if errno == EAGAIN || errno == EWOULDBLOCK { return }
                 if errno == EINTR { continue }
-                return end(exchange, .failure(Self.connectError(errno)))
+                return end(exchange, .failure(HTTPFetchError(systemError: errno)))
             }
         }
     }
@@ -227,9 +227,6 @@ final class PlainHTTPReactor: @unchecked Sendable {
         return .success(CollectedResponse(head: head, body: decoded.bytes, truncated: decoded.truncated || parser.truncated))
     }
 
-    private static func invalid(_ error: HTTP1ResponseParser.ParseError) -> HTTPFetchError {
-        HTTPFetchError(.protocolError, "not a valid HTTP response: \(error)")
-    }
 
     /// The request's bytes (nil when a header would break its line).
     private static func encode(_ head: HTTPRequestHead) -> [UInt8]? {
@@ -276,10 +273,6 @@ final class PlainHTTPReactor: @unchecked Sendable {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
-    /// As `HTTPFetcher.describe` words a system error.
-    private static func connectError(_ code: Int32) -> HTTPFetchError {
-        HTTPFetchError(.connect, String(cString: strerror(code)).lowercased())
-    }
 }
 
 private extension Array {
