@@ -134,6 +134,13 @@ import Testing
 }
 
 @Suite struct PageTextTests {
+    @Test func aBodyLooksLikeHTMLByAnHTMLTagInItsFirst512Bytes() {
+        #expect(PageText.looksLikeHTML(Array("<!doctype html>\n<HTML lang=en><body>hi".utf8)))
+        #expect(!PageText.looksLikeHTML(Array("plain text that mentions html but no tag".utf8)))
+        #expect(!PageText.looksLikeHTML(Array((String(repeating: " ", count: 600) + "<html>").utf8)), "too far in")
+        #expect(PageText.looksLikeHTML(Array((String(repeating: " ", count: 507) + "<html>").utf8)), "the tag ends at byte 512")
+    }
+
     @Test func dropsMarkupInOnePassLikeTheRegexesDid() {
         #expect(PageText.visibleText(html: "<p>a<br>b</p>") == "a b")
         #expect(PageText.visibleText(html: "x <SCRIPT type=\"t\">if (a < b) { casino() }</Script > y") == "x y")

@@ -23,9 +23,7 @@ public enum PageText {
 
     /// Whether a body without a content type looks like HTML: `<html` (any case) in its first 512 bytes.
     public static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
-        let head = bytes.prefix(512).map { $0 &- 65 < 26 ? $0 | 0x20 : $0 }
-        let marker = Array("<html".utf8)
-        return head.count >= marker.count && (0...(head.count - marker.count)).contains { head[$0..<$0 + marker.count].elementsEqual(marker) }
+        ASCIISearch.find("<html", in: bytes, from: 0, to: 512) != nil
     }
 
     static func visibleText(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {

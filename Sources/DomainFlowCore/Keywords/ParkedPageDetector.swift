@@ -94,25 +94,10 @@ public enum ParkedPageDetector {
     /// The page's `<title>`, whitespace collapsed; empty when it has none.
     public static func title(html: String) -> String {
         let bytes = Array(html.utf8)
-        guard let open = find("<title", in: bytes, from: 0),
+        guard let open = ASCIISearch.find("<title", in: bytes, from: 0),
               let close = bytes[(open + 6)...].firstIndex(of: UInt8(ascii: ">")),
-              let end = find("</title", in: bytes, from: close + 1) else { return "" }
+              let end = ASCIISearch.find("</title", in: bytes, from: close + 1) else { return "" }
         let raw = String(decoding: bytes[(close + 1)..<end], as: UTF8.self)
         return PageText.visibleText(html: String(raw.prefix(1000)))
-    }
-
-    /// Where ASCII `needle` starts in `bytes` at `from` or later, ignoring ASCII case; nil when it does not occur.
-    private static func find(_ needle: StaticString, in bytes: [UInt8], from: Int) -> Int? {
-        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte &- 65 < 26 ? byte | 0x20 : byte }
-        let pattern = needle.withUTF8Buffer { $0.map(lower) }
-        guard bytes.count >= pattern.count else { return nil }
-        var i = from
-        while i <= bytes.count - pattern.count {
-            var k = 0
-            while k < pattern.count, lower(bytes[i + k]) == pattern[k] { k += 1 }
-            if k == pattern.count { return i }
-            i += 1
-        }
-        return nil
     }
 }
