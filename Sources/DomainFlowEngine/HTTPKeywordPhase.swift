@@ -140,7 +140,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         // At most `per_host_limit` fetches of one host at once (a URL list can name one host many times), and at
         // most `concurrency` in all.
         var queue = PerHostQueue(targets, limit: options.perHostLimit ?? 2) { $0.host }
-        try await withThrowingTaskGroup(of: (Page, String).self) { group in
+        try await withThrowingTaskGroup(of: (Page, Int).self) { group in
             var running = 0
             func fill() {
                 while running < concurrency, let (entry, host) = queue.next() {
@@ -164,6 +164,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         if rotation.allUnhealthy {
             throw PausePhaseError("every proxy of the campaign failed \(rotation.unhealthyAfter) times in a row and was marked unhealthy; re-check them, then resume")
         }
+        pages.sort { $0.offset < $1.offset }  // in place: the rows go in in offset order
         var output = output(batch, options: options, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
         output.queriesSent += lookups
         return output
@@ -201,6 +202,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var hits: [KeywordHit] = []
         var parked = ParkedPageDetector.Verdict(score: 0, signals: [])
         var title = ""
+        var bodySHA256: String?
+        var bodyBytes = 0
         var requests = 0
         var proxyFailures: [(UUID, String)] = []
         /// The name has no address to connect to (an uploaded name that does not resolve).
@@ -264,19 +267,22 @@ public final class HTTPKeywordPhase: CampaignPhase {
             error.message = errors.joined(separator: "; ")
             page.error = error
         }
-        if let result = page.result {
+        if var result = page.result {
             page.allowed = persona.settings.allows(result.status)
-            let html = String(decoding: result.body, as: UTF8.self)
             let text = result.text
-            page.title = ParkedPageDetector.title(html: html)
-            let redirectedTo = (result.redirects + [result.finalURL]).dropFirst()  // the first is the name's own URL
-            page.parked = ParkedPageDetector.judge(html: html, text: text, urls: redirectedTo.map { $0.absoluteString })
+            page.title = ParkedPageDetector.title(utf8: result.body)
+            let redirectedTo = result.redirects.isEmpty ? [] : (result.redirects + [result.finalURL]).dropFirst().map(\.absoluteString)
+            page.parked = ParkedPageDetector.judge(html: String(decoding: result.body, as: UTF8.self), text: text, urls: redirectedTo)
             // The visible text holds the title too.
             if page.allowed {
                 let scored = rules.score(text, snippetsPerRule: 1)
                 page.score = scored.score
                 page.hits = scored.hits
             }
+            page.bodySHA256 = Self.sha256(result.body)
+            page.bodyBytes = result.body.count
+            result.body = []  // scored and hashed: a batch does not hold every page's body until its rows are written
+            page.result = result
         }
         return page
     }
@@ -298,6 +304,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
         return ("lead", "lead_valid", true)
     }
 
+    /// The batch's rows from its pages, in offset order.
     private func output(_ batch: LeasedBatch, options: Options, namesRoot: UUID, pages: [Page], rules: [KeywordScoringRule]) -> BatchOutput {
         var summaries: [HTTPSummaryRecord] = []
         var keywordHits: [KeywordHitRecord] = []
@@ -305,7 +312,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var counts: [String: Int64] = [:]
         var requests: Int64 = 0
         var proxyFailures: [(UUID, String)] = []
-        for page in pages.sorted(by: { $0.offset < $1.offset }) {
+        var ids = TimeOrderedUUIDs()
+        for page in pages {
             let (outcome, business, lead) = Self.outcome(page, minScore: options.minScore)
             counts[outcome, default: 0] += 1
             requests += Int64(page.requests)
@@ -323,10 +331,10 @@ public final class HTTPKeywordPhase: CampaignPhase {
             let finalURL = result?.finalURL.absoluteString
             summaries.append(HTTPSummaryRecord(
                 offset: page.offset, name: page.name, url: page.url, finalURL: finalURL, statusCode: result.map { Int($0.status) },
-                title: page.title.isEmpty ? nil : String(page.title.prefix(500)), bodySHA256: result.map { Self.sha256($0.body) },
-                bodyBytes: Int64(result?.body.count ?? 0), truncated: result?.truncated ?? false,
+                title: page.title.isEmpty ? nil : String(page.title.prefix(500)), bodySHA256: page.bodySHA256,
+                bodyBytes: Int64(page.bodyBytes), truncated: result?.truncated ?? false,
                 redirects: result?.redirects.map { $0.absoluteString } ?? [],
-                server: result?.headers.first { $0.name.lowercased() == "server" }?.value, httpVersion: result?.httpVersion,
+                server: result?.header("server"), httpVersion: result?.httpVersion,
                 tls: finalURL?.hasPrefix("https://") ?? false, parkedScore: page.parked.score, parkedSignals: page.parked.signals,
                 leadScore: page.score, isLead: lead,
                 keywords: byKeyword.map { MatchedKeyword(keyword: $0.keyword, count: UInt64($0.count), context: $0.context) },
@@ -334,7 +342,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 personaID: page.persona, address: page.address, responseTimeMs: millis, businessStatus: business))
             for keyword in byKeyword {
                 keywordHits.append(KeywordHitRecord(
-                    offset: page.offset, url: finalURL ?? page.url, keyword: String(keyword.keyword.prefix(255)),
+                    id: ids.next(), offset: page.offset, url: finalURL ?? page.url, keyword: String(keyword.keyword.prefix(255)),
                     occurrences: Int64(keyword.count), context: keyword.context.isEmpty ? nil : keyword.context,
                     responseCode: result.map { Int($0.status) }, responseTimeMs: millis, businessStatus: business))
             }

@@ -79,6 +79,19 @@ import Testing
 }
 
 @Suite struct MultiPatternMatcherTests {
+    /// What the matchers scan: read from the UTF-8 directly, it must be the scalars the standard library decodes,
+    /// for one-, two-, three- and four-byte sequences and repaired invalid input alike.
+    @Test func scalarValuesAreTheUnicodeScalars() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "Z", " ", "\u{7F}", "é", "ß", "\u{7FF}", "\u{800}", "日", "\u{FFFD}", "\u{FFFF}", "😀", "\u{10FFFF}"]
+        for _ in 0..<200 {
+            let text = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(text.scalarValues == text.unicodeScalars.map(\.value), "\(text)")
+        }
+        let repaired = String(decoding: [0x61, 0xC3, 0xFF, 0xE6, 0x97, 0x62], as: UTF8.self)  // cut and invalid sequences
+        #expect(repaired.scalarValues == repaired.unicodeScalars.map(\.value))
+    }
+
     @Test func findsOverlappingPatternsInOnePass() {
         let matcher = MultiPatternMatcher(patterns: [("he", false), ("she", false), ("his", false), ("hers", false)])
         let text = "ushers".unicodeScalars.map(\.value)

@@ -5,12 +5,15 @@ import Testing
     @Test func neverMoreThanTheLimitOfOneHostOutAndEveryItemOnce() {
         let items = ["a/1", "a/2", "a/3", "b/1", "a/4", "c/1", "b/2"]
         var queue = PerHostQueue(items, limit: 2) { String($0.prefix(1)) }
-        var out: [String: Int] = [:]
+        var out: [Int: Int] = [:]
         var given: [String] = []
-        var running: [(String, String)] = []
+        var running: [(String, Int)] = []
+        var hostOfNumber: [Int: Substring] = [:]
         // Take all that may go; then finish the oldest; repeat.
         while true {
             while let next = queue.next() {
+                #expect(hostOfNumber[next.host, default: next.item.prefix(1)] == next.item.prefix(1), "one number per host")
+                hostOfNumber[next.host] = next.item.prefix(1)
                 out[next.host, default: 0] += 1
                 #expect(out[next.host]! <= 2, "at most 2 of \(next.host) at once")
                 given.append(next.item)
@@ -29,10 +32,11 @@ import Testing
 
     @Test func aHostAtItsLimitWaitsWhileOthersGo() {
         var queue = PerHostQueue(["x", "x", "x", "y"], limit: 1) { $0 }
-        #expect(queue.next()?.item == "x")
+        let x = queue.next()
+        #expect(x?.item == "x")
         #expect(queue.next()?.item == "y")
         #expect(queue.next() == nil, "x is at its limit")
-        queue.done(host: "x")
+        queue.done(host: x!.host)
         #expect(queue.next()?.item == "x")
         #expect(queue.pendingCount == 1)
     }

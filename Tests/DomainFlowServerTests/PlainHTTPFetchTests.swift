@@ -12,15 +12,11 @@ import Testing
         return try await HTTPFetcher.fetch(HTTPFetchRequest(url: url, headers: headers, timeout: .seconds(20), maxBodyBytes: limit))
     }
 
-    private static func header(_ result: HTTPFetchResult, _ name: String) -> String? {
-        result.headers.first { $0.name.lowercased() == name }?.value
-    }
-
     @Test func aGzipBodyIsDecodedAndLimitedAfterDecoding() async throws {
         let identity = try await Self.fetch("/big.html")
-        #expect(identity.status == 200 && identity.body.count == 300_000 && Self.header(identity, "content-encoding") == nil)
+        #expect(identity.status == 200 && identity.body.count == 300_000 && identity.header("content-encoding") == nil)
         let gzip = try await Self.fetch("/big.html", headers: [HTTPField("Accept-Encoding", "gzip")])
-        #expect(Self.header(gzip, "content-encoding") == "gzip", "nginx compressed it (chunked: no length)")
+        #expect(gzip.header("content-encoding") == "gzip", "nginx compressed it (chunked: no length)")
         #expect(gzip.body == identity.body, "decoded to the same 300000 bytes")
         #expect(!gzip.truncated && gzip.httpVersion == "HTTP/1.1")
         let limited = try await Self.fetch("/big.html", headers: [HTTPField("Accept-Encoding", "gzip")], limit: 1000)
@@ -37,7 +33,7 @@ import Testing
 
     @Test func headersGoOutInOrderAndALineBreakInOneIsRefused() async throws {
         let echoed = try await Self.fetch("/echo", headers: [HTTPField("User-Agent", "DomainFlow-plain/1.0")])
-        #expect(Self.header(echoed, "x-echo-user-agent") == "DomainFlow-plain/1.0")
+        #expect(echoed.header("x-echo-user-agent") == "DomainFlow-plain/1.0")
         await #expect(throws: HTTPFetchError.self) {
             _ = try await Self.fetch("/echo", headers: [HTTPField("X-Bad", "a\r\nInjected: yes")])
         }

@@ -62,7 +62,7 @@ public final class CompiledKeywordRules: @unchecked Sendable {
             return String(decoding: utf8, as: UTF8.self)
         }
         if rules.contains(where: { !$0.isRegex }) {
-            let scalars = text.unicodeScalars.map(\.value)
+            let scalars = text.scalarValues
             var lastEnd = Array(repeating: 0, count: rules.count)
             for match in matcher.matches(in: scalars) where match.start >= lastEnd[match.pattern] {
                 // Non-overlapping per rule, leftmost first, as a regex scan counts them.

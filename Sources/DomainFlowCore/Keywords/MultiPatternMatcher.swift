@@ -85,10 +85,10 @@ public struct MultiPatternMatcher: Sendable {
         var anySensitive = false, anyInsensitive = false
         for (index, pattern) in patterns.enumerated() where !pattern.text.isEmpty {
             if pattern.caseSensitive {
-                sensitive.insert(pattern.text.unicodeScalars.map(\.value), pattern: index)
+                sensitive.insert(pattern.text.scalarValues, pattern: index)
                 anySensitive = true
             } else {
-                insensitive.insert(Self.lowered(pattern.text.unicodeScalars.map(\.value)), pattern: index)
+                insensitive.insert(Self.lowered(pattern.text.scalarValues), pattern: index)
                 anyInsensitive = true
             }
         }

@@ -46,7 +46,7 @@ public enum ParkedPageDetector {
         var signals: [String] = []
         var inHTML = Set<Int>()
         var links = 0, frames = 0
-        for match in markup.matches(in: html.unicodeScalars.map(\.value)) {
+        for match in markup.matches(in: html.scalarValues) {
             switch match.pattern - hostPatterns {
             case 0: links += 1
             case 1, 2: frames += 1
@@ -55,7 +55,7 @@ public enum ParkedPageDetector {
         }
         var inURLs = Set<Int>()
         for url in urls {
-            for match in markup.matches(in: url.unicodeScalars.map(\.value)) where match.pattern < hostPatterns {
+            for match in markup.matches(in: url.scalarValues) where match.pattern < hostPatterns {
                 inURLs.insert(match.pattern / 2)
             }
         }
@@ -68,15 +68,17 @@ public enum ParkedPageDetector {
                 signals.append("host:\(host)")
             }
         }
-        let found = Set(phraseMatcher.matches(in: text.unicodeScalars.map(\.value)).map(\.pattern))
+        let textScalars = text.scalarValues
+        var found = Set<Int>()
+        for match in phraseMatcher.matches(in: textScalars) { found.insert(match.pattern) }
         for (index, phrase) in phrases.enumerated() where found.contains(index) {
             score += 0.5
             signals.append("phrase:\(phrase)")
         }
         // A link farm: little text, most of it in links.
         var words = 0, inWord = false
-        for scalar in text.unicodeScalars {
-            let space = scalar.isSpace
+        for value in textScalars {
+            let space = Unicode.Scalar(value)?.isSpace ?? false
             if !space, !inWord { words += 1 }
             inWord = !space
         }
@@ -92,8 +94,10 @@ public enum ParkedPageDetector {
     }
 
     /// The page's `<title>`, whitespace collapsed; empty when it has none.
-    public static func title(html: String) -> String {
-        let bytes = Array(html.utf8)
+    public static func title(html: String) -> String { title(utf8: Array(html.utf8)) }
+
+    /// The `<title>` of a page's UTF-8 bytes (a body as it came, no String made of it first).
+    public static func title(utf8 bytes: [UInt8]) -> String {
         guard let open = ASCIISearch.find("<title", in: bytes, from: 0),
               let close = bytes[(open + 6)...].firstIndex(of: UInt8(ascii: ">")),
               let end = ASCIISearch.find("</title", in: bytes, from: close + 1) else { return "" }

@@ -78,6 +78,13 @@ public struct HTTPFetchResult: Sendable {
     public var elapsed: Duration
     /// The response's HTTP version, e.g. "HTTP/1.1".
     public var httpVersion: String = "HTTP/1.1"
+
+    /// The first value of header `name` (lower-case ASCII), matched in any case without a lower-cased copy of
+    /// every header's name.
+    public func header(_ name: String) -> String? {
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte &- 65 < 26 ? byte | 0x20 : byte }
+        return headers.first { $0.name.utf8.elementsEqual(name.utf8) { lower($0) == $1 } }?.value
+    }
 }
 
 /// Why a fetch got no response.

@@ -270,7 +270,7 @@ private struct Target {
     }
 
     var authority: String {
-        let name = host.contains(":") ? "[\(host)]" : host
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host  // an IPv6 literal
         return port == (isTLS ? 443 : 80) ? name : "\(name):\(port)"
     }
 }
