@@ -1,23 +1,76 @@
+import Foundation
+
 /// PostgreSQL's COPY text format: tab-separated columns, `\N` for NULL, backslash escapes.
+///
+/// Values are written straight into the buffer (texts in runs between the bytes that need escaping, integers and
+/// ids as digits), not through a String of each value's text: the store's threads encode every result row of a
+/// campaign here.
 enum CopyText {
     static func append(_ row: [PGValue?], to buffer: inout [UInt8]) {
         for (index, value) in row.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: "\t")) }
-            guard let value else {
+            switch value {
+            case nil:
                 buffer.append(UInt8(ascii: "\\"))
                 buffer.append(UInt8(ascii: "N"))
-                continue
-            }
-            for byte in value.text.utf8 {
-                switch byte {
-                case UInt8(ascii: "\\"): buffer.append(contentsOf: [92, 92])
-                case UInt8(ascii: "\t"): buffer.append(contentsOf: [92, UInt8(ascii: "t")])
-                case UInt8(ascii: "\n"): buffer.append(contentsOf: [92, UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): buffer.append(contentsOf: [92, UInt8(ascii: "r")])
-                default: buffer.append(byte)
-                }
+            case .text(let text)?, .json(let text)?, .numeric(let text)?, .inet(let text)?:
+                appendEscaped(text, to: &buffer)
+            case .int(let number)?:
+                appendDecimal(number, to: &buffer)
+            case .bool(let flag)?:
+                buffer.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+            case .uuid(let id)?:
+                appendUUID(id, to: &buffer)
+            case let other?:
+                appendEscaped(other.text, to: &buffer)  // doubles and timestamps: their text has nothing to escape
             }
         }
         buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// `text` with backslash, tab, newline and carriage return escaped; the runs between them copied whole.
+    static func appendEscaped(_ text: String, to buffer: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let escaped: UInt8
+                switch utf8[index] {
+                case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+                case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+                case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+                default: continue
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(escaped)
+                runStart = index + 1
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+    }
+
+    static func appendDecimal(_ number: Int64, to buffer: inout [UInt8]) {
+        if number < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        let start = buffer.count
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        buffer[start...].reverse()
+    }
+
+    /// The canonical lower-case text, as `UUID.lowercasedString` writes it.
+    static func appendUUID(_ id: UUID, to buffer: inout [UInt8]) {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            let digits: StaticString = "0123456789abcdef"
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { buffer.append(UInt8(ascii: "-")) }
+                buffer.append(digits.utf8Start[Int(byte >> 4)])
+                buffer.append(digits.utf8Start[Int(byte & 0x0f)])
+            }
+        }
     }
 }
