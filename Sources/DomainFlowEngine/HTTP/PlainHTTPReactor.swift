@@ -80,8 +80,11 @@ final class PlainHTTPReactor: @unchecked Sendable {
             if wakeFD >= 0 { close(wakeFD) }
             return nil
         }
-        let thread = Thread { [self] in run() }
-        thread.name = "domainflow-http-\(index)"
+        let thread = Thread { [self] in
+            // The kernel's name of the thread (what perf and top show); Foundation's `Thread.name` does not set it here.
+            _ = domainflow_name_this_thread("domainflow-http-\(index)")
+            run()
+        }
         thread.start()
     }
 
