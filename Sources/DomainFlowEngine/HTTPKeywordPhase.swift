@@ -312,7 +312,6 @@ public final class HTTPKeywordPhase: CampaignPhase {
         var counts: [String: Int64] = [:]
         var requests: Int64 = 0
         var proxyFailures: [(UUID, String)] = []
-        var ids = TimeOrderedUUIDs()
         for page in pages {
             let (outcome, business, lead) = Self.outcome(page, minScore: options.minScore)
             counts[outcome, default: 0] += 1
@@ -342,7 +341,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 personaID: page.persona, address: page.address, responseTimeMs: millis, businessStatus: business))
             for keyword in byKeyword {
                 keywordHits.append(KeywordHitRecord(
-                    id: ids.next(), offset: page.offset, url: finalURL ?? page.url, keyword: String(keyword.keyword.prefix(255)),
+                    offset: page.offset, url: finalURL ?? page.url, keyword: String(keyword.keyword.prefix(255)),
                     occurrences: Int64(keyword.count), context: keyword.context.isEmpty ? nil : keyword.context,
                     responseCode: result.map { Int($0.status) }, responseTimeMs: millis, businessStatus: business))
             }

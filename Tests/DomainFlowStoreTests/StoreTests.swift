@@ -125,6 +125,14 @@ import Testing
             let campaign = try self.insertCampaign(c, owner: owner)
             let rows = (0..<10_000).lazy.map { i in self.result("n\(i).example", type: "A", value: "192.0.2.\(i % 255)", message: nil) }
             #expect(try c.copy(DNSResults.copy(into: campaign), rows) == 10_000)
+            // The COPY gave each row a time-ordered id (version 7), in the order the rows went in.
+            let scope = "FROM dns_validation_results WHERE campaign_id = '\(campaign.lowercasedString)'"
+            let version7 = try c.simpleQuery("SELECT count(*) \(scope) AND substr(id::text, 15, 1) = '7'").rows.first?.int(0)
+            #expect(version7 == 10_000)
+            let backwards = try c.simpleQuery("""
+                SELECT count(*) FROM (SELECT id < lag(id) OVER (ORDER BY ctid) AS back \(scope)) s WHERE back
+                """).rows.first?.int(0)
+            #expect(backwards == 0, "ids sort as the rows were written")
             // A retried batch through the idempotent insert adds nothing.
             for i in 0..<100 {
                 #expect(try c.run(DNSResults.insertForTests(campaign: campaign,

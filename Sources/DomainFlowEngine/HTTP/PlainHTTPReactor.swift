@@ -82,7 +82,7 @@ final class PlainHTTPReactor: @unchecked Sendable {
         }
         let thread = Thread { [self] in
             // The kernel's name of the thread (what perf and top show); Foundation's `Thread.name` does not set it here.
-            _ = domainflow_name_this_thread("domainflow-http-\(index)")
+            _ = domainflow_name_this_thread("df-http-\(index)")  // 15 bytes at most
             run()
         }
         thread.start()

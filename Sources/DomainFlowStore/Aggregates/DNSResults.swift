@@ -133,7 +133,7 @@ public enum DNSResults {
     /// Loads a batch's rows of `campaign`.
     public static func copy(into campaign: UUID) -> CopyStatement<DNSResultRecord> {
         let id = PGValue.uuid(campaign)
-        return CopyStatement(table: "dns_validation_results", columns: storedColumns) { $0.values(campaign: id) }
+        return CopyStatement(table: "dns_validation_results", columns: storedColumns, newIDs: true) { $0.values(campaign: id) }
     }
 
     /// Up to `limit` rows after the cursor (offset, record type; -1 and "" for the start), in that order.

@@ -84,7 +84,7 @@ public enum DomainNames {
     public static func copyGenerated(into campaign: UUID) -> CopyStatement<NameAtOffset> {
         let id = PGValue.uuid(campaign), completed = PGValue.text("completed"), generated = PGValue.text("generated")
         return CopyStatement(table: "generated_domains",
-                             columns: ["campaign_id", "domain_name", "offset_index", "status", "business_status"]) { name in
+                             columns: ["campaign_id", "domain_name", "offset_index", "status", "business_status"], newIDs: true) { name in
             [id, .text(name.name), .int(name.offset), completed, generated]
         }
     }

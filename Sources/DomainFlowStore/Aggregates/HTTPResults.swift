@@ -135,8 +135,6 @@ public struct HTTPSummaryRecord: Sendable {
 
 /// A keyword found on a fetched page, as `http_keyword_results` keeps it.
 public struct KeywordHitRecord: Sendable {
-    /// The row's id: time-ordered (`TimeOrderedUUIDs`), so that the primary key's index grows at its edge.
-    public var id: UUID
     public var offset: Int64
     /// The page's final URL.
     public var url: String
@@ -147,9 +145,8 @@ public struct KeywordHitRecord: Sendable {
     public var responseTimeMs: Int64?
     public var businessStatus: String
 
-    public init(id: UUID, offset: Int64, url: String, keyword: String, occurrences: Int64, context: String?, responseCode: Int?,
+    public init(offset: Int64, url: String, keyword: String, occurrences: Int64, context: String?, responseCode: Int?,
                 responseTimeMs: Int64?, businessStatus: String) {
-        self.id = id
         self.offset = offset
         self.url = url
         self.keyword = keyword
@@ -196,10 +193,10 @@ public enum HTTPResults {
     public static func copyKeywordHits(into campaign: UUID) -> CopyStatement<KeywordHitRecord> {
         let id = PGValue.uuid(campaign), found = PGValue.bool(true), completed = PGValue.text("completed")
         return CopyStatement(table: "http_keyword_results", columns: [
-            "id", "campaign_id", "url", "keyword", "found", "occurrences", "context", "response_code", "response_time_ms",
+            "campaign_id", "url", "keyword", "found", "occurrences", "context", "response_code", "response_time_ms",
             "status", "business_status", "offset_index",
-        ]) { hit in
-            [.uuid(hit.id), id, .text(hit.url), .text(hit.keyword), found, .int(hit.occurrences), hit.context.map(PGValue.text),
+        ], newIDs: true) { hit in
+            [id, .text(hit.url), .text(hit.keyword), found, .int(hit.occurrences), hit.context.map(PGValue.text),
              hit.responseCode.map(PGValue.int), hit.responseTimeMs.map(PGValue.int), completed, .text(hit.businessStatus),
              .int(hit.offset)]
         }
