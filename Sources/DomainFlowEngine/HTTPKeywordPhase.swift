@@ -3,6 +3,7 @@ import DomainFlowCore
 import DomainFlowStore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// HTTP keyword validation: a batch is a range of offsets of its source DNS campaign; each live name
@@ -137,27 +138,40 @@ public final class HTTPKeywordPhase: CampaignPhase {
         }
         var pages: [Page] = []
         pages.reserveCapacity(inputs.names.count)
-        // At most `per_host_limit` fetches of one host at once (a URL list can name one host many times), and at
-        // most `concurrency` in all.
-        var queue = PerHostQueue(targets, limit: options.perHostLimit ?? 2) { $0.host }
-        try await withThrowingTaskGroup(of: (Page, Int).self) { group in
+        // Fetchers, each taking the next name as soon as its own is done (a task per fetcher, not one per fetch): at
+        // most `per_host_limit` fetches of one host at once (a URL list can name one host many times), `concurrency`
+        // in all. A fetcher ends when no name may go now (every pending host is at its limit); one that frees a
+        // host's slot takes that host's next name itself, and the group starts new fetchers as others end.
+        let queue = NIOLockedValueBox(PerHostQueue(targets, limit: options.perHostLimit ?? 2) { $0.host })
+        let fetchOne: @Sendable (Target) async throws -> Page = { entry in
+            let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
+            return try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
+                                        schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
+                                        rotation: rotation, rules: compiled)
+        }
+        try await withThrowingTaskGroup(of: [Page].self) { group in
             var running = 0
             func fill() {
-                while running < concurrency, let (entry, host) = queue.next() {
+                while running < concurrency, let first = queue.withLockedValue({ $0.next() }) {
                     running += 1
-                    let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
                     group.addTask {
-                        (try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
-                                              schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
-                                              rotation: rotation, rules: compiled), host)
+                        var fetched: [Page] = []
+                        var next: (item: Target, host: Int)? = first
+                        while let (entry, host) = next {
+                            fetched.append(try await fetchOne(entry))
+                            next = queue.withLockedValue { queue in
+                                queue.done(host: host)
+                                return queue.next()
+                            }
+                        }
+                        return fetched
                     }
                 }
             }
             fill()
-            while let (page, host) = try await group.next() {
-                pages.append(page)
+            while let fetched = try await group.next() {
+                pages += fetched
                 running -= 1
-                queue.done(host: host)
                 fill()
             }
         }

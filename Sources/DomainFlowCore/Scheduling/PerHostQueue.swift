@@ -63,3 +63,5 @@ public struct PerHostQueue<Item> {
         isReady[host] = true
     }
 }
+
+extension PerHostQueue: Sendable where Item: Sendable {}

@@ -235,15 +235,24 @@ final class PlainHTTPReactor: @unchecked Sendable {
         return .success(CollectedResponse(head: head, body: decoded.bytes, truncated: decoded.truncated || parser.truncated))
     }
 
-    /// The request's bytes (nil when a header would break its line).
+    /// The request's bytes (nil when a header would break its line), written straight into them.
     private static func encode(_ head: HTTPRequestHead) -> [UInt8]? {
-        var text = "\(head.method.rawValue) \(head.uri) HTTP/1.1\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes += head.method.rawValue.utf8
+        bytes.append(UInt8(ascii: " "))
+        bytes += head.uri.utf8
+        bytes += " HTTP/1.1\r\n".utf8
         for (name, value) in head.headers {
-            guard !(name + value).utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return nil }
-            text += "\(name): \(value)\r\n"
+            let start = bytes.count
+            bytes += name.utf8
+            bytes += ": ".utf8
+            bytes += value.utf8
+            guard !bytes[start...].contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return nil }
+            bytes += "\r\n".utf8
         }
-        text += "\r\n"
-        return Array(text.utf8)
+        bytes += "\r\n".utf8
+        return bytes
     }
 
     /// Closes the exchange's socket, answering its caller with `outcome` if it was not answered yet.
