@@ -154,6 +154,16 @@ import Testing
         #expect(PageText.looksLikeHTML(Array((String(repeating: " ", count: 507) + "<html>").utf8)), "the tag ends at byte 512")
     }
 
+    @Test func aBodyIsHTMLByItsMediaTypeInAnyCaseOrByItsTagWithoutOne() {
+        let page = Array("<html><body>hi</body></html>".utf8), plain = Array("just text".utf8)
+        #expect(PageText.isHTML(contentType: "text/html; charset=utf-8", body: plain))
+        #expect(PageText.isHTML(contentType: "Application/XHTML+XML", body: plain))
+        #expect(!PageText.isHTML(contentType: "text/plain; note=html", body: page), "a parameter naming html is not the media type")
+        #expect(!PageText.isHTML(contentType: "application/json", body: page))
+        #expect(PageText.isHTML(contentType: nil, body: page) && PageText.isHTML(contentType: "", body: page))
+        #expect(!PageText.isHTML(contentType: nil, body: plain))
+    }
+
     @Test func dropsMarkupInOnePassLikeTheRegexesDid() {
         #expect(PageText.visibleText(html: "<p>a<br>b</p>") == "a b")
         #expect(PageText.visibleText(html: "x <SCRIPT type=\"t\">if (a < b) { casino() }</Script > y") == "x y")

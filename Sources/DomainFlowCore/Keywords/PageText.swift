@@ -21,6 +21,14 @@ public enum PageText {
         bytes.withUnsafeBufferPointer { String(decoding: visibleText(bytes: $0), as: UTF8.self) }
     }
 
+    /// Whether a body is an HTML page: its media type (`Content-Type` without parameters) names html, in any case;
+    /// without a content type, it looks like one. Byte-wise: no lower-cased copy, no generic collection search.
+    public static func isHTML(contentType: String?, body: [UInt8]) -> Bool {
+        guard let contentType, !contentType.isEmpty else { return looksLikeHTML(body) }
+        let media = Array(contentType.utf8.prefix { $0 != UInt8(ascii: ";") })
+        return ASCIISearch.find("html", in: media, from: 0) != nil
+    }
+
     /// Whether a body without a content type looks like HTML: `<html` (any case) in its first 512 bytes.
     public static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
         ASCIISearch.find("<html", in: bytes, from: 0, to: 512) != nil
