@@ -14,6 +14,8 @@ public struct MultiPatternMatcher: Sendable {
         var fail: [Int32] = [0]
         /// Patterns (index, length) ending at each state, its own and those of its fail chain.
         var outputs: [[(pattern: Int, length: Int)]] = [[]]
+        /// Whether `outputs` of a state is not empty (filled by `build`).
+        var emits: [Bool] = []
         /// The ASCII transitions of every state with the fail links already followed (a DFA on ASCII):
         /// `ascii[state << 7 | scalar]`, one array read per character where the trie costs hash lookups. Empty
         /// when the automaton has more than `maxDenseStates` states (then every scalar goes through the trie).
@@ -47,6 +49,7 @@ public struct MultiPatternMatcher: Sendable {
                     outputs[child] += outputs[Int(fail[child])]
                 }
             }
+            emits = outputs.map { !$0.isEmpty }
             guard next.count <= Self.maxDenseStates else { return }
             ascii = [Int32](repeating: 0, count: next.count << 7)
             for (scalar, child) in next[0] where scalar < 128 { ascii[Int(scalar)] = child }
@@ -58,16 +61,20 @@ public struct MultiPatternMatcher: Sendable {
             }
         }
 
-        func scan(_ text: [UInt32], into matches: inout [Match]) {
+        /// Every match in `text`; with `lowering`, each scalar is lower-cased as it is read (`MultiPatternMatcher.lower`),
+        /// not in a lower-cased copy of the text first.
+        func scan(_ text: [UInt32], lowering: Bool, into matches: inout [Match]) {
             var state = 0
             let dense = !ascii.isEmpty
-            for (index, scalar) in text.enumerated() {
+            for (index, original) in text.enumerated() {
+                let scalar = lowering ? MultiPatternMatcher.lower(original) : original
                 if dense, scalar < 128 {
                     state = Int(ascii[state << 7 | Int(scalar)])
                 } else {
                     while state != 0, next[state][scalar] == nil { state = Int(fail[state]) }
                     state = next[state][scalar].map(Int.init) ?? 0
                 }
+                guard emits[state] else { continue }  // most states end no pattern: no look at their (retained) list
                 for output in outputs[state] {
                     matches.append(Match(pattern: output.pattern, start: index + 1 - output.length, end: index + 1))
                 }
@@ -97,20 +104,22 @@ public struct MultiPatternMatcher: Sendable {
     }
 
     /// Each scalar lower-cased when its lower case is one scalar (ASCII fast).
-    public static func lowered(_ scalars: [UInt32]) -> [UInt32] {
-        scalars.map { value in
-            if value < 128 { return value >= 65 && value <= 90 ? value + 32 : value }
-            guard let scalar = Unicode.Scalar(value) else { return value }
-            let mapped = scalar.properties.lowercaseMapping.unicodeScalars
-            return mapped.count == 1 ? mapped.first!.value : value
-        }
+    public static func lowered(_ scalars: [UInt32]) -> [UInt32] { scalars.map(lower) }
+
+    /// A scalar's lower case when that is one scalar, else the scalar itself (ASCII without the property tables).
+    @inline(__always)
+    static func lower(_ value: UInt32) -> UInt32 {
+        if value < 128 { return value &- 65 < 26 ? value | 0x20 : value }
+        guard let scalar = Unicode.Scalar(value) else { return value }
+        let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+        return mapped.count == 1 ? mapped.first!.value : value
     }
 
     /// Every match in `text` (as scalars), ordered by end position.
     public func matches(in text: [UInt32]) -> [Match] {
         var found: [Match] = []
-        if hasSensitive { sensitive.scan(text, into: &found) }
-        if hasInsensitive { insensitive.scan(Self.lowered(text), into: &found) }
+        if hasSensitive { sensitive.scan(text, lowering: false, into: &found) }
+        if hasInsensitive { insensitive.scan(text, lowering: true, into: &found) }
         if hasSensitive && hasInsensitive { found.sort { ($0.end, $0.pattern) < ($1.end, $1.pattern) } }
         return found
     }
