@@ -55,11 +55,11 @@ import Testing
         let farm = "<html><body>" + (0..<12).map { "<a href=\"/q?\($0)\">Cheap \($0)</a>" }.joined() + "</body></html>"
         let verdict = ParkedPageDetector.judge(html: farm, text: PageText.visibleText(html: farm) + " related searches")
         #expect(verdict.isParked && verdict.signals.contains("link-farm"))
-        #expect(ParkedPageDetector.title(html: "<HTML><TITLE>\n  Acme   Casino </TITLE>") == "Acme Casino")
-        #expect(ParkedPageDetector.title(html: "<html>no title</html>").isEmpty)
-        #expect(ParkedPageDetector.title(html: #"<head><Title lang="fr">Café – Übersicht</tItLe>"#) == "Café – Übersicht")
-        #expect(ParkedPageDetector.title(html: "<title>never closed").isEmpty)
-        #expect(ParkedPageDetector.title(html: "<titl").isEmpty)
+        #expect(ParkedPageDetector.title(utf8: Array("<HTML><TITLE>\n  Acme   Casino </TITLE>".utf8)) == "Acme Casino")
+        #expect(ParkedPageDetector.title(utf8: Array("<html>no title</html>".utf8)).isEmpty)
+        #expect(ParkedPageDetector.title(utf8: Array(#"<head><Title lang="fr">Café – Übersicht</tItLe>"#.utf8)) == "Café – Übersicht")
+        #expect(ParkedPageDetector.title(utf8: Array("<title>never closed".utf8)).isEmpty)
+        #expect(ParkedPageDetector.title(utf8: Array("<titl".utf8)).isEmpty)
     }
 
     @Test func parkingHostsInRedirectsIgnoreCase() {

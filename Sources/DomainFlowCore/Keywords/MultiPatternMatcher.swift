@@ -104,7 +104,7 @@ public struct MultiPatternMatcher: Sendable {
     }
 
     /// Each scalar lower-cased when its lower case is one scalar (ASCII fast).
-    public static func lowered(_ scalars: [UInt32]) -> [UInt32] { scalars.map(lower) }
+    private static func lowered(_ scalars: [UInt32]) -> [UInt32] { scalars.map(lower) }
 
     /// A scalar's lower case when that is one scalar, else the scalar itself (ASCII without the property tables).
     @inline(__always)

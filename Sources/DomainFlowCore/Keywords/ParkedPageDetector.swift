@@ -93,10 +93,8 @@ public enum ParkedPageDetector {
         return Verdict(score: (score * 100).rounded() / 100, signals: signals)
     }
 
-    /// The page's `<title>`, whitespace collapsed; empty when it has none.
-    public static func title(html: String) -> String { title(utf8: Array(html.utf8)) }
-
-    /// The `<title>` of a page's UTF-8 bytes (a body as it came, no String made of it first).
+    /// The `<title>` of a page's UTF-8 bytes (a body as it came, no String made of it first), whitespace collapsed;
+    /// empty when it has none.
     public static func title(utf8 bytes: [UInt8]) -> String {
         guard let open = ASCIISearch.find("<title", in: bytes, from: 0),
               let close = bytes[(open + 6)...].firstIndex(of: UInt8(ascii: ">")),
