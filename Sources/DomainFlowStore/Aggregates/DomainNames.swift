@@ -1,3 +1,4 @@
+import DomainFlowCore
 import Foundation
 
 /// A name of a campaign's input at its offset; `url` set for an uploaded URL line.
@@ -19,11 +20,11 @@ public enum DomainNames {
     private enum SQL {
         static let insertUploaded = Statement("uploaded_names_insert", """
             WITH inserted AS (
-                INSERT INTO generated_domains (campaign_id, domain_name, offset_index, status, business_status, metadata)
-                SELECT $1, n, o, 'completed', 'uploaded',
+                INSERT INTO generated_domains (id, campaign_id, domain_name, offset_index, status, business_status, metadata)
+                SELECT id, $1, n, o, 'completed', 'uploaded',
                        CASE WHEN url = '' THEN NULL ELSE jsonb_build_object('url', url) END
-                FROM unnest($2::text[], $3::bigint[], $4::text[]) AS u(n, o, url)
-                ON CONFLICT DO NOTHING RETURNING 1)
+                FROM unnest($5::uuid[], $2::text[], $3::bigint[], $4::text[]) AS u(id, n, o, url)
+                ON CONFLICT (campaign_id, domain_name, (coalesce(metadata->>'url', ''))) DO NOTHING RETURNING 1)
             SELECT count(*) FROM inserted
             """)
         static let ofBatch = Statement("engine_names_of_batch", """
@@ -49,9 +50,12 @@ public enum DomainNames {
     static let prepared = [SQL.insertUploaded, SQL.ofBatch, SQL.rollUpDNS, SQL.rollUpLeads, SQL.page]
 
     /// Adds uploaded names (a URL line's URL kept with its name), skipping names already there; how many went in.
+    /// The conflict is named (the name's unique index), so that each row is checked against that index alone, not
+    /// against every unique one; the rows' ids are time-ordered (`TimeOrderedUUIDs`), as a COPY's are.
     public static func insertUploaded(campaign: UUID, _ names: [NameAtOffset]) -> Query<Int> {
-        .count(SQL.insertUploaded, [.uuid(campaign), .array(names.map(\.name)), .array(names.map { String($0.offset) }),
-                                    .array(names.map { $0.url ?? "" })])
+        var ids = TimeOrderedUUIDs()
+        return .count(SQL.insertUploaded, [.uuid(campaign), .array(names.map(\.name)), .array(names.map { String($0.offset) }),
+                                           .array(names.map { $0.url ?? "" }), .array(names.map { _ in ids.next().lowercasedString })])
     }
 
     /// The names at offsets `range` of the campaign, in offset order.
