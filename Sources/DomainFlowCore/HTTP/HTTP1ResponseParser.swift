@@ -11,7 +11,7 @@ public struct HTTP1ResponseParser: Sendable {
 
         /// The first value of header `name` (case-insensitive).
         public func first(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name }?.value
+            headers.first { ASCIISearch.equalsIgnoringCase($0.name, name) }?.value
         }
     }
 
@@ -191,12 +191,12 @@ public struct HTTP1ResponseParser: Sendable {
                 let name = UnsafeBufferPointer(rebasing: head[line.lowerBound..<colon])
                 let value = UnsafeBufferPointer(rebasing: head[valueStart..<valueEnd])
                 guard !name.contains(where: { $0 == 32 || $0 == 9 }) else { throw ParseError("a header name holds white space") }
-                if Self.equalsIgnoringCase(name, "transfer-encoding") {
+                if ASCIISearch.equalsIgnoringCase(name, "transfer-encoding".utf8) {
                     var last = value.count
                     while last > 0, value[last - 1] != UInt8(ascii: ",") { last -= 1 }
                     let coding = UnsafeBufferPointer(rebasing: value[last...]).filter { $0 != 32 && $0 != 9 }
-                    chunked = coding.withUnsafeBufferPointer { Self.equalsIgnoringCase($0, "chunked") }
-                } else if Self.equalsIgnoringCase(name, "content-length") {
+                    chunked = coding.withUnsafeBufferPointer { ASCIISearch.equalsIgnoringCase($0, "chunked".utf8) }
+                } else if ASCIISearch.equalsIgnoringCase(name, "content-length".utf8) {
                     guard !value.isEmpty, value.count <= 18, value.allSatisfy(Self.isDigit),
                           let number = Int(String(decoding: value, as: UTF8.self)), length == nil || length == number else {
                         throw ParseError("the Content-Length is not one number: \(Self.printable(head[line]))")
@@ -236,17 +236,6 @@ public struct HTTP1ResponseParser: Sendable {
         }
         let reason = line.count > 13 ? String(decoding: UnsafeBufferPointer(rebasing: line[13...]), as: UTF8.self) : ""
         return (Int(line[5] - 48), Int(line[7] - 48), status, reason)
-    }
-
-    /// Whether ASCII `bytes` are `lowercase` in any case.
-    private static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = lowercase.utf8Start
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            if (byte >= 65 && byte <= 90 ? byte + 32 : byte) != expected[index] { return false }
-        }
-        return true
     }
 
     /// Adds body bytes up to the limit; true when the limit was reached (the rest is not read).

@@ -49,7 +49,7 @@ public enum PageText {
         }
         var output = Output()
         output.bytes.reserveCapacity(bytes.count / 2)
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+        func lower(_ byte: UInt8) -> UInt8 { ASCIISearch.lower(byte) }
         func hasPrefix(_ pattern: [UInt8], at index: Int) -> Bool {
             guard index + pattern.count <= bytes.count else { return false }
             for k in pattern.indices where lower(bytes[index + k]) != pattern[k] { return false }

@@ -4,20 +4,32 @@ extension UUID {
     /// The canonical text in lower case (`8-4-4-4-12` hex digits): how PostgreSQL prints a uuid and how the
     /// protocol carries ids. Written directly, not through `uuidString` and `lowercased()`.
     public var lowercasedString: String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            writeLowercased(into: out)
+            return 36
+        }
+    }
+
+    /// Appends the canonical lower-case text to `bytes` (a COPY buffer, say), without a String in between.
+    public func appendLowercased(to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 36))
+        bytes.withUnsafeMutableBufferPointer { writeLowercased(into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// Writes the 36 bytes of the canonical lower-case text at the start of `out`.
+    private func writeLowercased(into out: UnsafeMutableBufferPointer<UInt8>) {
         withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                let digits: StaticString = "0123456789abcdef"
-                var at = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        out[at] = UInt8(ascii: "-")
-                        at += 1
-                    }
-                    out[at] = digits.utf8Start[Int(byte >> 4)]
-                    out[at + 1] = digits.utf8Start[Int(byte & 0x0f)]
-                    at += 2
+            let digits: StaticString = "0123456789abcdef"
+            var at = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out[at] = UInt8(ascii: "-")
+                    at += 1
                 }
-                return at
+                out[at] = digits.utf8Start[Int(byte >> 4)]
+                out[at + 1] = digits.utf8Start[Int(byte & 0x0f)]
+                at += 2
             }
         }
     }

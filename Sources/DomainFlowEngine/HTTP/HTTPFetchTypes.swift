@@ -82,8 +82,7 @@ public struct HTTPFetchResult: Sendable {
     /// The first value of header `name` (lower-case ASCII), matched in any case without a lower-cased copy of
     /// every header's name.
     public func header(_ name: String) -> String? {
-        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte &- 65 < 26 ? byte | 0x20 : byte }
-        return headers.first { $0.name.utf8.elementsEqual(name.utf8) { lower($0) == $1 } }?.value
+        headers.first { ASCIISearch.equalsIgnoringCase($0.name, name) }?.value
     }
 }
 

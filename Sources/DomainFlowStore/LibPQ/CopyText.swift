@@ -1,3 +1,4 @@
+import DomainFlowCore
 import Foundation
 
 /// PostgreSQL's COPY text format: tab-separated columns, `\N` for NULL, backslash escapes.
@@ -20,7 +21,7 @@ enum CopyText {
             case .bool(let flag)?:
                 buffer.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
             case .uuid(let id)?:
-                appendUUID(id, to: &buffer)
+                id.appendLowercased(to: &buffer)
             case let other?:
                 appendEscaped(other.text, to: &buffer)  // doubles and timestamps: their text has nothing to escape
             }
@@ -60,17 +61,5 @@ enum CopyText {
             magnitude /= 10
         } while magnitude > 0
         buffer[start...].reverse()
-    }
-
-    /// The canonical lower-case text, as `UUID.lowercasedString` writes it.
-    static func appendUUID(_ id: UUID, to buffer: inout [UInt8]) {
-        withUnsafeBytes(of: id.uuid) { bytes in
-            let digits: StaticString = "0123456789abcdef"
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { buffer.append(UInt8(ascii: "-")) }
-                buffer.append(digits.utf8Start[Int(byte >> 4)])
-                buffer.append(digits.utf8Start[Int(byte & 0x0f)])
-            }
-        }
     }
 }
