@@ -77,7 +77,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-server", dependencies: [
-            "DomainFlowServer", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine",
+            "DomainFlowServer", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "CLinuxEvents",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

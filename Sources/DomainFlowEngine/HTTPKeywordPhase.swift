@@ -136,26 +136,29 @@ public final class HTTPKeywordPhase: CampaignPhase {
             let rate = inputs.personas[index].settings.requestsPerSecond
             return self.limiters.limiter(campaign: batch.campaignID, key: "http:\(index)", rate: rate, burst: rate)
         }
-        var pages: [Page] = []
-        pages.reserveCapacity(inputs.names.count)
+        var rows: [PageRows] = []
+        rows.reserveCapacity(inputs.names.count)
         // Fetchers, each taking the next name as soon as its own is done (a task per fetcher, not one per fetch): at
         // most `per_host_limit` fetches of one host at once (a URL list can name one host many times), `concurrency`
         // in all. A fetcher ends when no name may go now (every pending host is at its limit); one that frees a
         // host's slot takes that host's next name itself, and the group starts new fetchers as others end.
         let queue = NIOLockedValueBox(PerHostQueue(targets, limit: options.perHostLimit ?? 2) { $0.host })
-        let fetchOne: @Sendable (Target) async throws -> Page = { entry in
+        // Each page becomes its rows as soon as it is scored: a batch holds its rows, not its fetch results (their
+        // headers, URLs and hits), until they are written.
+        let fetchOne: @Sendable (Target) async throws -> PageRows = { entry in
             let personaIndex = Int(entry.offset % Int64(inputs.personas.count))
-            return try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
-                                        schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
-                                        rotation: rotation, rules: compiled)
+            let page = try await self.fetch(entry, persona: inputs.personas[personaIndex], limiter: limiters[personaIndex],
+                                            schemes: schemes.isEmpty ? ["https", "http"] : schemes, options: options,
+                                            rotation: rotation, rules: compiled)
+            return PageRows(page, minScore: options.minScore, rules: inputs.rules)
         }
-        try await withThrowingTaskGroup(of: [Page].self) { group in
+        try await withThrowingTaskGroup(of: [PageRows].self) { group in
             var running = 0
             func fill() {
                 while running < concurrency, let first = queue.withLockedValue({ $0.next() }) {
                     running += 1
                     group.addTask {
-                        var fetched: [Page] = []
+                        var fetched: [PageRows] = []
                         var next: (item: Target, host: Int)? = first
                         while let (entry, host) = next {
                             fetched.append(try await fetchOne(entry))
@@ -170,7 +173,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
             }
             fill()
             while let fetched = try await group.next() {
-                pages += fetched
+                rows += fetched
                 running -= 1
                 fill()
             }
@@ -178,8 +181,8 @@ public final class HTTPKeywordPhase: CampaignPhase {
         if rotation.allUnhealthy {
             throw PausePhaseError("every proxy of the campaign failed \(rotation.unhealthyAfter) times in a row and was marked unhealthy; re-check them, then resume")
         }
-        pages.sort { $0.offset < $1.offset }  // in place: the rows go in in offset order
-        var output = output(batch, options: options, namesRoot: inputs.namesRoot, pages: pages, rules: inputs.rules)
+        rows.sort { $0.summary.offset < $1.summary.offset }  // in place: the rows go in in offset order
+        var output = output(batch, namesRoot: inputs.namesRoot, rows: rows)
         output.queriesSent += lookups
         return output
     }
@@ -318,20 +321,16 @@ public final class HTTPKeywordPhase: CampaignPhase {
         return ("lead", "lead_valid", true)
     }
 
-    /// The batch's rows from its pages, in offset order.
-    private func output(_ batch: LeasedBatch, options: Options, namesRoot: UUID, pages: [Page], rules: [KeywordScoringRule]) -> BatchOutput {
-        var summaries: [HTTPSummaryRecord] = []
-        var keywordHits: [KeywordHitRecord] = []
-        var rollUp: [(offset: Int64, status: String)] = []
-        var counts: [String: Int64] = [:]
-        var requests: Int64 = 0
-        var proxyFailures: [(UUID, String)] = []
-        for page in pages {
-            let (outcome, business, lead) = Self.outcome(page, minScore: options.minScore)
-            counts[outcome, default: 0] += 1
-            requests += Int64(page.requests)
-            proxyFailures += page.proxyFailures
-            rollUp.append((page.offset, lead ? "lead" : "no_lead"))
+    /// One page's rows: its summary, a row per matched keyword, its outcome and what its fetch cost.
+    struct PageRows: Sendable {
+        var summary: HTTPSummaryRecord
+        var keywordHits: [KeywordHitRecord]
+        var isLead: Bool
+        var requests: Int
+        var proxyFailures: [(UUID, String)]
+
+        init(_ page: Page, minScore: Double?, rules: [KeywordScoringRule]) {
+            let (outcome, business, lead) = HTTPKeywordPhase.outcome(page, minScore: minScore)
             let result = page.result
             // Matched keywords, one per keyword text (two rules with the same text add up).
             var byKeyword: [(keyword: String, count: Int, context: String)] = []
@@ -342,7 +341,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
             }
             let millis = result.map { Int64($0.elapsed.wholeMilliseconds) }
             let finalURL = result?.finalURL.absoluteString
-            summaries.append(HTTPSummaryRecord(
+            summary = HTTPSummaryRecord(
                 offset: page.offset, name: page.name, url: page.url, finalURL: finalURL, statusCode: result.map { Int($0.status) },
                 title: page.title.isEmpty ? nil : String(page.title.prefix(500)), bodySHA256: page.bodySHA256,
                 bodyBytes: Int64(page.bodyBytes), truncated: result?.truncated ?? false,
@@ -352,15 +351,38 @@ public final class HTTPKeywordPhase: CampaignPhase {
                 leadScore: page.score, isLead: lead,
                 keywords: byKeyword.map { MatchedKeyword(keyword: $0.keyword, count: UInt64($0.count), context: $0.context) },
                 outcome: outcome, errorKind: page.error?.kind.rawValue, errorMessage: page.error?.message, proxyID: page.proxy,
-                personaID: page.persona, address: page.address, responseTimeMs: millis, businessStatus: business))
-            for keyword in byKeyword {
-                keywordHits.append(KeywordHitRecord(
+                personaID: page.persona, address: page.address, responseTimeMs: millis, businessStatus: business)
+            keywordHits = byKeyword.map { keyword in
+                KeywordHitRecord(
                     offset: page.offset, url: finalURL ?? page.url, keyword: String(keyword.keyword.prefix(255)),
                     occurrences: Int64(keyword.count), context: keyword.context.isEmpty ? nil : keyword.context,
-                    responseCode: result.map { Int($0.status) }, responseTimeMs: millis, businessStatus: business))
+                    responseCode: result.map { Int($0.status) }, responseTimeMs: millis, businessStatus: business)
             }
+            isLead = lead
+            requests = page.requests
+            proxyFailures = page.proxyFailures
         }
-        let fetched = Int64(pages.count)
+    }
+
+    /// The batch's output from its pages' rows, in offset order.
+    private func output(_ batch: LeasedBatch, namesRoot: UUID, rows: [PageRows]) -> BatchOutput {
+        var summaries: [HTTPSummaryRecord] = []
+        var keywordHits: [KeywordHitRecord] = []
+        var rollUp: [(offset: Int64, status: String)] = []
+        var counts: [String: Int64] = [:]
+        var requests: Int64 = 0
+        var proxyFailures: [(UUID, String)] = []
+        summaries.reserveCapacity(rows.count)
+        rollUp.reserveCapacity(rows.count)
+        for page in rows {
+            counts[page.summary.outcome, default: 0] += 1
+            requests += Int64(page.requests)
+            proxyFailures += page.proxyFailures
+            rollUp.append((page.summary.offset, page.isLead ? "lead" : "no_lead"))
+            summaries.append(page.summary)
+            keywordHits += page.keywordHits
+        }
+        let fetched = Int64(rows.count)
         let finalSummaries = summaries, finalHits = keywordHits, finalRollUp = rollUp, failures = proxyFailures
         let logger = self.logger, campaign = batch.campaignID
         return BatchOutput(processed: batch.count, skipped: batch.count - fetched, outcomeCounts: counts, queriesSent: requests) { c in

@@ -153,6 +153,8 @@ struct Serve: AsyncParsableCommand {
         let logger = try database.bootstrapLogging()
         let openFiles = OpenFileLimit.raiseToHardLimit()
         logger.debug("open file limit", metadata: ["limit": "\(openFiles)"])
+        let tuned = MemoryTuning.apply()
+        logger.debug("malloc tuning", metadata: ["applied": "\(tuned)"])
         let (connectionString, embedded) = try await database.resolve(logger: logger)
         let store: Store
         do {
