@@ -12,7 +12,6 @@ enum MemoryTuning {
     static let mmapThreshold: Int32 = 256 * 1024
 
     /// Applies the tuning unless the environment already tunes malloc; whether it was applied.
-    @discardableResult
     static func apply() -> Bool {
         let environment = ProcessInfo.processInfo.environment
         guard environment["MALLOC_MMAP_THRESHOLD_"] == nil, environment["MALLOC_ARENA_MAX"] == nil else { return false }

@@ -146,6 +146,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let tuned = MemoryTuning.apply()  // first: before the threads that would get arenas of their own
         let auth = try authConfiguration()
         guard let mode = mode_t(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("socket mode must be octal permission bits, e.g. 660")
@@ -153,7 +154,6 @@ struct Serve: AsyncParsableCommand {
         let logger = try database.bootstrapLogging()
         let openFiles = OpenFileLimit.raiseToHardLimit()
         logger.debug("open file limit", metadata: ["limit": "\(openFiles)"])
-        let tuned = MemoryTuning.apply()
         logger.debug("malloc tuning", metadata: ["applied": "\(tuned)"])
         let (connectionString, embedded) = try await database.resolve(logger: logger)
         let store: Store
