@@ -50,22 +50,8 @@ struct ProxyRecheck: Sendable {
 extension CampaignProxy {
     /// A stored proxy, or nil when this server cannot use it as stored (an unknown protocol, a password its key
     /// cannot unseal).
-    init?(_ access: ProxyAccess, unseal: (String) throws -> String) {
-        let kind: ProxyEndpoint.Kind
-        switch access.protocolName {
-        case "http": kind = .http
-        case "https": kind = .httpsConnect
-        case "socks5": kind = .socks5
-        case "socks4": kind = .socks4
-        default: return nil
-        }
-        var password = ""
-        if let sealed = access.sealedPassword {
-            guard let opened = try? unseal(sealed) else { return nil }
-            password = opened
-        }
-        self.init(id: access.id, name: access.name,
-                  endpoint: ProxyEndpoint(kind: kind, host: access.host, port: access.port, username: access.username,
-                                          password: password))
+    init?(_ access: ProxyAccess, unseal: @escaping (String) throws -> String) {
+        guard let endpoint = try? ProxyEndpoint(access, unseal: unseal) else { return nil }
+        self.init(id: access.id, name: access.name, endpoint: endpoint)
     }
 }

@@ -18,26 +18,15 @@ enum ProxyChecker {
     static func targets(_ c: PGConnection, principal: Principal, id: UUID?, secrets: SecretBox?) throws -> [ProxyTarget] {
         try c.run(Proxies.toCheck(scope: principal.ownerScope, id: id)).map { proxy in
             let name = proxy.name
-            let endpoint = Result { () throws(RPCError) -> ProxyEndpoint in
-                let kind: ProxyEndpoint.Kind
-                switch ProxyProtocol(name: proxy.protocolName) {
-                case .http: kind = .http
-                case .https: kind = .httpsConnect
-                case .socks5: kind = .socks5
-                case .socks4: kind = .socks4
-                case .unspecified, nil:
-                    throw RPCError(.failedPrecondition, "proxy \(name) has protocol '\(proxy.protocolName)', which DomainFlow cannot use")
+            let endpoint = Result { () throws(StoredProxyProblem) -> ProxyEndpoint in
+                try ProxyEndpoint(proxy, unseal: secrets.map { box in { try box.open($0) } })
+            }.mapError { problem in
+                switch problem {
+                case .unknownProtocol(let stored):
+                    RPCError(.failedPrecondition, "proxy \(name) has protocol '\(stored)', which DomainFlow cannot use")
+                case .noKey: RPCError(.failedPrecondition, "proxy \(name) has a password but this server has no secret key to unseal it")
+                case .cannotUnseal: RPCError(.failedPrecondition, "proxy \(name)'s password cannot be unsealed with this server's key")
                 }
-                var password = ""
-                if let sealed = proxy.sealedPassword {
-                    guard let secrets else {
-                        throw RPCError(.failedPrecondition, "proxy \(name) has a password but this server has no secret key to unseal it")
-                    }
-                    do { password = try secrets.open(sealed) } catch {
-                        throw RPCError(.failedPrecondition, "proxy \(name)'s password cannot be unsealed with this server's key")
-                    }
-                }
-                return ProxyEndpoint(kind: kind, host: proxy.host, port: proxy.port, username: proxy.username, password: password)
             }
             return ProxyTarget(id: proxy.id, name: name, endpoint: endpoint)
         }

@@ -64,6 +64,12 @@ public struct ProxyAccess: Sendable {
 
     static let columns = "id, name, protocol, host, port, username, password_hash"
 
+    public init(id: UUID, name: String, protocolName: String, host: String, port: Int, username: String = "",
+                sealedPassword: String? = nil) {
+        self.id = id; self.name = name; self.protocolName = protocolName; self.host = host; self.port = port
+        self.username = username; self.sealedPassword = sealedPassword
+    }
+
     init(_ row: Row) throws(StoreError) {
         id = try row.uuid(0)
         name = try row.string(1)
