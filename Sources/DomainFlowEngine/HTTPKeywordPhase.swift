@@ -321,11 +321,10 @@ public final class HTTPKeywordPhase: CampaignPhase {
         return ("lead", "lead_valid", true)
     }
 
-    /// One page's rows: its summary, a row per matched keyword, its outcome and what its fetch cost.
+    /// One page's rows: its summary (with its outcome and lead verdict), a row per matched keyword, and what its fetch cost.
     struct PageRows: Sendable {
         var summary: HTTPSummaryRecord
         var keywordHits: [KeywordHitRecord]
-        var isLead: Bool
         var requests: Int
         var proxyFailures: [(UUID, String)]
 
@@ -358,7 +357,6 @@ public final class HTTPKeywordPhase: CampaignPhase {
                     occurrences: Int64(keyword.count), context: keyword.context.isEmpty ? nil : keyword.context,
                     responseCode: result.map { Int($0.status) }, responseTimeMs: millis, businessStatus: business)
             }
-            isLead = lead
             requests = page.requests
             proxyFailures = page.proxyFailures
         }
@@ -378,7 +376,7 @@ public final class HTTPKeywordPhase: CampaignPhase {
             counts[page.summary.outcome, default: 0] += 1
             requests += Int64(page.requests)
             proxyFailures += page.proxyFailures
-            rollUp.append((page.summary.offset, page.isLead ? "lead" : "no_lead"))
+            rollUp.append((page.summary.offset, page.summary.isLead ? "lead" : "no_lead"))
             summaries.append(page.summary)
             keywordHits += page.keywordHits
         }
