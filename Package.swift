@@ -63,7 +63,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowServer", dependencies: [
-            "DomainFlowWire", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "CCrypt",
+            "DomainFlowWire", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "CCrypt", "CLinuxEvents",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -49,16 +49,16 @@ final class ServerShared: Sendable {
 
 /// The open connections of a server, for shutdown and for statistics.
 final class ConnectionRegistry: Sendable {
-    private let channels = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: SocketConnection]>([:])
 
-    func add(_ channel: any Channel) {
-        channels.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
-        channel.closeFuture.whenComplete { [weak self] _ in
-            self?.channels.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    func add(_ connection: SocketConnection) {
+        connections.withLockedValue { $0[ObjectIdentifier(connection)] = connection }
+        connection.closeFuture.whenComplete { [weak self] _ in
+            self?.connections.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(connection)) }
         }
     }
 
-    var all: [any Channel] { channels.withLockedValue { Array($0.values) } }
+    var all: [SocketConnection] { connections.withLockedValue { Array($0.values) } }
 
     /// Bytes written to connections that their sockets have not yet taken, summed, as of the
     /// last sample (at most `sampleInterval` old). Sampling keeps the cost off every call.
@@ -71,11 +71,7 @@ final class ConnectionRegistry: Sendable {
     func sampleOutboundBytes() async {
         while !Task.isCancelled {
             var total: UInt64 = 0
-            for channel in all {
-                if let bytes = try? await channel.getOption(ChannelOptions.bufferedWritableBytes).get() {
-                    total += UInt64(max(0, bytes))
-                }
-            }
+            for connection in all { total += UInt64(connection.bufferedBytes) }
             sampledOutbound.store(total, ordering: .relaxed)
             try? await Task.sleep(for: Self.sampleInterval)
         }

@@ -2,52 +2,43 @@ import DomainFlowWire
 import Logging
 import NIOCore
 
-/// The channel handler of one client connection: decodes frames, feeds them to the `ConnectionStateMachine`
-/// (which holds every open call), does what it answers, runs calls through the `Router` and writes their
-/// frames. All its state is confined to the channel's event loop.
-final class ConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer  // one frame's payload, from FrameDecoder
-    typealias OutboundOut = ByteBuffer
-
+/// The protocol end of one client connection: decodes the frames its `SocketConnection` reads, feeds them to the
+/// `ConnectionStateMachine` (which holds every open call), does what it answers, runs calls through the `Router`
+/// and writes their frames. All its state is confined to the connection's event loop.
+final class ConnectionHandler {
+    private static let allocator = ByteBufferAllocator()
     private let shared: ServerShared
     private var machine: ConnectionStateMachine
-    private var context: ChannelHandlerContext?
+    private let connection: SocketConnection
     private var logger: Logger
-    private var peer: PeerCredentials?
+    private var peer: PeerCredentials? { connection.peer }
     private var clientName = ""
     /// Frames written since the last flush, sent with one write at the flush (the end of a read batch, or of a
     /// call completed off the loop): the replies to a batch of pipelined calls leave together.
     private var pendingOutput: ByteBuffer?
-    /// Where the handler tasks of this connection's calls run (set when the handler is added).
-    private var executor: EventLoopTaskExecutor?
+    /// Where the handler tasks of this connection's calls run: its event loop.
+    private let executor: EventLoopTaskExecutor
+    private var loop: ServerEventLoop { connection.loop }
 
-    init(shared: ServerShared, connectionID: UInt64) {
+    init(shared: ServerShared, connectionID: UInt64, connection: SocketConnection) {
         self.shared = shared
+        self.connection = connection
         self.machine = ConnectionStateMachine(maxConcurrentCalls: shared.configuration.maxConcurrentCallsPerConnection)
+        self.executor = EventLoopTaskExecutor(loop: connection.loop)
         var logger = shared.configuration.logger
         logger[metadataKey: "connection"] = "\(connectionID)"
+        if let peer = connection.peer { logger[metadataKey: "peer"] = "\(peer)" }
         self.logger = logger
     }
 
-    // MARK: channel events
+    // MARK: connection events
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        executor = EventLoopTaskExecutor(loop: context.eventLoop)
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
+    func connectionOpened() {
         shared.counters.openConnections.add(1, ordering: .relaxed)
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        PeerCredentials.read(from: context.channel).whenSuccess { peer in
-            bound.value.peer = peer
-            if let peer { bound.value.logger[metadataKey: "peer"] = "\(peer)" }
-            bound.value.logger.debug("connection opened")
-        }
-        context.fireChannelActive()
+        logger.debug("connection opened")
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    func connectionClosed() {
         shared.counters.openConnections.subtract(1, ordering: .relaxed)
         for callID in machine.openCallIDs {
             // The client is gone: cancel its work; there is no one to send a status to.
@@ -55,11 +46,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         machine.closed()
         logger.debug("connection closed")
-        context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let payload = unwrapInboundIn(data)
+    /// One frame's payload, as the connection read it.
+    func frameReceived(_ payload: ByteBuffer) {
         let frame: ClientFrame
         do {
             frame = try FrameCodec.decodeClientFrame(payload)
@@ -70,34 +60,29 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         switch frame {
         case .hello(let hello): receivedHello(hello)
-        case .request(let request): receivedRequest(request, context: context)
+        case .request(let request): receivedRequest(request)
         case .cancel(let callID): receivedCancel(callID)
         case .unknown:
             sendStatus(Status(callID: 0, code: .invalidArgument, message: "frame sets no known kind (hello, request, cancel)"))
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    /// The end of one read's frames: the replies made meanwhile leave together.
+    func readComplete() {
         flushIfNeeded()
-        context.fireChannelReadComplete()
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
+    func writabilityChanged() {
+        if connection.isWritable {
             for waiter in machine.becameWritable() { waiter.resume() }
         }
-        context.fireChannelWritabilityChanged()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let wireError = error as? WireError, case .frameTooLarge = wireError {
-            logger.notice("oversized frame, closing connection", metadata: ["error": "\(wireError)"])
-            sendStatus(Status(callID: 0, code: .resourceExhausted, message: "\(wireError)"))
-        } else {
-            logger.debug("connection error", metadata: ["error": "\(error)"])
-        }
-        flushIfNeeded()
-        context.close(promise: nil)
+    /// The byte stream broke the framing (an oversized frame): answered, then the connection is closed.
+    func protocolError(_ error: WireError) {
+        logger.notice("oversized frame, closing connection", metadata: ["error": "\(error)"])
+        sendStatus(Status(callID: 0, code: .resourceExhausted, message: "\(error)"))
+        closeAfterFlush()
     }
 
     // MARK: frames
@@ -115,7 +100,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func receivedRequest(_ request: Request, context: ChannelHandlerContext) {
+    private func receivedRequest(_ request: Request) {
         let entry = shared.router.entry(for: request.method)
         let inlineBody = entry.flatMap(answeredAtOnce)
         // A call answered at once (no handler, or one that runs inline) never opens: it is checked as any call is,
@@ -151,16 +136,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         if logger.logLevel <= .debug { machine.update(request.callID) { $0.debugStart = (entry.name, .now()) } }
         shared.counters.callsInFlight.add(1, ordering: .relaxed)
         if let deadline {
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let bound = NIOLoopBound(self, eventLoop: loop)
             let callID = request.callID
-            let timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let timer = loop.scheduleTask(deadline: deadline) {
                 bound.value.endCall(callID, status: Status(callID: callID, code: .deadlineExceeded,
                     message: "deadline of \(request.timeoutMillis) ms exceeded"), cancelWork: true)
                 bound.value.flushIfNeeded()  // out of any read: nothing else would send the status now
             }
             machine.update(callID) { $0.deadlineTimer = timer }
         }
-        dispatch(entry, request: request, context: callContext, loop: context.eventLoop)
+        dispatch(entry, request: request, context: callContext)
     }
 
     /// The body of a handler that answers on the event loop without opening the call: an inline one whose
@@ -177,7 +162,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         callEnded(request.callID, status: status, debugStart: opened.map { (name, $0) })
     }
 
-    private func dispatch(_ entry: Router.Entry, request: Request, context callContext: CallContext, loop: EventLoop) {
+    private func dispatch(_ entry: Router.Entry, request: Request, context callContext: CallContext) {
+        let loop = self.loop
         let callID = request.callID
         let method = request.method
         let interceptor = shared.interceptor
@@ -280,14 +266,14 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Writes one message of a stream; `waiter` resumes when the writer may send the next.
     func writeStreamMessage(_ callID: UInt64, frame: ByteBuffer, waiter: CheckedContinuation<Void, any Error>) {
-        guard machine.isOpen(callID), let context else {
+        guard machine.isOpen(callID), connection.isOpen else {
             waiter.resume(throwing: RPCError(.cancelled, "call ended"))
             return
         }
         writePending()  // frames written before this one go first
-        context.write(wrapOutboundOut(frame), promise: nil)
-        context.flush()
-        switch machine.streamWrote(callID, waiter: waiter, writable: context.channel.isWritable) {
+        connection.write(frame)
+        connection.flush()
+        switch machine.streamWrote(callID, waiter: waiter, writable: connection.isWritable) {
         case .resume(let waiter): waiter.resume()
         case .fail(let waiter): waiter.resume(throwing: RPCError(.cancelled, "call ended"))
         case .wait: break
@@ -313,8 +299,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     // MARK: writing
 
     private func write(_ frame: ServerFrame) {
-        guard let context else { return }
-        var buffer = pendingOutput.take() ?? context.channel.allocator.buffer(capacity: 256)
+        var buffer = pendingOutput.take() ?? Self.allocator.buffer(capacity: 256)
         let mark = buffer.writerIndex
         do {
             try FrameCodec.encode(frame, into: &buffer)
@@ -325,10 +310,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         pendingOutput = buffer
     }
 
-    /// Hands the frames written so far to the channel (without flushing).
+    /// Hands the frames written so far to the connection (without flushing).
     private func writePending() {
-        guard let context, let buffer = pendingOutput.take(), buffer.readableBytes > 0 else { return }
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        guard let buffer = pendingOutput.take(), buffer.readableBytes > 0 else { return }
+        connection.write(buffer)
     }
 
     private func sendStatus(_ status: Status) {
@@ -336,14 +321,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func flushIfNeeded() {
-        guard pendingOutput != nil, let context else { return }
+        guard pendingOutput != nil else { return }
         writePending()
-        context.flush()
+        connection.flush()
     }
 
     private func closeAfterFlush() {
         flushIfNeeded()
-        context?.close(promise: nil)
+        connection.close()
     }
 }
 
@@ -351,7 +336,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 /// writer is elsewhere), waiting while the socket is not writable.
 struct ConnectionResponseSink: ResponseSink {
     let handler: NIOLoopBound<ConnectionHandler>
-    let loop: EventLoop
+    let loop: ServerEventLoop
     let callID: UInt64
     let method: UInt32
 

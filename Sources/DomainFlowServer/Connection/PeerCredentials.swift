@@ -1,5 +1,4 @@
 import Glibc
-import NIOCore
 
 /// The identity of the process at the other end of a Unix socket, from SO_PEERCRED.
 public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
@@ -9,16 +8,12 @@ public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "pid=\(pid) uid=\(uid) gid=\(gid)" }
 
-    /// Reads the peer's credentials of a connected Unix-socket channel.
-    static func read(from channel: Channel) -> EventLoopFuture<PeerCredentials?> {
-        guard let provider = channel as? SocketOptionProvider else {
-            return channel.eventLoop.makeSucceededFuture(nil)
-        }
-        let future: EventLoopFuture<RawPeerCredentials> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-        return future
-            .map { Optional(PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid)) }
-            .recover { _ -> PeerCredentials? in nil }
+    /// The credentials of the process at the other end of the Unix socket `fd`, nil when unreadable.
+    static func read(fd: Int32) -> PeerCredentials? {
+        var raw = RawPeerCredentials()
+        var size = socklen_t(MemoryLayout<RawPeerCredentials>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &raw, &size) == 0 else { return nil }
+        return PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid)
     }
 }
 

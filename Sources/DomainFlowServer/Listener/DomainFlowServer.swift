@@ -5,7 +5,6 @@ import Glibc
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 
 /// A running DomainFlow server: a Unix-socket listener and its connections (the campaign engine runs
 /// beside it: `ServerConfiguration.makeEngine`).
@@ -14,15 +13,15 @@ import NIOPosix
 /// calls finish for the grace period, cancels the rest, and removes the socket file.
 public final class DomainFlowServer: Sendable {
     private let shared: ServerShared
-    private let group: MultiThreadedEventLoopGroup
-    private let serverChannel: any Channel
+    private let group: ServerEventLoopGroup
+    private let listener: SocketListener
     private let sampler: Task<Void, Never>
     public var socketPath: String { shared.configuration.socketPath }
 
-    private init(shared: ServerShared, group: MultiThreadedEventLoopGroup, serverChannel: any Channel) {
+    private init(shared: ServerShared, group: ServerEventLoopGroup, listener: SocketListener) {
         self.shared = shared
         self.group = group
-        self.serverChannel = serverChannel
+        self.listener = listener
         let connections = shared.connections
         sampler = Task { await connections.sampleOutboundBytes() }
     }
@@ -50,43 +49,30 @@ public final class DomainFlowServer: Sendable {
         }
         let state = ServerShared(vitals: vitals, router: router, interceptor: interceptor)
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
-        let nextConnectionID = NIOLockedValueBoxCounter()
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: ListenBacklog.systemMaximum)
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 64 * 1024))
-            .childChannelInitializer { channel in
-                state.connections.add(channel)
-                return channel.eventLoop.makeCompletedFuture {
-                    let handler = ConnectionHandler(shared: state, connectionID: nextConnectionID.next())
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
-        let channel: any Channel
+        let group = try ServerEventLoopGroup(threads: configuration.eventLoopThreads)
+        let listener: SocketListener
         do {
-            if let inherited = configuration.inheritedListener {
-                channel = try await bootstrap.withBoundSocket(inherited).get()
-            } else {
-                channel = try await bootstrap.bind(unixDomainSocketPath: configuration.socketPath).get()
+            let fd = try configuration.inheritedListener.map(SocketListener.adopt)
+                ?? SocketListener.bind(path: configuration.socketPath, mode: configuration.socketMode,
+                                       backlog: ListenBacklog.systemMaximum)
+            let nextConnectionID = NIOLockedValueBoxCounter()
+            let maxFrameBytes = configuration.maxFrameBytes
+            listener = SocketListener(fd: fd, group: group, logger: configuration.logger) { fd, loop in
+                let connection = SocketConnection(fd: fd, loop: loop, maxFrameBytes: maxFrameBytes)
+                state.connections.add(connection)
+                connection.start(ConnectionHandler(shared: state, connectionID: nextConnectionID.next(), connection: connection))
             }
+            try await listener.start()
         } catch {
-            try? await group.shutdownGracefully()
+            await group.stop()
             throw error
-        }
-        guard configuration.inheritedListener != nil || chmod(configuration.socketPath, configuration.socketMode) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? await channel.close()
-            try? await group.shutdownGracefully()
-            throw RPCError(.internal, "cannot set mode of \(configuration.socketPath): \(reason)")
         }
         configuration.logger.info("listening", metadata: [
             "socket": "\(configuration.socketPath)", "inherited": "\(configuration.inheritedListener != nil)",
             "mode": "\(String(configuration.socketMode, radix: 8))",
             "version": "\(serverVersion)",
         ])
-        return DomainFlowServer(shared: state, group: group, serverChannel: channel)
+        return DomainFlowServer(shared: state, group: group, listener: listener)
     }
 
     /// The services backed by the store, registered the same way in every authentication mode.
@@ -104,26 +90,26 @@ public final class DomainFlowServer: Sendable {
     public func shutdown() async {
         let logger = shared.configuration.logger
         logger.info("shutting down", metadata: ["connections": "\(shared.connections.all.count)"])
-        try? await serverChannel.close()
+        await listener.close()
         sampler.cancel()
         let connections = shared.connections.all
-        for channel in connections { Self.onHandler(of: channel) { $0.beginDraining() } }
+        for connection in connections { connection.onHandler { $0.beginDraining() } }
         await Self.closed(connections, within: shared.configuration.shutdownGracePeriod, on: group.next())
         let remaining = shared.connections.all
         if !remaining.isEmpty {
             logger.notice("grace period over, cancelling open calls", metadata: ["connections": "\(remaining.count)"])
-            for channel in remaining { Self.onHandler(of: channel) { $0.abortCalls() } }
-            for channel in remaining { try? await channel.closeFuture.get() }
+            for connection in remaining { connection.onHandler { $0.abortCalls() } }
+            for connection in remaining { try? await connection.closeFuture.get() }
         }
         if shared.configuration.inheritedListener == nil { unlink(shared.configuration.socketPath) }  // systemd owns an inherited one
-        try? await group.shutdownGracefully()
+        await group.stop()
         logger.info("stopped")
     }
 }
 
 extension DomainFlowServer {
     /// Returns when every one of `connections` has closed, or when `grace` has passed (whichever is first).
-    fileprivate static func closed(_ connections: [any Channel], within grace: Duration, on loop: any EventLoop) async {
+    fileprivate static func closed(_ connections: [SocketConnection], within grace: Duration, on loop: any EventLoop) async {
         guard !connections.isEmpty else { return }
         let done = loop.makePromise(of: Void.self)
         let completed = NIOLockedValueBox(false)
@@ -141,13 +127,6 @@ extension DomainFlowServer {
             if case .serverStream = entry.handler { streams = true } else { streams = false }
             return (number, entry.name, entry.access, streams)
         }.sorted { $0.number < $1.number }
-    }
-
-    /// Runs `body` with the connection's handler on its event loop.
-    fileprivate static func onHandler(of channel: any Channel, _ body: @escaping @Sendable (ConnectionHandler) -> Void) {
-        channel.eventLoop.execute {
-            if let handler = try? channel.pipeline.syncOperations.handler(type: ConnectionHandler.self) { body(handler) }
-        }
     }
 }
 
