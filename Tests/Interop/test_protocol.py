@@ -87,6 +87,20 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(status.WhichOneof("kind"), "status")
         self.assertEqual((status.status.call_id, status.status.code), (1, env.OK))
 
+    def test_a_client_gone_while_its_reply_is_written_leaves_the_server_serving(self):
+        # The server writes a 3 MiB reply into a socket whose reader has closed: it must get EPIPE, not a SIGPIPE
+        # that ends the process (this test runs the server binary, in a process of its own).
+        for _ in range(3):
+            gone = Connection()
+            gone.hello()
+            gone.send(env.ClientFrame(request=env.Request(call_id=1, ping=srv.PingRequest(payload=b"x" * (3 << 20)))))
+            gone.close()
+        self.conn.hello()
+        self.conn.send(env.ClientFrame(request=env.Request(call_id=2, ping=srv.PingRequest(payload=b"still here"))))
+        response = self.conn.receive()
+        self.assertIsNotNone(response, "the server closed: it did not survive the vanished clients")
+        self.assertEqual(response.response.ping.payload, b"still here")
+
     def test_stream_reads_messages_then_status(self):
         self.conn.hello()
         self.conn.send(env.ClientFrame(request=env.Request(

@@ -144,7 +144,8 @@ final class SocketConnection: LoopSocket, @unchecked Sendable {
         while output.readableBytes > 0 {
             var error: Int32 = 0
             let written = output.withUnsafeReadableBytes { bytes in
-                let count = Glibc.write(fd, bytes.baseAddress, bytes.count)
+                // MSG_NOSIGNAL: a client gone mid-write is EPIPE here, not a SIGPIPE that would end the server.
+                let count = send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
                 error = errno
                 return count
             }

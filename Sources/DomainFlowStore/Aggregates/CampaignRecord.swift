@@ -92,9 +92,14 @@ public struct CampaignRecord: Sendable {
 
 /// PostgreSQL's text form of a one-dimensional array of simple words, e.g. `{a,b}`.
 enum PostgresArray {
+    /// The words between the braces, each without its quotes. Trimmed by hand: a `CharacterSet` made per call was a
+    /// visible share of every GetCampaign (Foundation builds it from the string each time).
     static func words(_ text: String) -> [String] {
-        text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        text.utf8.split { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }.map { word in
+            var word = word[...]
+            while word.first == UInt8(ascii: "\"") { word.removeFirst() }
+            while word.last == UInt8(ascii: "\"") { word.removeLast() }
+            return String(decoding: word, as: UTF8.self)
         }
     }
 }
