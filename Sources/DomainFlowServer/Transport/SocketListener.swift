@@ -32,22 +32,12 @@ final class SocketListener: LoopSocket, @unchecked Sendable {
     /// Binds a new listening socket at `path` (which `SocketLocation.prepare` has cleared), gives the socket file
     /// `mode`, then listens with `backlog`: no client can connect before the mode is set.
     static func bind(path: String, mode: mode_t, backlog: Int32) throws -> Int32 {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        let bytes = Array(path.utf8)
-        guard bytes.count < capacity else {
-            throw RPCError(.invalidArgument, "socket path \(path) is longer than \(capacity - 1) bytes")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
+        guard let address = sockaddr_un(path: path) else {
+            throw RPCError(.invalidArgument, "socket path \(path) is longer than a Unix socket's address holds")
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw systemError("cannot create a socket for \(path)") }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = address.withSocketAddress { Glibc.bind(fd, $0, $1) }
         guard bound == 0 else {
             let error = systemError("cannot bind \(path)")
             Glibc.close(fd)
@@ -62,6 +52,7 @@ final class SocketListener: LoopSocket, @unchecked Sendable {
         guard listen(fd, backlog) == 0 else {
             let error = systemError("cannot listen on \(path)")
             Glibc.close(fd)
+            unlink(path)
             throw error
         }
         return fd
