@@ -51,10 +51,12 @@ public final class DomainFlowServer: Sendable {
 
         let group = try ServerEventLoopGroup(threads: configuration.eventLoopThreads)
         let listener: SocketListener
+        var listening: Int32?
         do {
             let fd = try configuration.inheritedListener.map(SocketListener.adopt)
                 ?? SocketListener.bind(path: configuration.socketPath, mode: configuration.socketMode,
                                        backlog: ListenBacklog.systemMaximum)
+            listening = fd
             let nextConnectionID = NIOLockedValueBoxCounter()
             let maxFrameBytes = configuration.maxFrameBytes
             listener = SocketListener(fd: fd, group: group, logger: configuration.logger) { fd, loop in
@@ -64,6 +66,11 @@ public final class DomainFlowServer: Sendable {
             }
             try await listener.start()
         } catch {
+            // A socket of our own that could not be watched is closed (an inherited one stays systemd's).
+            if let fd = listening, configuration.inheritedListener == nil {
+                close(fd)
+                unlink(configuration.socketPath)
+            }
             await group.stop()
             throw error
         }
