@@ -40,8 +40,14 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CLinuxEvents"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The epoll event loops the server's connections and the store's pipelined connections run on.
+        .target(name: "DomainFlowEventLoop", dependencies: [
+            "CLinuxEvents",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ], swiftSettings: strict),
         .target(name: "DomainFlowStore", dependencies: [
-            "CLibPQ", "DomainFlowCore",
+            "CLibPQ", "DomainFlowCore", "DomainFlowEventLoop",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "DequeModule", package: "swift-collections"),
@@ -63,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowServer", dependencies: [
-            "DomainFlowWire", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "CCrypt", "CLinuxEvents",
+            "DomainFlowWire", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "DomainFlowEventLoop", "CCrypt", "CLinuxEvents",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -71,13 +77,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DomainFlowClient", dependencies: [
-            "DomainFlowWire", "DomainFlowCore",
+            "DomainFlowWire", "DomainFlowCore", "DomainFlowEventLoop",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-server", dependencies: [
-            "DomainFlowServer", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "CLinuxEvents",
+            "DomainFlowServer", "DomainFlowStore", "DomainFlowCore", "DomainFlowEngine", "DomainFlowEventLoop", "CLinuxEvents",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,10 +114,11 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "domainflow-fuzz", dependencies: ["DomainFlowFuzzing"], swiftSettings: strict),
         .testTarget(name: "DomainFlowWireTests", dependencies: ["DomainFlowWire", "DomainFlowFuzzing"], swiftSettings: strict),
+        .testTarget(name: "DomainFlowEventLoopTests", dependencies: ["DomainFlowEventLoop"], swiftSettings: strict),
         .testTarget(name: "DomainFlowCoreTests", dependencies: ["DomainFlowCore"], swiftSettings: strict),
         .target(name: "DomainFlowTestSupport", dependencies: ["DomainFlowStore"], path: "Tests/DomainFlowTestSupport",
                 swiftSettings: strict),
-        .testTarget(name: "DomainFlowStoreTests", dependencies: ["DomainFlowStore", "DomainFlowTestSupport"],
+        .testTarget(name: "DomainFlowStoreTests", dependencies: ["DomainFlowStore", "DomainFlowTestSupport", "DomainFlowEventLoop"],
                     swiftSettings: strict),
         .testTarget(name: "DomainFlowServerTests", dependencies: [
             "DomainFlowServer", "DomainFlowClient", "DomainFlowWire", "DomainFlowStore", "DomainFlowTestSupport",

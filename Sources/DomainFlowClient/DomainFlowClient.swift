@@ -1,4 +1,5 @@
 import DomainFlowCore
+import DomainFlowEventLoop
 import DomainFlowWire
 import NIOConcurrencyHelpers
 import NIOCore

@@ -1,4 +1,5 @@
 import DomainFlowEngine
+import DomainFlowEventLoop
 import DomainFlowStore
 import DomainFlowWire
 import Foundation
@@ -20,8 +21,12 @@ public struct ServerConfiguration: Sendable {
     public var maxConcurrentCallsPerConnection: Int
     /// How long a graceful shutdown waits for open calls before cancelling them.
     public var shutdownGracePeriod: Duration
-    /// Event-loop threads (default: one per core).
+    /// Event-loop threads (default: `EpollEventLoopGroup.defaultThreads`), when the server starts loops of its own.
     public var eventLoopThreads: Int
+    /// Loops to serve the connections on, shared with the store's pipelined connections (`ConnectionPool.Configuration
+    /// .loops`) so that a read is answered on the loop that read its call; their owner stops them after the server
+    /// and the store. Nil: the server starts `eventLoopThreads` loops of its own and stops them at shutdown.
+    public var eventLoops: EpollEventLoopGroup?
     public var logger: Logger
     /// The PostgreSQL store, or nil for a server without one (protocol-only tests).
     public var store: Store?
@@ -41,7 +46,7 @@ public struct ServerConfiguration: Sendable {
                 maxFrameBytes: Int = defaultMaxFrameBytes,
                 maxConcurrentCallsPerConnection: Int = 256,
                 shutdownGracePeriod: Duration = .seconds(10),
-                eventLoopThreads: Int = System.coreCount,
+                eventLoopThreads: Int = EpollEventLoopGroup.defaultThreads,
                 logger: Logger = Logger(label: "domainflow.server"),
                 store: Store? = nil,
                 authentication: Authentication = .required(AuthConfiguration())) {

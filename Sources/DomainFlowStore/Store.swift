@@ -17,6 +17,7 @@ public final class Store: Sendable {
         var bootstrapConfiguration = configuration
         bootstrapConfiguration.statements = []
         bootstrapConfiguration.size = 1
+        bootstrapConfiguration.pipelinedReaders = 0
         let bootstrap = ConnectionPool(configuration: bootstrapConfiguration)
         let outcome: MigrationRunner.Outcome
         do {

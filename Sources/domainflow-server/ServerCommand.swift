@@ -1,5 +1,6 @@
-import DomainFlowCore
 import ArgumentParser
+import DomainFlowCore
+import DomainFlowEventLoop
 import DomainFlowServer
 import DomainFlowStore
 import Foundation
@@ -29,8 +30,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Database connections in the pool.")
     var poolSize: Int = 4
 
-    @Option(help: "Connections in libpq's pipeline mode that the unary reads (Get and List calls) share, beside the pool.")
-    var readConnections: Int = 1
+    @Option(help: "Connections in libpq's pipeline mode that the unary reads (Get and List calls) share, beside the pool (default: one per event loop).")
+    var readConnections: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -100,8 +101,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Campaign engine workers in this process (0: this server runs no campaign work).")
     var engineWorkers: Int = 2
 
-    @Option(help: "Event-loop threads serving connections (default: one per core).")
-    var eventLoopThreads: Int = System.coreCount
+    @Option(help: "Event-loop threads serving connections and driving the read connections (default: half the cores, at least one).")
+    var eventLoopThreads: Int = EpollEventLoopGroup.defaultThreads
 
     @Option(help: "Seconds a leased batch stays with its worker before another may take it (crash recovery).")
     var leaseSeconds: Int = 30
@@ -126,8 +127,8 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...300).contains(proxyCheckTimeout) else { throw ValidationError("--proxy-check-timeout must be 1...300 seconds") }
         guard (1...1000).contains(database.poolSize) else { throw ValidationError("--pool-size must be 1...1000") }
-        guard (0...16).contains(database.readConnections) else {
-            throw ValidationError("--read-connections must be 0...16 (0: the reads take pooled connections)")
+        guard (0...256).contains(database.readConnections ?? 0) else {
+            throw ValidationError("--read-connections must be 0...256 (0: the reads take pooled connections)")
         }
     }
 
@@ -147,6 +148,20 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let tuned = MemoryTuning.apply()  // first: before the threads that would get arenas of their own
+        guard (1...256).contains(eventLoopThreads) else { throw ValidationError("--event-loop-threads 1...256") }
+        // One set of loops serves the connections and drives the pipelined database connections, so that a read is
+        // sent, answered and resumed on the loop of its call; they stop after the server and the store.
+        let loops = try EpollEventLoopGroup(threads: eventLoopThreads)
+        do {
+            try await serve(on: loops, tuned: tuned)
+        } catch {
+            await loops.stop()
+            throw error
+        }
+        await loops.stop()
+    }
+
+    private func serve(on loops: EpollEventLoopGroup, tuned: Bool) async throws {
         let auth = try authConfiguration()
         guard let mode = mode_t(socketMode, radix: 8), mode <= 0o777 else {
             throw ValidationError("socket mode must be octal permission bits, e.g. 660")
@@ -159,7 +174,8 @@ struct Serve: AsyncParsableCommand {
         let store: Store
         do {
             store = try await Store.open(ConnectionPool.Configuration(connectionString: connectionString, size: database.poolSize,
-                                                                      pipelinedReaders: database.readConnections),
+                                                                      pipelinedReaders: database.readConnections ?? eventLoopThreads,
+                                                                      loops: loops),
                                          logger: logger)
         } catch {
             try? await embedded?.stopOffTheLoop()
@@ -178,8 +194,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...64).contains(engineWorkers), (1...3600).contains(leaseSeconds), (1...1_000_000).contains(batchSize) else {
             throw ValidationError("--engine-workers 0...64, --lease-seconds 1...3600, --batch-size 1...1000000")
         }
-        guard (1...256).contains(eventLoopThreads) else { throw ValidationError("--event-loop-threads 1...256") }
-        config.eventLoopThreads = eventLoopThreads
+        config.eventLoops = loops
         config.engine.workers = engineWorkers
         config.engine.leaseDuration = .seconds(leaseSeconds)
         config.engine.batchSize = batchSize

@@ -1,5 +1,6 @@
 @testable import DomainFlowStore
 import Dispatch
+import DomainFlowEventLoop
 import DomainFlowTestSupport
 import NIOConcurrencyHelpers
 import Testing
@@ -143,6 +144,38 @@ import Testing
         let after = try await pids(retry: true)
         #expect(after.count == 2 && after.isDisjoint(with: before), "each reader opened a new connection: \(before) then \(after)")
         await store.shutdown()
+    }
+
+    @Test func aReadMadeOnALentLoopIsSentAnsweredAndDecodedThereOnItsOwnConnection() async throws {
+        let loops = try EpollEventLoopGroup(threads: 2, name: "test-pg")
+        var configuration = ConnectionPool.Configuration(connectionString: try TestDatabase.create(), pipelinedReaders: 2,
+                                                         loops: loops)
+        configuration.statements = []
+        let pool = ConnectionPool(configuration: configuration)
+        let backend = Statement("test_backend_pid", "SELECT pg_backend_pid()")
+        /// The backend that answered a read made on `loop`, and whether the result was decoded on that loop.
+        func read(on loop: EpollEventLoop) async throws -> (pid: Int64, onLoop: Bool) {
+            try await Task(executorPreference: EventLoopTaskExecutor(loop: loop)) {
+                try await pool.read(backend, []) { result in (try result.first!.int(0), loop.inEventLoop) }
+            }.value
+        }
+        var pids: [Int: Set<Int64>] = [:]
+        for round in 0..<6 {
+            let loop = loops.loops[round % 2]
+            let (pid, onLoop) = try await read(on: loop)
+            #expect(onLoop, "decoded on the loop that made the read")
+            pids[loop.index, default: []].insert(pid)
+        }
+        #expect(pids[0]?.count == 1 && pids[1]?.count == 1 && pids[0] != pids[1],
+                "each loop's reads go to that loop's connection: \(pids)")
+        await pool.shutdown()
+        do {
+            _ = try await read(on: loops.loops[0])
+            Issue.record("a read after shutdown succeeded")
+        } catch let error as StoreError {
+            #expect(error.kind == .unavailable, "\(error)")
+        }
+        await loops.stop()
     }
 
     @Test func sqlStatesMapToKinds() {

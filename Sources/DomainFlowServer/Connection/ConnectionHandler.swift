@@ -1,3 +1,4 @@
+import DomainFlowEventLoop
 import DomainFlowWire
 import Logging
 import NIOCore
@@ -18,7 +19,7 @@ final class ConnectionHandler {
     private var pendingOutput: ByteBuffer?
     /// Where the handler tasks of this connection's calls run: its event loop.
     private let executor: EventLoopTaskExecutor
-    private var loop: ServerEventLoop { connection.loop }
+    private var loop: EpollEventLoop { connection.loop }
 
     init(shared: ServerShared, connectionID: UInt64, connection: SocketConnection) {
         self.shared = shared
@@ -336,7 +337,7 @@ final class ConnectionHandler {
 /// writer is elsewhere), waiting while the socket is not writable.
 struct ConnectionResponseSink: ResponseSink {
     let handler: NIOLoopBound<ConnectionHandler>
-    let loop: ServerEventLoop
+    let loop: EpollEventLoop
     let callID: UInt64
     let method: UInt32
 

@@ -1,5 +1,6 @@
 import DomainFlowCore
 import DomainFlowEngine
+import DomainFlowEventLoop
 import DomainFlowWire
 import Glibc
 import Logging
@@ -13,14 +14,17 @@ import NIOCore
 /// calls finish for the grace period, cancels the rest, and removes the socket file.
 public final class DomainFlowServer: Sendable {
     private let shared: ServerShared
-    private let group: ServerEventLoopGroup
+    private let group: EpollEventLoopGroup
+    /// Whether the server started `group` (and stops it), or was lent it.
+    private let ownsGroup: Bool
     private let listener: SocketListener
     private let sampler: Task<Void, Never>
     public var socketPath: String { shared.configuration.socketPath }
 
-    private init(shared: ServerShared, group: ServerEventLoopGroup, listener: SocketListener) {
+    private init(shared: ServerShared, group: EpollEventLoopGroup, ownsGroup: Bool, listener: SocketListener) {
         self.shared = shared
         self.group = group
+        self.ownsGroup = ownsGroup
         self.listener = listener
         let connections = shared.connections
         sampler = Task { await connections.sampleOutboundBytes() }
@@ -49,7 +53,10 @@ public final class DomainFlowServer: Sendable {
         }
         let state = ServerShared(vitals: vitals, router: router, interceptor: interceptor)
 
-        let group = try ServerEventLoopGroup(threads: configuration.eventLoopThreads)
+        let ownsGroup = configuration.eventLoops == nil
+        let group: EpollEventLoopGroup
+        do { group = try configuration.eventLoops ?? EpollEventLoopGroup(threads: configuration.eventLoopThreads) }
+        catch { throw RPCError(.internal, "cannot start the server's event loops: \(error)") }
         let listener: SocketListener
         var listening: Int32?
         do {
@@ -71,7 +78,7 @@ public final class DomainFlowServer: Sendable {
                 close(fd)
                 unlink(configuration.socketPath)
             }
-            await group.stop()
+            if ownsGroup { await group.stop() }
             throw error
         }
         configuration.logger.info("listening", metadata: [
@@ -79,7 +86,7 @@ public final class DomainFlowServer: Sendable {
             "mode": "\(String(configuration.socketMode, radix: 8))",
             "version": "\(serverVersion)",
         ])
-        return DomainFlowServer(shared: state, group: group, listener: listener)
+        return DomainFlowServer(shared: state, group: group, ownsGroup: ownsGroup, listener: listener)
     }
 
     /// The services backed by the store, registered the same way in every authentication mode.
@@ -109,7 +116,7 @@ public final class DomainFlowServer: Sendable {
             for connection in remaining { try? await connection.closeFuture.get() }
         }
         if shared.configuration.inheritedListener == nil { unlink(shared.configuration.socketPath) }  // systemd owns an inherited one
-        await group.stop()
+        if ownsGroup { await group.stop() }
         logger.info("stopped")
     }
 }

@@ -1,10 +1,11 @@
 import CLinuxEvents
+import DomainFlowEventLoop
 import DomainFlowWire
 import Glibc
 import NIOCore
 import Synchronization
 
-/// One client connection's socket on its `ServerEventLoop`: reads frames off it for its `ConnectionHandler`,
+/// One client connection's socket on its `EpollEventLoop`: reads frames off it for its `ConnectionHandler`,
 /// writes what the handler hands it (at once when the socket takes it, else when epoll says it can), tells the
 /// handler when it should stop and may start writing again (the water marks of the bytes held unsent), and closes.
 /// Everything but `closeFuture` and `loop` is confined to the loop's thread.
@@ -18,7 +19,7 @@ final class SocketConnection: LoopSocket, @unchecked Sendable {
     /// Reads per readiness before other connections get their turn.
     private static let readsPerTurn = 4
 
-    let loop: ServerEventLoop
+    let loop: EpollEventLoop
     let peer: PeerCredentials?
     private let fd: Int32
     private var token: UInt64 = 0
@@ -40,7 +41,7 @@ final class SocketConnection: LoopSocket, @unchecked Sendable {
     private let unsent = Atomic<Int>(0)
 
     /// Takes `fd` (a connected, non-blocking socket); `start` registers it. On `loop`'s thread.
-    init(fd: Int32, loop: ServerEventLoop, maxFrameBytes: Int) {
+    init(fd: Int32, loop: EpollEventLoop, maxFrameBytes: Int) {
         self.fd = fd
         self.loop = loop
         self.frames = FrameReader(maxFrameBytes: maxFrameBytes)

@@ -1,4 +1,5 @@
 import CLinuxEvents
+import DomainFlowEventLoop
 import DomainFlowWire
 import Glibc
 import Logging
@@ -12,16 +13,16 @@ final class SocketListener: LoopSocket, @unchecked Sendable {
     private static let acceptsPerTurn = 64
 
     private let fd: Int32
-    private let loop: ServerEventLoop
-    private let group: ServerEventLoopGroup
+    private let loop: EpollEventLoop
+    private let group: EpollEventLoopGroup
     private let logger: Logger
-    private let accepted: @Sendable (Int32, ServerEventLoop) -> Void
+    private let accepted: @Sendable (Int32, EpollEventLoop) -> Void
     // The loop's thread only:
     private var token: UInt64?
     private var closed = false
 
     /// Listens on `fd` (bound and listening); `accepted` gets each new connection's descriptor on the loop it is given to.
-    init(fd: Int32, group: ServerEventLoopGroup, logger: Logger, accepted: @escaping @Sendable (Int32, ServerEventLoop) -> Void) {
+    init(fd: Int32, group: EpollEventLoopGroup, logger: Logger, accepted: @escaping @Sendable (Int32, EpollEventLoop) -> Void) {
         self.fd = fd
         self.loop = group.loops[0]
         self.group = group

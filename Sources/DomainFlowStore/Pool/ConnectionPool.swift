@@ -1,4 +1,5 @@
 import DequeModule
+import DomainFlowEventLoop
 import NIOConcurrencyHelpers
 import NIOPosix
 import Synchronization
@@ -7,8 +8,8 @@ import Synchronization
 /// for a free connection (UNAVAILABLE after `leaseTimeout`); the work itself runs on a
 /// dedicated thread pool, never on an event loop or Swift's cooperative pool. A connection
 /// found broken after use is closed and replaced, with every statement prepared again.
-/// Single-statement reads (`read`) go instead to connections of their own in pipeline mode,
-/// where concurrent calls share round trips.
+/// Single-statement reads (`read`) go instead to connections of their own in pipeline mode, each driven by an
+/// event loop, where concurrent calls share round trips.
 public final class ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         public var connectionString: String
@@ -20,14 +21,20 @@ public final class ConnectionPool: Sendable {
         public var statements: [Statement]
         /// Connections in pipeline mode for `read`, beside the pool's `size` (0: reads take a pooled connection).
         public var pipelinedReaders: Int
+        /// The event loops the pipelined connections run on (connection i on loop i mod their number), lent by the
+        /// server so that a read made on one of them is sent and answered there; their owner stops them after the
+        /// store. Nil: the pool starts a loop of its own for each pipelined connection.
+        public var loops: EpollEventLoopGroup?
 
         public init(connectionString: String, size: Int = 4, leaseTimeout: Duration = .seconds(5),
-                    statements: [Statement] = StatementRegistry.all, pipelinedReaders: Int = 1) {
+                    statements: [Statement] = StatementRegistry.all, pipelinedReaders: Int = 1,
+                    loops: EpollEventLoopGroup? = nil) {
             self.connectionString = connectionString
             self.size = max(1, size)
             self.leaseTimeout = leaseTimeout
             self.statements = statements
             self.pipelinedReaders = max(0, pipelinedReaders)
+            self.loops = loops
         }
     }
 
@@ -55,17 +62,28 @@ public final class ConnectionPool: Sendable {
     public let configuration: Configuration
     private let state = NIOLockedValueBox(State())
     private let threads: NIOThreadPool
-    private let readers: [PipelinedReader]
+    private let readers: [PipelinedConnection]
     private let nextReader = Atomic<Int>(0)
+    /// The loops the pool started for its pipelined connections (none when it was lent some), stopped at shutdown.
+    private let ownLoops: EpollEventLoopGroup?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
         threads = NIOThreadPool(numberOfThreads: configuration.size)
         threads.start()
-        readers = (0..<configuration.pipelinedReaders).map {
-            PipelinedReader(connectionString: configuration.connectionString, statements: configuration.statements,
-                            name: "PG-pipeline-\($0)")
+        let count = configuration.pipelinedReaders
+        ownLoops = count > 0 && configuration.loops == nil ? try? EpollEventLoopGroup(threads: count, name: "df-pg") : nil
+        // Without loops (the kernel refused them) the reads take pooled connections.
+        let loops = configuration.loops?.loops ?? ownLoops?.loops ?? []
+        readers = loops.isEmpty ? [] : (0..<count).map {
+            PipelinedConnection(loop: loops[$0 % loops.count], connectionString: configuration.connectionString,
+                                statements: configuration.statements)
         }
+    }
+
+    deinit {
+        // A pool released without `shutdown`: its own loops end (and close their connections) all the same.
+        for loop in ownLoops?.loops ?? [] { loop.requestStop() }
     }
 
     /// Pool size, connections in use, callers waiting.
@@ -75,7 +93,7 @@ public final class ConnectionPool: Sendable {
 
     /// Statements run by `read` on the pipelined connections, and the round trips they took.
     public var pipelineStatistics: (statements: Int, roundTrips: Int) {
-        readers.reduce((0, 0)) { ($0.0 + $1.statementsRun, $0.1 + $1.roundTrips) }
+        readers.reduce((0, 0)) { ($0.0 + $1.statementsRun.load(ordering: .relaxed), $0.1 + $1.roundTrips.load(ordering: .relaxed)) }
     }
 
     /// Runs `body` with a connection of its own, on the pool's threads. With `retryTransient`
@@ -108,7 +126,9 @@ public final class ConnectionPool: Sendable {
             return try await withConnection(retryTransient: retryTransient) { c in try decode(try c.execute(statement, parameters)) }
         }
         return try await Self.attempts(retryTransient: retryTransient) {
-            let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+            // The connection of the caller's own loop when there is one (no other thread is woken), else the next.
+            let reader = readers.first { $0.loop.inEventLoop }
+                ?? readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
             return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 reader.submit(.init(statement: statement, parameters: parameters) { result in
                     continuation.resume(with: Result { try decode(try result.get()) })
@@ -222,7 +242,8 @@ public final class ConnectionPool: Sendable {
         for waiter in waiters {
             waiter.continuation.resume(throwing: StoreError(kind: .unavailable, message: "the store is shutting down"))
         }
-        for reader in readers { reader.shutdown() }
+        for reader in readers { await reader.shutdown() }
+        await ownLoops?.stop()
         try? await threads.shutdownGracefully()
     }
 }

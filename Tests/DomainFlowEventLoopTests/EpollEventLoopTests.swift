@@ -1,10 +1,11 @@
-@testable import DomainFlowServer
+@testable import DomainFlowEventLoop
+import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
 /// The server's event loop and its timers.
-@Suite struct ServerEventLoopTests {
+@Suite struct EpollEventLoopTests {
     @Test func timersComeDueInDeadlineOrderAndACancelledOneNever() {
         var timers = TimerQueue()
         var ran: [Int] = []
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func workFromOtherThreadsRunsOnTheLoopInOrder() async throws {
-        let loop = try #require(ServerEventLoop(index: 9))
+        let loop = try #require(EpollEventLoop(index: 9))
         let seen = NIOLockedValueBox<[Int]>([])
         let onLoop = NIOLockedValueBox(true)
         for value in 0..<1000 {
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func scheduledTasksRunAfterTheirDelayAndCancelledOnesFailCancelled() async throws {
-        let loop = try #require(ServerEventLoop(index: 8))
+        let loop = try #require(EpollEventLoop(index: 8))
         let start = NIODeadline.now()
         let later = loop.scheduleTask(in: .milliseconds(30)) { NIODeadline.now() }
         let cancelled = loop.scheduleTask(in: .milliseconds(10)) { NIODeadline.now() }
@@ -71,5 +72,23 @@ import Testing
         #expect(ranAt - start >= .milliseconds(30))
         await #expect(throws: EventLoopError.self) { try await cancelled.futureResult.get() }
         await loop.stop()
+    }
+
+    @Test func workAcceptedBeforeStopRunsAndWorkAfterItIsRefused() async throws {
+        let loop = try #require(EpollEventLoop(index: 7))
+        let ran = NIOLockedValueBox(0)
+        let gate = NIOLockedValueBox(false)
+        // The first task holds the loop's turn while the others queue behind it and stop is asked for.
+        loop.execute { while !gate.withLockedValue({ $0 }) { usleep(1000) } }
+        var accepted = 0
+        for _ in 0..<100 where loop.submit({ ran.withLockedValue { $0 += 1 } }) { accepted += 1 }
+        loop.requestStop()
+        gate.withLockedValue { $0 = true }
+        await loop.stop()
+        #expect(accepted == 100)
+        #expect(ran.withLockedValue { $0 } == 100, "every task accepted before the stop ran")
+        let late = loop.submit { ran.withLockedValue { $0 += 1 } }
+        #expect(!late, "a stopped loop refuses work")
+        #expect(ran.withLockedValue { $0 } == 100)
     }
 }

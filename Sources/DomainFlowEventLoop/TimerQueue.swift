@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The timers of one `ServerEventLoop`: a binary min-heap of deadlines with cancellation by id. A cancelled
+/// The timers of one `EpollEventLoop`: a binary min-heap of deadlines with cancellation by id. A cancelled
 /// timer leaves its heap entry behind until the heap holds twice as many entries as live timers; then the heap is
 /// rebuilt from the live ones, so a server whose calls all finish before their deadlines does not grow.
 /// Not thread-safe: its loop's thread only.
