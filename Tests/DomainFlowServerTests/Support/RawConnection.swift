@@ -65,11 +65,12 @@ final class RawConnection {
         try send(.request(Request(callID: callID, timeoutMillis: timeoutMillis, method: method.number, message: message.fields)))
     }
 
-    /// Reads the next frame; nil at EOF. Throws after `timeout` of silence. Polls without
-    /// blocking, so that tests never hold a thread of the cooperative pool the server uses.
+    /// Reads the next frame; nil at EOF. Throws after `timeout` of silence (every byte that arrives restarts it, so
+    /// that a large frame on a loaded machine is not cut short). Polls without blocking, so that tests never hold a
+    /// thread of the cooperative pool the server uses.
     func readFrame(timeout: Duration = .seconds(5)) async throws -> ServerFrame? {
         let reader = FrameReader()
-        let deadline = ContinuousClock.now + timeout
+        var deadline = ContinuousClock.now + timeout
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             if let payload = try reader.nextFrame(from: &inbound) { return try FrameCodec.decodeServerFrame(payload) }
@@ -77,6 +78,7 @@ final class RawConnection {
             if n == 0 { return nil }
             if n > 0 {
                 inbound.writeBytes(chunk[0..<n])
+                deadline = ContinuousClock.now + timeout
                 continue
             }
             if errno == EAGAIN || errno == EWOULDBLOCK, ContinuousClock.now < deadline {
