@@ -3,7 +3,7 @@ import Glibc
 
 /// One libpq connection (`PGconn`). Every method blocks (but those of pipeline mode): call them only
 /// from the store's blocking thread pool (the `ConnectionPool` does). Not safe for concurrent use; the pool
-/// hands a connection to one caller at a time, the pipelined reader serialises its calls with a lock.
+/// hands a connection to one caller at a time; a `PipelinedConnection` makes every call on its event loop's thread.
 public final class PGConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// Names of the statements prepared on this connection.
@@ -49,7 +49,7 @@ public final class PGConnection: @unchecked Sendable {
         return try consume(result, context: statement.name)
     }
 
-    // MARK: pipeline mode, non-blocking (the pipelined reader)
+    // MARK: pipeline mode, non-blocking (`PipelinedConnection`)
 
     /// Puts the connection in libpq's pipeline mode, non-blocking: statements are queued with `sendPipelined`
     /// (each followed by a sync: a transaction of its own), their results read with `consumeInput` and
